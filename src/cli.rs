@@ -1,0 +1,167 @@
+//! The command line: arguments, and what each command prints.
+//!
+//! `src/main.rs` only parses the arguments and calls [`run`]; everything a
+//! command does lives in the library so the tests can drive it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use crate::Error;
+use crate::menu::{self, LoadOptions, Loaded};
+use crate::yaml::Limits;
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(name = "hotline", version, about = "Check, measure and simulate phone hotline menus (IVR)")]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and validate menus; exit 0 when clean, 1 on errors, 2 when a file cannot be read.
+    Check(CheckArgs),
+    /// Print the JSON Schema of the menu format.
+    Schema,
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For scripts.
+    Json,
+}
+
+/// Loader limits a user may need to raise.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct LimitArgs {
+    /// Largest menu file read, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_bytes, value_name = "BYTES")]
+    pub max_bytes: usize,
+    /// Most nodes in one menu.
+    #[arg(long, default_value_t = LoadOptions::default().max_nodes, value_name = "N")]
+    pub max_nodes: usize,
+    /// Deepest YAML nesting accepted.
+    #[arg(long, default_value_t = Limits::default().max_depth, value_name = "N")]
+    pub max_depth: usize,
+}
+
+impl LimitArgs {
+    fn options(&self) -> LoadOptions {
+        LoadOptions {
+            limits: Limits {
+                max_bytes: self.max_bytes,
+                max_depth: self.max_depth,
+                ..Limits::default()
+            },
+            max_nodes: self.max_nodes,
+        }
+    }
+}
+
+/// `hotline check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Menu files.
+    #[arg(required = true, value_name = "MENU")]
+    pub menus: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Runs a command; returns the exit code (0 clean, 1 input problems).
+pub fn run(cli: Cli) -> Result<i32, Error> {
+    match cli.command {
+        Command::Check(a) => check(&a),
+        Command::Schema => {
+            print(&crate::schema::menu_schema())?;
+            Ok(0)
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe is not an error.
+pub(crate) fn print(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
+            path: "standard output".into(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Loads a menu that must be valid: diagnostics go to stderr, errors become
+/// [`Error::InvalidMenu`].
+pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hotline), Error> {
+    let mut loaded = menu::load(path, &limits.options())?;
+    if !loaded.diagnostics.is_empty() {
+        eprint!("{}", loaded.render());
+    }
+    match loaded.hotline.take() {
+        Some(h) => Ok((loaded, h)),
+        None => Err(Error::InvalidMenu {
+            path: loaded.path.clone(),
+            count: loaded.diagnostics.iter().filter(|d| d.is_error()).count(),
+        }),
+    }
+}
+
+fn check(a: &CheckArgs) -> Result<i32, Error> {
+    let options = a.limits.options();
+    let mut files = Vec::new();
+    let mut text = String::new();
+    let mut any_error = false;
+    let mut unreadable = false;
+    for path in &a.menus {
+        match menu::load(path, &options) {
+            Ok(loaded) => {
+                let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+                let warnings = loaded.diagnostics.len() - errors;
+                any_error |= errors > 0;
+                if a.format == Format::Text {
+                    if !loaded.diagnostics.is_empty() {
+                        text.push_str(&loaded.render());
+                        text.push('\n');
+                    }
+                    let verdict = if errors > 0 { "FAILED" } else { "ok" };
+                    text.push_str(&format!("{}: {verdict} ({errors} error(s), {warnings} warning(s))\n", loaded.path));
+                }
+                files.push(json!({
+                    "path": loaded.path,
+                    "ok": errors == 0,
+                    "diagnostics": loaded.diagnostics,
+                }));
+            }
+            Err(e) => {
+                eprintln!("hotline: {e}");
+                unreadable = true;
+                files.push(json!({ "path": path.display().to_string(), "ok": false, "error": e.to_string(), "diagnostics": [] }));
+            }
+        }
+    }
+    match a.format {
+        Format::Text => print(&text)?,
+        Format::Json => print(&(serde_json::to_string_pretty(&json!({ "files": files })).unwrap_or_default() + "\n"))?,
+    }
+    Ok(if unreadable {
+        2
+    } else if any_error {
+        1
+    } else {
+        0
+    })
+}

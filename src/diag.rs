@@ -1,0 +1,182 @@
+//! Diagnostics: what is wrong with a menu, where, and how bad.
+//!
+//! Every problem the loader or the rule checks find becomes a
+//! [`Diagnostic`] with a stable code, a sentence, the position and the node.
+//! [`render`] prints one the way a compiler would: the location, the message,
+//! the source line and a caret under the offending value.
+
+use std::fmt::{self, Write};
+
+use serde::Serialize;
+
+use crate::yaml::Pos;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The menu cannot be used (load) or breaks a rule outright (findings).
+    Error,
+    /// Probably a mistake, or a practice the rules advise against.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Severity, String> {
+        match s {
+            "error" => Ok(Severity::Error),
+            "warning" => Ok(Severity::Warning),
+            "info" => Ok(Severity::Info),
+            other => Err(format!("\"{other}\" is not a severity (error, warning or info)")),
+        }
+    }
+}
+
+/// One problem in a menu file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// A stable code such as `unknown-target` (see the README's list).
+    pub code: &'static str,
+    /// A sentence naming the key.
+    pub message: String,
+    /// Line, from 1, when known.
+    pub line: Option<u32>,
+    /// Column, from 1, when known.
+    pub column: Option<u32>,
+    /// The node id the problem belongs to, when there is one.
+    pub node: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            line: None,
+            column: None,
+            node: None,
+        }
+    }
+
+    /// A warning.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// The same, at a position.
+    pub fn at(mut self, pos: Option<Pos>) -> Diagnostic {
+        if let Some(p) = pos {
+            self.line = Some(p.line);
+            self.column = Some(p.column);
+        }
+        self
+    }
+
+    /// The same, about a node.
+    pub fn node(mut self, id: impl Into<String>) -> Diagnostic {
+        self.node = Some(id.into());
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The message, prefixed with the node it is about.
+    pub fn sentence(&self) -> String {
+        match &self.node {
+            Some(n) => format!("node \"{n}\": {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// Renders a diagnostic with its file, position, source line and a caret.
+///
+/// ```
+/// use hotline::diag::{render, Diagnostic};
+/// use hotline::yaml::Pos;
+/// let d = Diagnostic::error("unknown-target", "goes to \"x\"")
+///     .at(Some(Pos { line: 2, column: 5 }))
+///     .node("main");
+/// let text = render(&d, "menu.yaml", "a: 1\nb:  x\n");
+/// assert!(text.starts_with("menu.yaml:2:5: error[unknown-target]: node \"main\": goes to \"x\""));
+/// assert!(text.contains("    ^"));
+/// ```
+pub fn render(d: &Diagnostic, path: &str, source: &str) -> String {
+    let mut out = String::new();
+    match (d.line, d.column) {
+        (Some(l), Some(c)) => write!(out, "{path}:{l}:{c}: "),
+        _ => write!(out, "{path}: "),
+    }
+    .ok();
+    writeln!(out, "{}[{}]: {}", d.severity, d.code, d.sentence()).ok();
+    if let (Some(line), Some(col)) = (d.line, d.column) {
+        if let Some(text) = source.lines().nth(line as usize - 1) {
+            let text = text.trim_end_matches('\r');
+            let width = line.to_string().len();
+            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let before: String = shown.chars().take(col.saturating_sub(1) as usize).collect();
+            let pad: String = before.chars().map(|c| if is_wide(c) { "  " } else { " " }).collect();
+            let token: String = shown
+                .chars()
+                .skip(col.saturating_sub(1) as usize)
+                .take_while(|c| !matches!(c, ',' | '}' | ']' | '#') && !c.is_whitespace())
+                .collect();
+            let carets = token.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<usize>().max(1);
+            writeln!(out, "{:width$} |", "").ok();
+            writeln!(out, "{line:>width$} | {shown}").ok();
+            writeln!(out, "{:width$} | {pad}{}", "", "^".repeat(carets)).ok();
+        }
+    }
+    out
+}
+
+/// Whether a character takes two columns in a terminal (CJK and the like).
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_under_wide_characters() {
+        let d = Diagnostic::error("x", "m").at(Some(Pos { line: 1, column: 5 }));
+        let out = render(&d, "f.yaml", "名字: 银行\n");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[2], "1 | 名字: 银行");
+        assert_eq!(lines[3], "  |       ^^^^");
+    }
+
+    #[test]
+    fn without_position() {
+        let d = Diagnostic::warning("x", "m").node("n");
+        assert_eq!(render(&d, "f.yaml", ""), "f.yaml: warning[x]: node \"n\": m\n");
+    }
+}

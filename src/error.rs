@@ -1,0 +1,86 @@
+//! The library's error type: what stops `hotline` from running at all.
+//!
+//! Problems *in* a menu are [`crate::diag::Diagnostic`]s, not errors; an
+//! [`Error`] means the tool could not do its job (exit code 2), or that the
+//! input as a whole was refused (exit code 1, see [`Error::exit_code`]).
+
+use thiserror::Error;
+
+/// Something that stopped a command.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path as given.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A path that should be a file is something else.
+    #[error("{path} is {what}, not a menu file")]
+    NotAFile {
+        /// The path as given.
+        path: String,
+        /// What it is instead.
+        what: &'static str,
+    },
+    /// A file is larger than the limit.
+    #[error("{path} is {size} bytes, above the limit of {limit} bytes (raise it with --max-bytes)")]
+    TooLarge {
+        /// The path as given.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A menu has errors (already printed as diagnostics).
+    #[error("{path} has {count} error(s)")]
+    InvalidMenu {
+        /// The path.
+        path: String,
+        /// How many errors.
+        count: usize,
+    },
+    /// A menu is valid but cannot be used for this command.
+    #[error("{path}: {message}")]
+    Unusable {
+        /// The path.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A rules file is wrong.
+    #[error("{path}: {message}")]
+    Rules {
+        /// The path.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The run was interrupted (Ctrl-C).
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    /// The process exit code for this error: 1 when the input is at fault,
+    /// 2 when the tool could not run.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::InvalidMenu { .. } | Error::Unusable { .. } | Error::Rules { .. } | Error::TooLarge { .. } => 1,
+            Error::Read { .. } | Error::NotAFile { .. } | Error::Write { .. } | Error::Interrupted => 2,
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! `hotline` checks, measures and simulates phone hotline menus (IVR)
+//! written as YAML graphs.
+//!
+//! The pipeline: YAML text is parsed into a position-keeping tree
+//! ([`yaml`]), read into raw structs ([`menu::raw`]) and validated into a
+//! [`Hotline`] ([`menu`]). Later stages read only a `Hotline`.
+//!
+//! ```
+//! let text = "hotline: Tiny\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
+//!             agents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
+//! let loaded = hotline::menu::load_str(text, "tiny.yaml", &Default::default());
+//! assert_eq!(loaded.hotline.unwrap().name, "Tiny");
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod menu;
+pub mod schema;
+pub mod value;
+pub mod yaml;
+
+pub use error::Error;
+pub use menu::Hotline;

@@ -1,0 +1,23 @@
+//! The `hotline` binary: parse arguments, run, map the result to an exit code.
+
+use clap::Parser;
+
+fn main() {
+    let cli = match hotline::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match hotline::cli::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let code = e.exit_code();
+            eprintln!("hotline: {:#}", anyhow::Error::from(e));
+            code
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,428 @@
+//! The validated hotline: a petgraph graph of menu nodes and labelled
+//! transitions, the agent pools and the caller model.
+//!
+//! A [`Hotline`] can only be made by [`load`] (or [`load_str`]), which
+//! validates everything first, so every later stage (analysis, simulation,
+//! reports) may assume it is well formed: every target exists, every
+//! node's outgoing shares add up to 1, every queue has a pool.
+
+pub mod build;
+pub mod raw;
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::value::{Clock, Dist, Hours, Rate};
+use crate::yaml::Pos;
+
+pub use build::{LoadOptions, Loaded, load, load_str};
+
+/// A validated hotline.
+#[derive(Clone, Debug)]
+pub struct Hotline {
+    /// Display name (`hotline:`).
+    pub name: String,
+    /// Free text (`description:`).
+    pub description: Option<String>,
+    /// The menu: nodes and transitions.
+    pub graph: DiGraph<MenuNode, Transition>,
+    /// The first node.
+    pub entry: NodeIndex,
+    /// Agent pools, in file order.
+    pub pools: Vec<Pool>,
+    /// The caller model, when the file has one.
+    pub callers: Option<Callers>,
+    /// Simulation settings, defaults filled in.
+    pub simulation: Simulation,
+    pub(crate) ids: HashMap<String, NodeIndex>,
+}
+
+impl Hotline {
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<NodeIndex> {
+        self.ids.get(id).copied()
+    }
+
+    /// The node at an index.
+    pub fn at(&self, n: NodeIndex) -> &MenuNode {
+        &self.graph[n]
+    }
+
+    /// The transitions out of a node, in the order they were written.
+    pub fn out(&self, n: NodeIndex) -> Vec<(EdgeIndex, NodeIndex, &Transition)> {
+        let mut v: Vec<_> = self
+            .graph
+            .edges(n)
+            .map(|e| (e.id(), e.target(), e.weight()))
+            .collect();
+        v.sort_by_key(|(e, _, _)| *e);
+        v
+    }
+
+    /// Names of the caller segments, in file order.
+    pub fn segment_names(&self) -> Vec<&str> {
+        self.callers
+            .as_ref()
+            .map(|c| c.segments.iter().map(|s| s.name.as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether a node is a queue.
+    pub fn is_queue(&self, n: NodeIndex) -> bool {
+        matches!(self.graph[n].kind, Kind::Queue(_))
+    }
+}
+
+/// One node of the menu.
+#[derive(Clone, Debug)]
+pub struct MenuNode {
+    /// The id written in the file.
+    pub id: String,
+    /// Where the node's id is written.
+    pub pos: Pos,
+    /// What the caller hears.
+    pub say: Option<String>,
+    /// A short display name.
+    pub label: Option<String>,
+    /// Time the node takes each time it is heard.
+    pub duration: Dist,
+    /// Kind and its parameters.
+    pub kind: Kind,
+}
+
+impl MenuNode {
+    /// The label, or the id when there is none.
+    pub fn display(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// What a node does, with the parameters of its kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    /// A message, then on.
+    Prompt,
+    /// A key-press menu.
+    Menu(Input),
+    /// A voice bot.
+    Speech(Speech),
+    /// Automated service that may resolve the call.
+    SelfService {
+        /// Share of callers resolved here.
+        resolves: f64,
+    },
+    /// Routing on segment or time of day.
+    Branch,
+    /// A queue for human agents.
+    Queue(Queue),
+    /// The caller goes online.
+    Online(Online),
+    /// The call ends.
+    Hangup,
+}
+
+impl Kind {
+    /// The kind's name as written in the file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Prompt => "prompt",
+            Kind::Menu(_) => "menu",
+            Kind::Speech(_) => "speech",
+            Kind::SelfService { .. } => "self_service",
+            Kind::Branch => "branch",
+            Kind::Queue(_) => "queue",
+            Kind::Online(_) => "online",
+            Kind::Hangup => "hangup",
+        }
+    }
+}
+
+/// How callers answer a menu or a bot: silence, wrong keys and retries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    /// Silence before a replay, seconds.
+    pub timeout: f64,
+    /// Replays allowed after a failed hearing.
+    pub retries: u32,
+    /// Chance a caller gives no input on one hearing.
+    pub no_input: f64,
+    /// Chance a caller presses a key the menu does not offer.
+    pub invalid: f64,
+}
+
+impl Input {
+    /// Chance one hearing fails (no input or an invalid key).
+    pub fn fail(&self) -> f64 {
+        self.no_input + (1.0 - self.no_input) * self.invalid
+    }
+}
+
+/// A voice bot's parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Speech {
+    /// Silence, retries and no-input.
+    pub input: Input,
+    /// Chance one utterance is recognised.
+    pub understood: f64,
+}
+
+/// A queue's parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Queue {
+    /// Index into [`Hotline::pools`].
+    pub pool: usize,
+    /// Higher is answered first.
+    pub priority: i64,
+    /// Whether the wait is announced.
+    pub announce_wait: bool,
+    /// The busy rule.
+    pub busy: Option<Busy>,
+    /// Disconnect after this long waiting, seconds.
+    pub max_wait: Option<f64>,
+    /// The call-back offer.
+    pub callback: Option<Callback>,
+}
+
+/// A busy rule: on arrival, when the queue is long, some callers are sent away.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Busy {
+    /// The trigger.
+    pub when: BusyWhen,
+    /// The message.
+    pub say: Option<String>,
+    /// Its length.
+    pub duration: Dist,
+    /// Share of callers who leave for the busy target.
+    pub deflects: f64,
+}
+
+/// When a busy rule applies.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BusyWhen {
+    /// Expected wait at least this many seconds.
+    ExpectedWait(f64),
+    /// At least this many callers waiting.
+    QueueLength(u32),
+}
+
+/// A call-back offer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Callback {
+    /// Offered after this many seconds of waiting.
+    pub offered_after: f64,
+    /// Share who accept.
+    pub accepts: f64,
+}
+
+/// An online node's parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Online {
+    /// Share resolved online.
+    pub resolves: f64,
+    /// Share who call again, and when.
+    pub calls_back: Option<(f64, Dist)>,
+}
+
+/// A transition from one node to another.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transition {
+    /// What takes the caller along it.
+    pub via: Via,
+    /// Chance of taking it among the node's choices (0 for non-choice edges).
+    pub share: f64,
+    /// Shares for named segments that differ: (segment index, share).
+    pub by_segment: Vec<(usize, f64)>,
+    /// The option's label.
+    pub label: Option<String>,
+    /// Times a speech intent must be said (1 for everything else).
+    pub insist: u32,
+    /// Where the transition is written.
+    pub pos: Pos,
+}
+
+impl Transition {
+    /// The share for a segment (`None`: the caller in no segment).
+    pub fn share_for(&self, segment: Option<usize>) -> f64 {
+        segment
+            .and_then(|s| self.by_segment.iter().find(|(i, _)| *i == s))
+            .map_or(self.share, |&(_, x)| x)
+    }
+
+    /// Whether the caller makes a choice to take it (key or spoken request).
+    pub fn is_choice(&self) -> bool {
+        matches!(self.via, Via::Key(_) | Via::Intent(_))
+    }
+}
+
+/// The cause of a transition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Via {
+    /// `next` of a prompt or an unresolved self-service.
+    Next,
+    /// A key press.
+    Key(String),
+    /// A spoken intent.
+    Intent(String),
+    /// A branch case (its position in `cases`).
+    Case(usize, Condition),
+    /// A branch's `else`.
+    Else,
+    /// Retries spent (`on_fail`).
+    Fail,
+    /// A misrecognition (`on_misunderstood`).
+    Misunderstood,
+    /// A queue's busy deflection.
+    Busy,
+    /// A queue's `max_wait` disconnect (`on_max_wait`).
+    MaxWait,
+    /// An online node's call-back to the entry.
+    CallBack,
+}
+
+impl Via {
+    /// A short label for graphs.
+    pub fn label(&self) -> String {
+        match self {
+            Via::Next => String::new(),
+            Via::Key(k) => k.clone(),
+            Via::Intent(i) => format!("\"{i}\""),
+            Via::Case(_, c) => c.to_string(),
+            Via::Else => "else".into(),
+            Via::Fail => "fail".into(),
+            Via::Misunderstood => "not understood".into(),
+            Via::Busy => "busy".into(),
+            Via::MaxWait => "max wait".into(),
+            Via::CallBack => "calls back".into(),
+        }
+    }
+}
+
+/// A branch condition; every part present must hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    /// The caller's segment (index and name).
+    pub segment: Option<(usize, String)>,
+    /// The time of day.
+    pub hours: Option<Hours>,
+}
+
+impl std::fmt::Display for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some((_, s)) = &self.segment {
+            parts.push(format!("segment {s}"));
+        }
+        if let Some(h) = &self.hours {
+            parts.push(format!("hours {h}"));
+        }
+        f.write_str(&parts.join(" and "))
+    }
+}
+
+/// A pool of agents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pool {
+    /// Its name.
+    pub name: String,
+    /// Seats when there is no schedule, or before the first shift.
+    pub seats: u32,
+    /// Handle time.
+    pub handle_time: Dist,
+    /// Seats from a time of day, sorted by time.
+    pub schedule: Vec<(Clock, u32)>,
+    /// Display name.
+    pub label: Option<String>,
+}
+
+impl Pool {
+    /// Seats staffed at a time of day (seconds, any day).
+    pub fn seats_at(&self, secs_of_day: f64) -> u32 {
+        let t = secs_of_day.rem_euclid(86400.0);
+        match self.schedule.iter().rev().find(|(c, _)| c.secs() <= t) {
+            Some(&(_, s)) => s,
+            None => self.schedule.last().map_or(self.seats, |&(_, s)| s),
+        }
+    }
+
+    /// The most seats ever staffed.
+    pub fn max_seats(&self) -> u32 {
+        self.schedule.iter().map(|&(_, s)| s).max().unwrap_or(self.seats)
+    }
+}
+
+/// The caller model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Callers {
+    /// Arrival rates by time of day: (from, rate per second), sorted; a
+    /// constant rate is one entry from 00:00.
+    pub arrivals: Vec<(Clock, f64)>,
+    /// Patience of a caller in no segment (`None`: waits forever).
+    pub patience: Option<Dist>,
+    /// Abandoners who call again: share and delay.
+    pub redial: Option<(f64, Dist)>,
+    /// Named segments.
+    pub segments: Vec<Segment>,
+}
+
+impl Callers {
+    /// A constant rate.
+    pub fn constant(rate: Rate) -> Vec<(Clock, f64)> {
+        vec![(Clock(0), rate.per_sec())]
+    }
+
+    /// Arrival rate per second at a time of day.
+    pub fn rate_at(&self, secs_of_day: f64) -> f64 {
+        let t = secs_of_day.rem_euclid(86400.0);
+        match self.arrivals.iter().rev().find(|(c, _)| c.secs() <= t) {
+            Some(&(_, r)) => r,
+            None => self.arrivals.last().map_or(0.0, |&(_, r)| r),
+        }
+    }
+
+    /// The highest rate of the day, per second.
+    pub fn peak_rate(&self) -> f64 {
+        self.arrivals.iter().map(|&(_, r)| r).fold(0.0, f64::max)
+    }
+}
+
+/// A named caller segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment {
+    /// Its name.
+    pub name: String,
+    /// Share of callers.
+    pub share: f64,
+    /// Its patience (`None`: the callers' patience).
+    pub patience: Option<Dist>,
+    /// Display name.
+    pub label: Option<String>,
+}
+
+/// Simulation settings with defaults filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulation {
+    /// Time of day the run starts (default 08:00).
+    pub start: Clock,
+    /// Measured period, seconds (default 8 h).
+    pub duration: f64,
+    /// Warm-up before measuring, seconds (default 0).
+    pub warmup: f64,
+    /// Replications (default 30).
+    pub replications: u32,
+    /// Seed (default 1).
+    pub seed: u64,
+}
+
+impl Default for Simulation {
+    fn default() -> Simulation {
+        Simulation {
+            start: Clock(8 * 3600),
+            duration: 8.0 * 3600.0,
+            warmup: 0.0,
+            replications: 30,
+            seed: 1,
+        }
+    }
+}

@@ -1,0 +1,883 @@
+//! The loader: YAML text → raw structs → validated [`Hotline`].
+//!
+//! It reads each section and each node on its own, so a file with five
+//! mistakes gets five diagnostics, then checks what serde cannot (targets
+//! exist, shares add up, pools are used) and builds the graph only when
+//! nothing is wrong.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use indexmap::IndexMap;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::de::DeserializeOwned;
+
+use super::raw::{self, KINDS, RawChoice, RawNode, TOP_KEYS};
+use super::{
+    Busy, BusyWhen, Callback, Callers, Condition, Hotline, Input, Kind, MenuNode, Online, Pool, Queue, Segment,
+    Simulation, Speech, Transition, Via,
+};
+use crate::diag::Diagnostic;
+use crate::error::Error;
+use crate::value::{Clock, Dist, Duration, Share};
+use crate::yaml::{self, DeError, Limits, Node, Pos, Spanned, Value, closest};
+
+/// Limits and settings of the loader.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    /// Limits on the YAML text.
+    pub limits: Limits,
+    /// Most menu nodes in one file.
+    pub max_nodes: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            limits: Limits::default(),
+            max_nodes: 1_000_000,
+        }
+    }
+}
+
+/// The result of loading one file: the hotline when it is valid, and every
+/// diagnostic (errors and warnings) either way.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The path as given.
+    pub path: String,
+    /// The text read (for rendering diagnostics).
+    pub source: String,
+    /// The hotline, when there is no error.
+    pub hotline: Option<Hotline>,
+    /// Problems found, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// All diagnostics rendered with source lines.
+    pub fn render(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| crate::diag::render(d, &self.path, &self.source))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Reads and validates a menu file.
+///
+/// Returns `Err` only when the file cannot be read at all (missing, a
+/// directory, a FIFO, too large); problems in the text are diagnostics.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| Error::Read {
+        path: shown.clone(),
+        source: e,
+    })?;
+    if meta.is_dir() {
+        return Err(Error::NotAFile {
+            path: shown,
+            what: "a directory",
+        });
+    }
+    if !meta.is_file() {
+        return Err(Error::NotAFile {
+            path: shown,
+            what: "not a regular file (a FIFO, socket or device)",
+        });
+    }
+    if meta.len() > options.limits.max_bytes as u64 {
+        return Err(Error::TooLarge {
+            path: shown,
+            size: meta.len(),
+            limit: options.limits.max_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::Read {
+        path: shown.clone(),
+        source: e,
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(load_str(&text, &shown, options)),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let prefix = String::from_utf8_lossy(valid);
+            let line = prefix.matches('\n').count() as u32 + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::error(
+                "not-utf8",
+                "the file is not UTF-8 text (save it as UTF-8; binary files are not menus)",
+            )
+            .at(Some(Pos { line, column }));
+            Ok(Loaded {
+                path: shown,
+                source,
+                hotline: None,
+                diagnostics: vec![d],
+            })
+        }
+    }
+}
+
+/// Validates menu text; `path` is only used in messages.
+///
+/// ```
+/// let text = "hotline: Tiny\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
+///             agents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
+/// let loaded = hotline::menu::load_str(text, "tiny.yaml", &Default::default());
+/// assert!(!loaded.has_errors());
+/// assert_eq!(loaded.hotline.unwrap().graph.node_count(), 1);
+/// ```
+pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
+    let mut b = Builder::default();
+    let hotline = match yaml::parse(source, &options.limits) {
+        Ok(tree) => b.build(&tree, options),
+        Err(e) => {
+            b.diags.push(Diagnostic::error("yaml-syntax", e.message).at(e.pos));
+            None
+        }
+    };
+    let mut diagnostics = b.diags;
+    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
+    Loaded {
+        path: path.to_string(),
+        source: source.to_string(),
+        hotline: if diagnostics.iter().any(Diagnostic::is_error) {
+            None
+        } else {
+            hotline
+        },
+        diagnostics,
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    diags: Vec<Diagnostic>,
+}
+
+/// Everything read from the file before cross-checks.
+#[derive(Default)]
+struct Sections {
+    name: Option<String>,
+    description: Option<String>,
+    entry: Option<Spanned<String>>,
+    nodes_pos: Option<Pos>,
+    /// Every node id in the file (parsed or not), with its position.
+    ids: IndexMap<String, Pos>,
+    nodes: Vec<(String, Pos, RawNode)>,
+    pools: Vec<(String, Pos, raw::RawPool)>,
+    /// Every pool name in the file (parsed or not).
+    pool_names: HashSet<String>,
+    callers: Option<(Pos, raw::RawCallers)>,
+    simulation: Option<raw::RawSimulation>,
+}
+
+impl Builder {
+    fn err(&mut self, code: &'static str, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
+        let mut d = Diagnostic::error(code, msg).at(pos);
+        d.node = node.map(str::to_string);
+        self.diags.push(d);
+    }
+
+    fn warn(&mut self, code: &'static str, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
+        let mut d = Diagnostic::warning(code, msg).at(pos);
+        d.node = node.map(str::to_string);
+        self.diags.push(d);
+    }
+
+    fn de<T: DeserializeOwned>(&mut self, node: &Node, owner: Option<&str>) -> Option<T> {
+        match yaml::from_node::<T>(node) {
+            Ok(v) => Some(v),
+            Err(DeError { code, message, pos }) => {
+                self.err(code, message, pos.or(Some(node.pos)), owner);
+                None
+            }
+        }
+    }
+
+    fn build(&mut self, tree: &Node, options: &LoadOptions) -> Option<Hotline> {
+        let Some(top) = tree.as_map() else {
+            self.err(
+                "wrong-type",
+                format!("a menu file must be a mapping of keys (hotline, entry, nodes, …), not {}", tree.type_name()),
+                Some(tree.pos),
+                None,
+            );
+            return None;
+        };
+        self.duplicates(tree, &mut Vec::new());
+        let s = self.sections(top, tree.pos, options)?;
+        self.assemble(s)
+    }
+
+    /// Reports every key written twice in any mapping.
+    fn duplicates(&mut self, node: &Node, path: &mut Vec<String>) {
+        match &node.value {
+            Value::Map(entries) => {
+                let mut seen: HashMap<String, Pos> = HashMap::new();
+                for (k, v) in entries {
+                    let key = k.scalar_text().unwrap_or_default();
+                    if let Some(first) = seen.get(&key) {
+                        let (code, msg, owner) = if path.len() == 1 && path[0] == "nodes" {
+                            ("duplicate-node", format!("node id \"{key}\" is defined twice (first on line {})", first.line), Some(key.clone()))
+                        } else {
+                            let owner = (path.len() >= 2 && path[0] == "nodes").then(|| path[1].clone());
+                            ("duplicate-key", format!("key \"{key}\" is written twice in this mapping (first on line {})", first.line), owner)
+                        };
+                        self.err(code, msg, Some(k.pos), owner.as_deref());
+                    } else {
+                        seen.insert(key.clone(), k.pos);
+                    }
+                    path.push(key);
+                    self.duplicates(v, path);
+                    path.pop();
+                }
+            }
+            Value::Seq(items) => {
+                for item in items {
+                    path.push(String::new());
+                    self.duplicates(item, path);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn sections(&mut self, top: &[(Node, Node)], top_pos: Pos, options: &LoadOptions) -> Option<Sections> {
+        let mut s = Sections::default();
+        let mut seen = HashSet::new();
+        for (k, v) in top {
+            let key = k.scalar_text().unwrap_or_default();
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            match key.as_str() {
+                "hotline" => s.name = self.de(v, None),
+                "description" => s.description = self.de(v, None),
+                "entry" => s.entry = self.de(v, None),
+                "nodes" => {
+                    s.nodes_pos = Some(v.pos);
+                    self.nodes(v, &mut s, options)?;
+                }
+                "agents" => match v.as_map() {
+                    Some(m) => {
+                        for (pk, pv) in m {
+                            let name = pk.scalar_text().unwrap_or_default();
+                            s.pool_names.insert(name.clone());
+                            if let Some(p) = self.de::<raw::RawPool>(pv, None) {
+                                s.pools.push((name, pk.pos, p));
+                            }
+                        }
+                    }
+                    None if v.value == Value::Null => {}
+                    None => self.err("wrong-type", format!("\"agents\" must be a mapping of pool names, not {}", v.type_name()), Some(v.pos), None),
+                },
+                "callers" => s.callers = self.de(v, None).map(|c| (v.pos, c)),
+                "simulation" => s.simulation = self.de(v, None),
+                other => {
+                    let hint = closest(other, TOP_KEYS.iter().copied())
+                        .map_or_else(|| format!(" (valid keys: {})", TOP_KEYS.join(", ")), |c| format!(" (did you mean \"{c}\"?)"));
+                    self.err("unknown-key", format!("unknown key \"{other}\"{hint}"), Some(k.pos), None);
+                }
+            }
+        }
+        for (key, have) in [
+            ("hotline", s.name.is_some() || seen.contains("hotline")),
+            ("entry", s.entry.is_some() || seen.contains("entry")),
+            ("nodes", seen.contains("nodes")),
+        ] {
+            if !have {
+                self.err("missing-key", format!("missing required key \"{key}\""), Some(top_pos), None);
+            }
+        }
+        Some(s)
+    }
+
+    fn nodes(&mut self, v: &Node, s: &mut Sections, options: &LoadOptions) -> Option<()> {
+        let Some(entries) = v.as_map() else {
+            self.err("wrong-type", format!("\"nodes\" must be a mapping of node ids, not {}", v.type_name()), Some(v.pos), None);
+            return Some(());
+        };
+        if entries.len() > options.max_nodes {
+            self.err(
+                "too-many-nodes",
+                format!("the menu has {} nodes, above the limit of {} (raise it with --max-nodes)", entries.len(), options.max_nodes),
+                Some(v.pos),
+                None,
+            );
+            return None;
+        }
+        for (k, body) in entries {
+            let id = k.scalar_text().unwrap_or_default();
+            if id.is_empty() {
+                self.err("bad-node-id", "a node id must not be empty", Some(k.pos), None);
+                continue;
+            }
+            if s.ids.contains_key(&id) {
+                continue;
+            }
+            s.ids.insert(id.clone(), k.pos);
+            if body.as_map().is_none() {
+                self.err("wrong-type", format!("a node must be a mapping with a \"kind\", not {}", body.type_name()), Some(body.pos), Some(&id));
+                continue;
+            }
+            let Some(kind_node) = body.get("kind") else {
+                self.err("missing-key", format!("missing required key \"kind\" (one of {})", KINDS.join(", ")), Some(k.pos), Some(&id));
+                continue;
+            };
+            let kind = kind_node.scalar_text().unwrap_or_default();
+            let node = match kind.as_str() {
+                "prompt" => self.de(body, Some(&id)).map(RawNode::Prompt),
+                "menu" => self.de(body, Some(&id)).map(RawNode::Menu),
+                "speech" => self.de(body, Some(&id)).map(RawNode::Speech),
+                "self_service" => self.de(body, Some(&id)).map(RawNode::SelfService),
+                "branch" => self.de(body, Some(&id)).map(RawNode::Branch),
+                "queue" => self.de(body, Some(&id)).map(RawNode::Queue),
+                "online" => self.de(body, Some(&id)).map(RawNode::Online),
+                "hangup" => self.de(body, Some(&id)).map(RawNode::Hangup),
+                other => {
+                    let hint = closest(other, KINDS.iter().copied()).map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
+                    self.err("unknown-kind", format!("unknown kind \"{other}\"{hint}; kinds are {}", KINDS.join(", ")), Some(kind_node.pos), Some(&id));
+                    None
+                }
+            };
+            if let Some(n) = node {
+                s.nodes.push((id, k.pos, n));
+            }
+        }
+        Some(())
+    }
+
+    /// Cross-checks and builds the graph.
+    fn assemble(&mut self, s: Sections) -> Option<Hotline> {
+        let segments = self.segments(&s);
+        let pools = self.pools(&s);
+        let callers = self.callers(&s, &segments);
+        let simulation = self.simulation(&s);
+
+        let mut graph = DiGraph::new();
+        let mut ids = HashMap::new();
+        for (id, pos, _) in &s.nodes {
+            let n = graph.add_node(MenuNode {
+                id: id.clone(),
+                pos: *pos,
+                say: None,
+                label: None,
+                duration: Dist::default(),
+                kind: Kind::Hangup,
+            });
+            ids.insert(id.clone(), n);
+        }
+        let entry = self.entry(&s, &ids);
+        let mut used_pools = HashSet::new();
+        let mut edges = Vec::new();
+        for (id, _, raw) in &s.nodes {
+            let mut cx = NodeCx {
+                b: self,
+                id,
+                ids: &s.ids,
+                graph_ids: &ids,
+                segments: &segments,
+                edges: Vec::new(),
+            };
+            let node = cx.node(raw, &pools, &s.pool_names, &mut used_pools, entry);
+            let from = ids[id.as_str()];
+            edges.extend(cx.edges.into_iter().map(|(to, t)| (from, to, t)));
+            if let Some(n) = node {
+                let slot = &mut graph[from];
+                *slot = MenuNode { id: slot.id.clone(), pos: slot.pos, ..n };
+            }
+        }
+        for (name, pos, _) in &s.pools {
+            if !used_pools.contains(name.as_str()) {
+                self.warn("unused-pool", format!("pool \"{name}\" is not used by any queue"), Some(*pos), None);
+            }
+        }
+        if self.diags.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        for (a, b, t) in edges {
+            graph.add_edge(a, b, t);
+        }
+        Some(Hotline {
+            name: s.name?,
+            description: s.description,
+            graph,
+            entry: entry?,
+            pools: pools.into_iter().map(|(_, p)| p).collect(),
+            callers,
+            simulation,
+            ids,
+        })
+    }
+
+    fn entry(&mut self, s: &Sections, ids: &HashMap<String, NodeIndex>) -> Option<NodeIndex> {
+        let e = s.entry.as_ref()?;
+        if let Some(&n) = ids.get(e.value.as_str()) {
+            return Some(n);
+        }
+        if !s.ids.contains_key(e.value.as_str()) {
+            let hint = suggest(&e.value, s.ids.keys());
+            self.err("unknown-entry", format!("entry \"{}\" is not a node id{hint}", e.value), Some(e.pos), None);
+        }
+        None
+    }
+
+    fn segments(&mut self, s: &Sections) -> Vec<Segment> {
+        let Some((pos, c)) = &s.callers else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut total = 0.0;
+        for (name, seg) in &c.segments {
+            total += seg.share.value.0;
+            out.push(Segment {
+                name: name.clone(),
+                share: seg.share.value.0,
+                patience: seg.value.patience.as_ref().map(|p| p.value),
+                label: seg.value.label.clone(),
+            });
+        }
+        if total > 1.0 + 1e-9 {
+            self.err("segment-shares", format!("segment shares add up to {}, above 1", crate::value::trim_float(total)), Some(*pos), None);
+        }
+        out
+    }
+
+    fn pools(&mut self, s: &Sections) -> Vec<(Pos, Pool)> {
+        let mut out = Vec::new();
+        for (name, pos, p) in &s.pools {
+            let seats = self.seats(&p.seats);
+            let mut schedule: Vec<(Clock, u32)> = Vec::new();
+            for shift in &p.schedule {
+                let seats = self.seats(&shift.seats);
+                if let Some(&(last, _)) = schedule.last() {
+                    if shift.from.value <= last {
+                        self.err("schedule-order", format!("pool \"{name}\": shift from {} is not after the shift from {last}", shift.from.value), Some(shift.from.pos), None);
+                    }
+                }
+                schedule.push((shift.from.value, seats));
+            }
+            out.push((
+                *pos,
+                Pool {
+                    name: name.clone(),
+                    seats,
+                    handle_time: p.handle_time.value,
+                    schedule,
+                    label: p.label.clone(),
+                },
+            ));
+        }
+        out
+    }
+
+    fn seats(&mut self, n: &Spanned<i64>) -> u32 {
+        if !(0..=100_000).contains(&n.value) {
+            self.err("out-of-range", format!("seats must be from 0 to 100000, not {}", n.value), Some(n.pos), None);
+            return 0;
+        }
+        n.value as u32
+    }
+
+    fn callers(&mut self, s: &Sections, segments: &[Segment]) -> Option<Callers> {
+        let (_, c) = s.callers.as_ref()?;
+        let arrivals = match &c.arrivals.value {
+            raw::RawArrivals::Rate(r) => Callers::constant(*r),
+            raw::RawArrivals::Profile(periods) => {
+                let mut v: Vec<(Clock, f64)> = Vec::new();
+                for p in periods {
+                    if let Some(&(last, _)) = v.last() {
+                        if p.from.value <= last {
+                            self.err("schedule-order", format!("arrival period from {} is not after the period from {last}", p.from.value), Some(p.from.pos), None);
+                        }
+                    }
+                    v.push((p.from.value, p.rate.value.0.per_sec()));
+                }
+                if v.is_empty() {
+                    self.err("missing-key", "the arrival profile has no periods", Some(c.arrivals.pos), None);
+                } else if v.iter().all(|&(_, r)| r == 0.0) {
+                    self.warn("no-arrivals", "the arrival rate is zero all day: no caller will call", Some(c.arrivals.pos), None);
+                }
+                v
+            }
+        };
+        Some(Callers {
+            arrivals,
+            patience: c.patience.as_ref().map(|p| p.value),
+            redial: c.redial.as_ref().map(|r| (r.share.value.0, r.value.after.as_ref().map_or(Dist::default(), |a| a.value))),
+            segments: segments.to_vec(),
+        })
+    }
+
+    fn simulation(&mut self, s: &Sections) -> Simulation {
+        let mut sim = Simulation::default();
+        let Some(r) = &s.simulation else { return sim };
+        if let Some(v) = &r.start {
+            sim.start = v.value;
+        }
+        if let Some(v) = &r.duration {
+            if v.value.secs() <= 0.0 {
+                self.err("out-of-range", "the simulated duration must be above zero", Some(v.pos), None);
+            }
+            sim.duration = v.value.secs();
+        }
+        if let Some(v) = &r.warmup {
+            sim.warmup = v.value.secs();
+        }
+        if let Some(v) = &r.replications {
+            if !(1..=1_000_000).contains(&v.value) {
+                self.err("out-of-range", format!("replications must be from 1 to 1000000, not {}", v.value), Some(v.pos), None);
+            } else {
+                sim.replications = v.value as u32;
+            }
+        }
+        if let Some(v) = &r.seed {
+            sim.seed = v.value;
+        }
+        sim
+    }
+}
+
+/// The closest id, as ` (did you mean "x"?)`, or nothing.
+fn suggest<'a>(word: &str, ids: impl Iterator<Item = &'a String>) -> String {
+    closest(word, ids.map(String::as_str)).map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"))
+}
+
+/// Validation of one node.
+struct NodeCx<'a> {
+    b: &'a mut Builder,
+    id: &'a str,
+    ids: &'a IndexMap<String, Pos>,
+    graph_ids: &'a HashMap<String, NodeIndex>,
+    segments: &'a [Segment],
+    edges: Vec<(NodeIndex, Transition)>,
+}
+
+const DTMF_KEYS: &[&str] = &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"];
+
+impl NodeCx<'_> {
+    fn err(&mut self, code: &'static str, msg: impl Into<String>, pos: Pos) {
+        self.b.err(code, msg, Some(pos), Some(self.id));
+    }
+
+    /// Adds an edge to `target` after checking it exists.
+    fn edge(&mut self, what: &str, target: &Spanned<String>, via: Via, share: f64) -> Option<&mut Transition> {
+        if !self.ids.contains_key(target.value.as_str()) {
+            let hint = suggest(&target.value, self.ids.keys());
+            self.err("unknown-target", format!("{what} goes to \"{}\", which does not exist{hint}", target.value), target.pos);
+            return None;
+        }
+        let to = *self.graph_ids.get(target.value.as_str())?;
+        self.edges.push((
+            to,
+            Transition {
+                via,
+                share,
+                by_segment: Vec::new(),
+                label: None,
+                insist: 1,
+                pos: target.pos,
+            },
+        ));
+        self.edges.last_mut().map(|(_, t)| t)
+    }
+
+    fn segment(&mut self, name: &Spanned<String>) -> Option<usize> {
+        let found = self.segments.iter().position(|s| s.name == name.value);
+        if found.is_none() {
+            let names: Vec<String> = self.segments.iter().map(|s| s.name.clone()).collect();
+            let hint = suggest(&name.value, names.iter());
+            let known = if names.is_empty() { " (callers.segments defines none)".to_string() } else { hint };
+            self.err("unknown-segment", format!("segment \"{}\" is not defined in callers.segments{known}", name.value), name.pos);
+        }
+        found
+    }
+
+    fn retries(&mut self, r: &Option<Spanned<i64>>) -> u32 {
+        match r {
+            None => 2,
+            Some(r) if (0..=9).contains(&r.value) => r.value as u32,
+            Some(r) => {
+                self.err("retries-out-of-range", format!("retries must be from 0 to 9, not {}", r.value), r.pos);
+                2
+            }
+        }
+    }
+
+    fn node(
+        &mut self,
+        raw: &RawNode,
+        pools: &[(Pos, Pool)],
+        pool_names: &HashSet<String>,
+        used_pools: &mut HashSet<String>,
+        entry: Option<NodeIndex>,
+    ) -> Option<MenuNode> {
+        let (say, duration, label) = common(raw);
+        let kind = match raw {
+            RawNode::Prompt(p) => {
+                self.edge("next", &p.next, Via::Next, 1.0);
+                Kind::Prompt
+            }
+            RawNode::Menu(m) => {
+                if m.options.is_empty() {
+                    self.err("no-options", "a menu needs at least one option", self.ids[self.id]);
+                }
+                let choices: Vec<_> = m.options.iter().map(|(k, c)| (Via::Key(k.clone()), c)).collect();
+                self.choices(&choices);
+                let input = self.input(&m.timeout, &m.retries, &m.no_input, &m.invalid);
+                self.on_fail(&m.on_fail, input.fail() > 0.0, "no_input or invalid is above 0");
+                Kind::Menu(input)
+            }
+            RawNode::Speech(sp) => {
+                if sp.intents.is_empty() && sp.options.is_empty() {
+                    self.err("no-options", "a speech node needs at least one intent or option", self.ids[self.id]);
+                }
+                let mut choices: Vec<_> = sp.intents.iter().map(|(k, c)| (Via::Intent(k.clone()), c)).collect();
+                choices.extend(sp.options.iter().map(|(k, c)| (Via::Key(k.clone()), c)));
+                self.choices(&choices);
+                let input = self.input(&sp.timeout, &sp.retries, &sp.no_input, &None);
+                self.on_fail(&sp.on_fail, input.no_input > 0.0, "no_input is above 0");
+                let understood = sp.understood.as_ref().map_or(1.0, |u| u.value.0);
+                match &sp.on_misunderstood {
+                    Some(t) => {
+                        self.edge("on_misunderstood", t, Via::Misunderstood, 0.0);
+                    }
+                    None if understood < 1.0 => {
+                        let pos = sp.understood.as_ref().map_or(self.ids[self.id], |u| u.pos);
+                        self.err("missing-key", "missing key \"on_misunderstood\": it is required when understood is below 1", pos);
+                    }
+                    None => {}
+                }
+                Kind::Speech(Speech { input, understood })
+            }
+            RawNode::SelfService(ss) => {
+                let resolves = ss.resolves.as_ref().map_or(0.0, |r| r.value.0);
+                match &ss.next {
+                    Some(t) => {
+                        self.edge("next", t, Via::Next, 1.0);
+                    }
+                    None if resolves < 1.0 => {
+                        self.err("missing-key", "missing key \"next\": it is required when resolves is below 1", self.ids[self.id]);
+                    }
+                    None => {}
+                }
+                Kind::SelfService { resolves }
+            }
+            RawNode::Branch(br) => {
+                for (i, case) in br.cases.iter().enumerate() {
+                    let c = &case.condition.value;
+                    if c.segment.is_none() && c.hours.is_none() {
+                        self.err("empty-condition", "a case's \"if\" needs a segment or hours", case.condition.pos);
+                    }
+                    let segment = c.segment.as_ref().and_then(|s| self.segment(s).map(|i| (i, s.value.clone())));
+                    let cond = Condition {
+                        segment,
+                        hours: c.hours.as_ref().map(|h| h.value.clone()),
+                    };
+                    self.edge(&format!("case {}", i + 1), &case.to, Via::Case(i, cond), 0.0);
+                }
+                self.edge("else", &br.otherwise, Via::Else, 0.0);
+                Kind::Branch
+            }
+            RawNode::Queue(q) => Kind::Queue(self.queue(q, pools, pool_names, used_pools)?),
+            RawNode::Online(o) => {
+                let calls_back = o.calls_back.as_ref().map(|c| (c.share.value.0, c.value.after.as_ref().map_or(Dist::default(), |a| a.value)));
+                let resolves = o.resolves.as_ref().map_or(0.0, |r| r.value.0);
+                if let Some((share, _)) = calls_back {
+                    if resolves + share > 1.0 + 1e-9 {
+                        self.err("share-sum", format!("resolves ({resolves}) and calls_back share ({share}) add up to more than 1"), o.calls_back.as_ref()?.pos);
+                    }
+                    if let (Some(e), Some(c)) = (entry, &o.calls_back) {
+                        self.edges.push((e, Transition { via: Via::CallBack, share, by_segment: Vec::new(), label: None, insist: 1, pos: c.pos }));
+                    }
+                }
+                Kind::Online(Online { resolves, calls_back })
+            }
+            RawNode::Hangup(_) => Kind::Hangup,
+        };
+        Some(MenuNode {
+            id: self.id.to_string(),
+            pos: self.ids[self.id],
+            say,
+            label,
+            duration,
+            kind,
+        })
+    }
+
+    fn input(&mut self, timeout: &Option<Spanned<Duration>>, retries: &Option<Spanned<i64>>, no_input: &Option<Spanned<Share>>, invalid: &Option<Spanned<Share>>) -> Input {
+        Input {
+            timeout: timeout.as_ref().map_or(5.0, |t| t.value.secs()),
+            retries: self.retries(retries),
+            no_input: no_input.as_ref().map_or(0.0, |s| s.value.0),
+            invalid: invalid.as_ref().map_or(0.0, |s| s.value.0),
+        }
+    }
+
+    fn on_fail(&mut self, on_fail: &Option<Spanned<String>>, can_fail: bool, because: &str) {
+        match on_fail {
+            Some(t) => {
+                self.edge("on_fail", t, Via::Fail, 0.0);
+            }
+            None if can_fail => {
+                self.err("missing-key", format!("missing key \"on_fail\": it is required when {because}"), self.ids[self.id]);
+            }
+            None => {}
+        }
+    }
+
+    /// Checks keys and shares of options and intents, and adds their edges.
+    fn choices(&mut self, choices: &[(Via, &Spanned<RawChoice>)]) {
+        let given: f64 = choices.iter().filter_map(|(_, c)| c.share.as_ref()).map(|s| s.value.0).sum();
+        let missing = choices.iter().filter(|(_, c)| c.share.is_none()).count();
+        let node_pos = self.ids[self.id];
+        let fill = if missing > 0 { (1.0 - given) / missing as f64 } else { 0.0 };
+        if missing > 0 && fill < -1e-9 {
+            self.err("share-sum", format!("the shares given add up to {}, above 1, leaving nothing for the {missing} option(s) without a share", crate::value::trim_float(given)), node_pos);
+        } else if missing == 0 && !choices.is_empty() && (given - 1.0).abs() > 1e-9 {
+            self.err("share-sum", format!("the shares of the options add up to {}, not 1", crate::value::trim_float(given)), node_pos);
+        }
+        let mut seg_totals: IndexMap<usize, (f64, Pos, String)> = IndexMap::new();
+        for (via, c) in choices {
+            if let Via::Key(k) = via {
+                if !DTMF_KEYS.contains(&k.as_str()) {
+                    self.err("bad-key", format!("option \"{k}\" is not a phone key (use 0-9, * or #)"), c.pos);
+                }
+            }
+            let what = match via {
+                Via::Key(k) => format!("option \"{k}\""),
+                Via::Intent(i) => format!("intent \"{i}\""),
+                _ => String::new(),
+            };
+            let insist = match &c.insist {
+                None => 1,
+                Some(n) if matches!(via, Via::Key(_)) => {
+                    self.err("invalid-value", "\"insist\" is only for speech intents", n.pos);
+                    1
+                }
+                Some(n) if (1..=10).contains(&n.value) => n.value as u32,
+                Some(n) => {
+                    self.err("out-of-range", format!("insist must be from 1 to 10, not {}", n.value), n.pos);
+                    1
+                }
+            };
+            let share = c.share.as_ref().map_or(fill.max(0.0), |s| s.value.0);
+            let mut by_segment = Vec::new();
+            for (name, s) in &c.by_segment {
+                let spanned = Spanned { value: name.clone(), pos: s.pos };
+                if let Some(i) = self.segment(&spanned) {
+                    by_segment.push((i, s.value.0));
+                }
+            }
+            if let Some(t) = self.edge(&what, &c.to, via.clone(), share) {
+                t.label = c.label.clone();
+                t.insist = insist;
+                t.by_segment = by_segment.clone();
+            }
+            for (i, _) in &by_segment {
+                seg_totals.entry(*i).or_insert((0.0, c.pos, self.segments[*i].name.clone()));
+            }
+        }
+        for (seg, (_, pos, name)) in seg_totals {
+            let total: f64 = choices
+                .iter()
+                .map(|(_, c)| {
+                    let base = c.share.as_ref().map_or(fill.max(0.0), |s| s.value.0);
+                    c.by_segment.get(&name).map_or(base, |s| s.value.0)
+                })
+                .sum();
+            let _ = seg;
+            if (total - 1.0).abs() > 1e-9 {
+                self.err("share-sum", format!("for segment \"{name}\" the shares add up to {}, not 1", crate::value::trim_float(total)), pos);
+            }
+        }
+    }
+
+    fn queue(&mut self, q: &raw::RawQueue, pools: &[(Pos, Pool)], pool_names: &HashSet<String>, used: &mut HashSet<String>) -> Option<Queue> {
+        let pool = pools.iter().position(|(_, p)| p.name == q.pool.value);
+        if !pool_names.contains(&q.pool.value) {
+            let names: Vec<String> = pools.iter().map(|(_, p)| p.name.clone()).collect();
+            let hint = suggest(&q.pool.value, names.iter());
+            self.err("unknown-pool", format!("pool \"{}\" is not defined under agents{hint}", q.pool.value), q.pool.pos);
+        }
+        used.insert(q.pool.value.clone());
+        let busy = match &q.busy {
+            None => None,
+            Some(b) => {
+                let when = match (&b.when.expected_wait, &b.when.queue_length) {
+                    (Some(w), None) => BusyWhen::ExpectedWait(w.value.secs()),
+                    (None, Some(n)) if (1..=10_000_000).contains(&n.value) => BusyWhen::QueueLength(n.value as u32),
+                    (None, Some(n)) => {
+                        self.err("out-of-range", format!("queue_length must be from 1 to 10000000, not {}", n.value), n.pos);
+                        BusyWhen::QueueLength(1)
+                    }
+                    _ => {
+                        self.err("bad-busy-rule", "busy.when needs exactly one of expected_wait or queue_length", b.when.pos);
+                        BusyWhen::QueueLength(1)
+                    }
+                };
+                let deflects = b.deflects.as_ref().map_or(1.0, |d| d.value.0);
+                self.edge("busy", &b.to, Via::Busy, deflects);
+                Some(Busy {
+                    when,
+                    say: b.say.clone(),
+                    duration: b.duration.as_ref().map_or(Dist::default(), |d| d.value),
+                    deflects,
+                })
+            }
+        };
+        let max_wait = q.max_wait.as_ref().map(|m| m.value.secs());
+        if let Some(t) = &q.on_max_wait {
+            if max_wait.is_none() {
+                self.b.warn("on-max-wait-unused", "on_max_wait has no effect without max_wait", Some(t.pos), Some(self.id));
+            }
+            self.edge("on_max_wait", t, Via::MaxWait, 0.0);
+        }
+        let priority = match &q.priority {
+            Some(p) if p.value.abs() > 1000 => {
+                self.err("out-of-range", format!("priority must be from -1000 to 1000, not {}", p.value), p.pos);
+                0
+            }
+            Some(p) => p.value,
+            None => 0,
+        };
+        Some(Queue {
+            pool: pool?,
+            priority,
+            announce_wait: q.announce_wait.unwrap_or(false),
+            busy,
+            max_wait,
+            callback: q.callback.as_ref().map(|c| Callback {
+                offered_after: c.offered_after.value.secs(),
+                accepts: c.accepts.value.0,
+            }),
+        })
+    }
+}
+
+/// The keys every node has.
+fn common(raw: &RawNode) -> (Option<String>, Dist, Option<String>) {
+    macro_rules! pick {
+        ($n:expr) => {
+            ($n.say.clone(), $n.duration.as_ref().map_or(Dist::default(), |d| d.value), $n.label.clone())
+        };
+    }
+    match raw {
+        RawNode::Prompt(n) => pick!(n),
+        RawNode::Menu(n) => pick!(n),
+        RawNode::Speech(n) => pick!(n),
+        RawNode::SelfService(n) => pick!(n),
+        RawNode::Branch(n) => pick!(n),
+        RawNode::Queue(n) => pick!(n),
+        RawNode::Online(n) => pick!(n),
+        RawNode::Hangup(n) => pick!(n),
+    }
+}

@@ -578,7 +578,7 @@ impl<'a> Args<'a> {
 /// Implements `Deserialize` (from a string or a number) and `JsonSchema`
 /// for a value type with a `parse` function.
 macro_rules! text_value {
-    ($ty:ty, $name:literal, $what:literal, $number:expr, $pattern:literal, $desc:literal) => {
+    ($ty:ty, $code:literal, $name:literal, $what:literal, $number:expr, $pattern:literal, $desc:literal) => {
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V;
@@ -588,11 +588,11 @@ macro_rules! text_value {
                         f.write_str($what)
                     }
                     fn visit_str<E: de::Error>(self, s: &str) -> Result<$ty, E> {
-                        <$ty>::parse(s).map_err(E::custom)
+                        <$ty>::parse(s).map_err(|e| E::custom(format!("[{}] {e}", $code)))
                     }
                     fn visit_f64<E: de::Error>(self, x: f64) -> Result<$ty, E> {
                         let number: fn(f64) -> Result<$ty, String> = $number;
-                        number(x).map_err(E::custom)
+                        number(x).map_err(|e| E::custom(format!("[{}] {e}", $code)))
                     }
                     fn visit_i64<E: de::Error>(self, x: i64) -> Result<$ty, E> {
                         self.visit_f64(x as f64)
@@ -624,6 +624,7 @@ macro_rules! text_value {
 
 text_value!(
     Duration,
+    "bad-duration",
     "Duration",
     "a duration such as 90s, 2m or 1h30m",
     |x| Duration::from_secs(x),
@@ -632,6 +633,7 @@ text_value!(
 );
 text_value!(
     Rate,
+    "bad-rate",
     "Rate",
     "a rate such as 120/h or 2/m",
     |x| Err(format!("rate {x} has no unit: write it as {x}/h or {x}/m")),
@@ -640,6 +642,7 @@ text_value!(
 );
 text_value!(
     Dist,
+    "bad-distribution",
     "Distribution",
     "a duration or distribution such as exp(mean=3m)",
     |x| Duration::from_secs(x).map(|d| Dist::Fixed(d.secs())),
@@ -648,6 +651,7 @@ text_value!(
 );
 text_value!(
     Clock,
+    "bad-clock",
     "Clock",
     "a time of day such as 08:30",
     |x| Err(format!("time of day {x} must be written HH:MM, such as 08:30")),
@@ -656,6 +660,7 @@ text_value!(
 );
 text_value!(
     Hours,
+    "bad-hours",
     "Hours",
     "opening hours such as 08:00-20:00",
     |x| Err(format!("hours {x} must be written as a range such as 08:00-20:00")),
@@ -696,6 +701,7 @@ impl Share {
 
 text_value!(
     Share,
+    "bad-share",
     "Share",
     "a share between 0 and 1, such as 0.35 or 35%",
     Share::new,

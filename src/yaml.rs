@@ -398,7 +398,7 @@ impl de::Error for DeError {
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> DeError {
         DeError {
             code: "wrong-type",
-            message: format!("expected {exp}, found {unexp}"),
+            message: format!("expected {}, found {unexp}", plain_type(&exp.to_string())),
             pos: None,
         }
     }
@@ -451,6 +451,16 @@ impl de::Error for DeError {
             message: format!("key \"{field}\" is written twice"),
             pos: None,
         }
+    }
+}
+
+/// Serde's names of number types, said the way a menu writer would.
+fn plain_type(exp: &str) -> String {
+    match exp {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => "a whole number".into(),
+        "f32" | "f64" => "a number".into(),
+        "a string" => "text".into(),
+        other => other.into(),
     }
 }
 

@@ -196,6 +196,8 @@ impl Builder {
     fn de<T: DeserializeOwned>(&mut self, node: &Node, owner: Option<&str>) -> Option<T> {
         match yaml::from_node::<T>(node) {
             Ok(v) => Some(v),
+            // A key written twice was already reported by `duplicates`.
+            Err(DeError { code: "duplicate-key", .. }) => None,
             Err(DeError { code, message, pos }) => {
                 self.err(code, message, pos.or(Some(node.pos)), owner);
                 None

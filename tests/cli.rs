@@ -1,0 +1,182 @@
+//! Drives the real `hotline` binary on the menus in `menus/` and `menus/bad/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn hotline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the hotline binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn sample_menus() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("menus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_sample_menu_checks_clean() {
+    let menus = sample_menus();
+    assert!(menus.len() >= 7, "at least seven sample hotlines");
+    for m in menus {
+        let out = hotline(&["check", m.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}: {}", m.display(), stdout(&out));
+        assert!(stdout(&out).contains(": ok (0 error(s), 0 warning(s))"), "{}", stdout(&out));
+    }
+}
+
+/// (file in menus/bad, code, line, column, node)
+const BAD: &[(&str, &str, u32, u32, Option<&str>)] = &[
+    ("yaml_syntax", "yaml-syntax", 17, 10, None),
+    ("unknown_key", "unknown-key", 8, 5, Some("welcome")),
+    ("missing_kind", "missing-key", 29, 3, Some("goodbye")),
+    ("unknown_kind", "unknown-kind", 22, 11, Some("balance")),
+    ("unknown_target", "unknown-target", 16, 18, Some("main")),
+    ("unknown_entry", "unknown-entry", 4, 8, None),
+    ("share_sum", "share-sum", 11, 3, Some("main")),
+    ("negative_share", "bad-share", 16, 34, Some("main")),
+    ("unknown_pool", "unknown-pool", 28, 11, Some("q_general")),
+    ("bad_duration", "bad-duration", 18, 14, Some("main")),
+    ("bad_distribution", "bad-distribution", 36, 13, None),
+    ("bad_rate", "bad-rate", 35, 13, None),
+    ("rate_without_unit", "bad-rate", 35, 13, None),
+    ("duplicate_node", "duplicate-node", 32, 3, Some("balance")),
+    ("duplicate_key", "duplicate-key", 24, 5, Some("balance")),
+    ("retries_out_of_range", "retries-out-of-range", 18, 14, Some("main")),
+    ("unknown_segment", "unknown-segment", 16, 61, Some("main")),
+    ("segment_shares", "segment-shares", 35, 3, None),
+    ("bad_hours", "bad-hours", 9, 24, Some("welcome")),
+    ("missing_next", "missing-key", 7, 5, Some("welcome")),
+    ("wrong_type", "wrong-type", 33, 21, None),
+    ("bad_key", "bad-key", 17, 12, Some("main")),
+    ("missing_on_misunderstood", "missing-key", 23, 17, Some("balance")),
+    ("busy_rule", "bad-busy-rule", 29, 19, Some("q_general")),
+    ("top_level_key", "unknown-key", 34, 1, None),
+];
+
+#[test]
+fn each_bad_menu_gives_its_diagnostic() {
+    for &(file, code, line, column, node) in BAD {
+        let path = format!("menus/bad/{file}.yaml");
+        let out = hotline(&["check", &path, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{path} should fail");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let f = &v["files"][0];
+        assert_eq!(f["ok"], false, "{path}");
+        let diags = f["diagnostics"].as_array().unwrap();
+        let errors: Vec<&Value> = diags.iter().filter(|d| d["severity"] == "error").collect();
+        assert_eq!(errors.len(), 1, "{path}: exactly one error, got {diags:?}");
+        let d = errors[0];
+        assert_eq!(d["code"], code, "{path}: {d}");
+        assert_eq!(d["line"], line, "{path}: {d}");
+        assert_eq!(d["column"], column, "{path}: {d}");
+        assert_eq!(d["node"].as_str(), node, "{path}: {d}");
+        assert!(!d["message"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn every_bad_menu_is_in_the_table() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/bad");
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(
+            BAD.iter().any(|b| b.0 == name) || name == "unused_pool",
+            "menus/bad/{name}.yaml has no expected diagnostic"
+        );
+    }
+}
+
+#[test]
+fn a_warning_alone_passes() {
+    let out = hotline(&["check", "menus/bad/unused_pool.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["code"], "unused-pool");
+}
+
+#[test]
+fn text_diagnostics_show_the_line_and_a_caret() {
+    let out = hotline(&["check", "menus/bad/unknown_target.yaml"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "menus/bad/unknown_target.yaml:16:18: error[unknown-target]: node \"main\": option \"1\" goes to \"balanse\", which does not exist (did you mean \"balance\"?)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("16 |       \"1\": { to: balanse, share: 0.6 }"), "{text}");
+    assert!(text.contains("   |                  ^^^^^^^"), "{text}");
+}
+
+#[test]
+fn several_files_and_json_shape() {
+    let out = hotline(&["check", "menus/bank.yaml", "menus/bad/share_sum.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["ok"], true);
+    assert_eq!(files[0]["path"], "menus/bank.yaml");
+    assert_eq!(files[1]["ok"], false);
+    for key in ["severity", "code", "message", "line", "column", "node"] {
+        assert!(files[1]["diagnostics"][0].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn unreadable_paths_and_bad_flags_exit_2() {
+    let out = hotline(&["check", "menus/does_not_exist.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does_not_exist.yaml"));
+    let out = hotline(&["check", "menus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    let out = hotline(&["check", "--format", "xml", "menus/bank.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = hotline(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn schema_matches_the_committed_copy() {
+    let out = hotline(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let committed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/hotline.schema.json")).unwrap();
+    assert_eq!(stdout(&out), committed, "run `hotline schema > schema/hotline.schema.json`");
+}
+
+#[test]
+fn every_sample_menu_validates_against_the_schema() {
+    let schema: Value = serde_json::from_slice(&hotline(&["schema"]).stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid JSON Schema");
+    for m in sample_menus() {
+        let text = std::fs::read_to_string(&m).unwrap();
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=../schema/hotline.schema.json"),
+            "{} must point editors at the schema",
+            m.display()
+        );
+        let doc: Value = serde_saphyr::from_str(&text).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", m.display());
+    }
+    // The schema is strict enough to catch a misspelt key.
+    let bad: Value = serde_saphyr::from_str(&std::fs::read_to_string("menus/bad/unknown_key.yaml").unwrap()).unwrap();
+    assert!(!validator.is_valid(&bad));
+}

@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+mod text;
+
 use crate::Error;
+use crate::analysis::rules::RuleSet;
 use crate::menu::{self, LoadOptions, Loaded};
 use crate::yaml::Limits;
 
@@ -27,8 +30,37 @@ pub struct Cli {
 pub enum Command {
     /// Load and validate menus; exit 0 when clean, 1 on errors, 2 when a file cannot be read.
     Check(CheckArgs),
+    /// Reach-a-human metrics and rule findings for one menu.
+    Analyze(AnalyzeArgs),
+    /// List every rule: id, default severity and threshold, source.
+    Rules(FormatArgs),
     /// Print the JSON Schema of the menu format.
     Schema,
+}
+
+/// Just an output format.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `hotline analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Rule overrides (YAML: rule id → enabled / severity / threshold).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Output format.
@@ -85,6 +117,14 @@ pub struct CheckArgs {
 pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(a) => check(&a),
+        Command::Analyze(a) => analyze(&a),
+        Command::Rules(a) => {
+            print(&match a.format {
+                Format::Text => text::rules(),
+                Format::Json => json_text(&crate::analysis::rules::RULES),
+            })?;
+            Ok(0)
+        }
         Command::Schema => {
             print(&crate::schema::menu_schema())?;
             Ok(0)
@@ -102,6 +142,27 @@ pub(crate) fn print(text: &str) -> Result<(), Error> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Pretty JSON with a final newline.
+pub(crate) fn json_text<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string_pretty(v).expect("values serialize") + "\n"
+}
+
+/// The rules in force: the defaults, or a rules file's overrides.
+pub fn rule_set(path: Option<&Path>) -> Result<RuleSet, Error> {
+    path.map_or_else(|| Ok(RuleSet::default()), RuleSet::from_file)
+}
+
+fn analyze(a: &AnalyzeArgs) -> Result<i32, Error> {
+    let rules = rule_set(a.rules.as_deref())?;
+    let (loaded, h) = load_valid(&a.menu, &a.limits)?;
+    let analysis = crate::analysis::analyze(&h, &rules);
+    print(&match a.format {
+        Format::Text => text::analysis(&analysis, &loaded.path),
+        Format::Json => json_text(&analysis),
+    })?;
+    Ok(0)
 }
 
 /// Loads a menu that must be valid: diagnostics go to stderr, errors become

@@ -1,0 +1,156 @@
+//! How hard it is to reach a human, and which rules a menu breaks.
+//!
+//! Everything here is computed from the validated graph, without
+//! simulation: shortest routes with petgraph's Dijkstra ([`route`]), the
+//! absorbing Markov chain of caller shares ([`markov`]) and the rule checks
+//! ([`findings`]) with their catalogue ([`rules`]).
+
+pub mod findings;
+pub mod markov;
+pub mod route;
+pub mod rules;
+
+use indexmap::IndexMap;
+use petgraph::graph::NodeIndex;
+use serde::Serialize;
+
+use crate::menu::{Hotline, Via};
+pub use findings::Finding;
+use rules::RuleSet;
+
+/// The reach-a-human figures for one kind of caller.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reach {
+    /// Whether any queue can be reached on purpose.
+    pub reachable: bool,
+    /// Fewest selections to a queue.
+    pub selections: Option<u32>,
+    /// Least prompt time before a queue, seconds.
+    pub seconds: Option<f64>,
+    /// One route achieving `selections` (ties broken by seconds), node ids.
+    pub route: Vec<String>,
+    /// Probability of reaching a queue, from the caller shares.
+    pub probability: f64,
+    /// Expected seconds in the menu (until a queue or the end of the call);
+    /// `null` when some callers are trapped forever.
+    pub expected_ivr_seconds: Option<f64>,
+}
+
+/// The whole analysis of a hotline.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    /// The hotline's name.
+    pub hotline: String,
+    /// Figures for a caller in no named segment.
+    pub reach_human: Reach,
+    /// Figures per named segment.
+    pub segments: IndexMap<String, Reach>,
+    /// Rule findings, most serious first.
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// Number of findings of a severity.
+    pub fn count(&self, severity: crate::diag::Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+}
+
+/// Analyses a hotline with the given rules.
+///
+/// ```
+/// let text = "hotline: Tiny\nentry: main\nnodes:\n  main:\n    kind: menu\n    duration: 6s\n    options:\n      \"0\": { to: q }\n  q: { kind: queue, pool: desk }\nagents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
+/// let h = hotline::menu::load_str(text, "tiny.yaml", &Default::default()).hotline.unwrap();
+/// let a = hotline::analysis::analyze(&h, &Default::default());
+/// assert_eq!(a.reach_human.selections, Some(1));
+/// assert_eq!(a.reach_human.seconds, Some(6.0));
+/// assert_eq!(a.reach_human.probability, 1.0);
+/// ```
+pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
+    let reach_human = reach(h, None);
+    let segments = h
+        .segment_names()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.to_string(), reach(h, Some(i))))
+        .collect();
+    let mut findings = findings::check(h, rules, &reach_human);
+    findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.line.cmp(&b.line)).then(a.rule.cmp(b.rule)));
+    Analysis {
+        hotline: h.name.clone(),
+        reach_human,
+        segments,
+        findings,
+    }
+}
+
+/// Reach-a-human figures for a caller of `segment` (`None`: no segment).
+pub fn reach(h: &Hotline, segment: Option<usize>) -> Reach {
+    let allowed = route::deliberate_edges(h, segment);
+    let lex = route::distances(h, h.entry, &allowed, route::lexicographic);
+    let best = route::best_queue(h, &lex);
+    let fastest = route::best_queue(h, &route::distances(h, h.entry, &allowed, route::seconds_only));
+    let weights = |n: NodeIndex| branch_weights(h, n, segment);
+    let rows = markov::rows(h, segment, &weights);
+    let chain = markov::solve(h, &rows);
+    Reach {
+        reachable: best.is_some(),
+        selections: best.map(|(_, c)| c.selections),
+        seconds: fastest.map(|(_, c)| round(c.seconds)),
+        route: best
+            .map(|(q, _)| {
+                route::route(h, h.entry, q, &lex, &allowed, route::lexicographic)
+                    .into_iter()
+                    .map(|n| h.graph[n].id.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        probability: round(chain.p_human),
+        expected_ivr_seconds: chain.expected_secs.map(round),
+    }
+}
+
+/// Rounds to 1e-9 so that printed figures are stable across platforms.
+fn round(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// The share of a branch's callers that takes each of its edges (in the
+/// order of [`Hotline::out`]): segment cases by the caller's segment, hour
+/// cases by the share of the simulated day's calls (by arrival rate, minute
+/// by minute) that falls within the hours.
+pub fn branch_weights(h: &Hotline, n: NodeIndex, segment: Option<usize>) -> Vec<f64> {
+    let out = h.out(n);
+    let mut weights = vec![0.0; out.len()];
+    let sim = &h.simulation;
+    let minutes = (sim.duration / 60.0).ceil().max(1.0) as usize;
+    let mut total = 0.0;
+    for m in 0..minutes {
+        let t = sim.start.secs() + (m as f64 + 0.5) * sim.duration / minutes as f64;
+        let w = match &h.callers {
+            Some(c) if c.peak_rate() > 0.0 => c.rate_at(t),
+            _ => 1.0,
+        };
+        if w <= 0.0 {
+            continue;
+        }
+        total += w;
+        let pick = out.iter().position(|(_, _, tr)| match &tr.via {
+            Via::Case(_, c) => {
+                c.segment.as_ref().is_none_or(|(s, _)| Some(*s) == segment)
+                    && c.hours.as_ref().is_none_or(|hours| hours.contains(t))
+            }
+            Via::Else => true,
+            _ => false,
+        });
+        if let Some(i) = pick {
+            weights[i] += w;
+        }
+    }
+    if total > 0.0 {
+        for w in &mut weights {
+            *w /= total;
+        }
+    }
+    weights
+}

@@ -1,0 +1,356 @@
+//! The rule checks: each finds the nodes that break one rule of the
+//! catalogue in [`super::rules`].
+
+use petgraph::Direction;
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+use super::Reach;
+use super::route::{self, Cost};
+use super::rules::{RULES, RuleSet};
+use crate::diag::Severity;
+use crate::menu::{Hotline, Kind, Via};
+use crate::value::trim_float;
+
+/// One rule finding.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// The node it is about (the entry for whole-menu findings).
+    pub node: String,
+    /// Line of the node in the file.
+    pub line: u32,
+    /// Column of the node in the file.
+    pub column: u32,
+    /// A sentence.
+    pub message: String,
+    /// Where the rule comes from.
+    pub source: &'static str,
+}
+
+struct Checker<'a> {
+    h: &'a Hotline,
+    rules: &'a RuleSet,
+    out: Vec<Finding>,
+}
+
+impl Checker<'_> {
+    fn add(&mut self, rule: &'static str, n: NodeIndex, message: String) {
+        let setting = self.rules.get(rule);
+        if !setting.enabled {
+            return;
+        }
+        let node = &self.h.graph[n];
+        let source = RULES.iter().find(|r| r.id == rule).map_or("", |r| r.source);
+        self.out.push(Finding {
+            rule,
+            severity: setting.severity,
+            node: node.id.clone(),
+            line: node.pos.line,
+            column: node.pos.column,
+            message,
+            source,
+        });
+    }
+
+    fn on(&self, rule: &str) -> bool {
+        self.rules.get(rule).enabled
+    }
+}
+
+/// Labels that mark a complaint or cancel option (lower case, any language).
+const COMPLAINT_WORDS: &[&str] = &["complain", "complaint", "cancel", "terminate", "close account", "dispute", "投诉", "取消", "退订", "销户", "注销"];
+/// Labels that mark a sales option.
+const SALES_WORDS: &[&str] = &["sales", "sale", "buy", "new loan", "new policy", "new customer", "upgrade", "order", "办理", "购买", "新装"];
+/// Segment names or labels that mean callers aged 65 and over.
+const ELDERLY_WORDS: &[&str] = &["elder", "senior", "65", "older", "aged", "老", "长者"];
+
+fn has_word(text: &str, words: &[&str]) -> bool {
+    let t = text.to_lowercase();
+    words.iter().any(|w| t.contains(w))
+}
+
+/// Runs every enabled rule.
+pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach) -> Vec<Finding> {
+    let mut c = Checker { h, rules, out: Vec::new() };
+    let all_edges = vec![true; h.graph.edge_count()];
+    let reachable = reachable_from(h, h.entry, &all_edges);
+
+    if !reach.reachable {
+        c.add("no-human", h.entry, "no queue can be reached from the entry: callers can never speak to a person".into());
+    }
+    structural(&mut c, &reachable);
+    gethuman(&mut c, &reachable);
+    regulators(&mut c, &reachable);
+    industry(&mut c, reach);
+    c.out
+}
+
+fn reachable_from(h: &Hotline, start: NodeIndex, allowed: &[bool]) -> Vec<bool> {
+    let mut seen = vec![false; h.graph.node_count()];
+    let mut stack = vec![start];
+    seen[start.index()] = true;
+    while let Some(n) = stack.pop() {
+        for e in h.graph.edges(n) {
+            if allowed[e.id().index()] && !seen[e.target().index()] {
+                seen[e.target().index()] = true;
+                stack.push(e.target());
+            }
+        }
+    }
+    seen
+}
+
+/// Whether the call can end at a node (or a human answer it).
+fn is_exit(h: &Hotline, n: NodeIndex) -> bool {
+    match &h.graph[n].kind {
+        Kind::Queue(_) | Kind::Hangup | Kind::Online(_) => true,
+        Kind::SelfService { resolves } => *resolves > 0.0,
+        _ => false,
+    }
+}
+
+fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
+    let h = c.h;
+    for n in h.graph.node_indices() {
+        if !reachable[n.index()] {
+            c.add("unreachable", n, "no caller can reach this node from the entry".into());
+        }
+        if let Kind::Online(o) = &h.graph[n].kind {
+            let left = 1.0 - o.resolves - o.calls_back.map_or(0.0, |(s, _)| s);
+            if left > 1e-9 && reachable[n.index()] {
+                c.add(
+                    "dead-end",
+                    n,
+                    format!("{}% of the callers sent here are neither helped online nor call back: their problem stays unsolved", trim_float(left * 100.0)),
+                );
+            }
+        }
+        if let Kind::Queue(q) = &h.graph[n].kind {
+            if let Some(m) = q.max_wait {
+                let to_hangup = h.out(n).iter().any(|(_, t, tr)| tr.via == Via::MaxWait && matches!(h.graph[*t].kind, Kind::Hangup));
+                let no_target = !h.out(n).iter().any(|(_, _, tr)| tr.via == Via::MaxWait);
+                if to_hangup || no_target {
+                    c.add("forced-disconnect", n, format!("callers still waiting after {} are disconnected", crate::value::Duration::from_secs(m).unwrap_or_default()));
+                }
+            }
+        }
+    }
+    // Traps: nodes reachable from the entry from which no exit can be reached.
+    if c.on("trap") {
+        let mut escapes = vec![false; h.graph.node_count()];
+        let mut stack: Vec<NodeIndex> = h.graph.node_indices().filter(|&n| is_exit(h, n)).collect();
+        for n in &stack {
+            escapes[n.index()] = true;
+        }
+        while let Some(v) = stack.pop() {
+            for e in h.graph.edges_directed(v, Direction::Incoming) {
+                if !escapes[e.source().index()] {
+                    escapes[e.source().index()] = true;
+                    stack.push(e.source());
+                }
+            }
+        }
+        for scc in tarjan_scc(&h.graph) {
+            let trapped: Vec<NodeIndex> = scc.into_iter().filter(|n| reachable[n.index()] && !escapes[n.index()]).collect();
+            if let Some(&first) = trapped.iter().min() {
+                let mut ids: Vec<&str> = trapped.iter().map(|n| h.graph[*n].id.as_str()).collect();
+                ids.sort();
+                c.add("trap", first, format!("callers who reach {} can never reach a queue or end the call", ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")));
+            }
+        }
+    }
+    // Deflection loops: busy → … online that calls back → entry → … → same queue.
+    if c.on("deflection-loop") {
+        let all = vec![true; h.graph.edge_count()];
+        let from_entry = reachable_from(h, h.entry, &all);
+        for q in h.graph.node_indices().filter(|&n| h.is_queue(n)) {
+            for (_, busy_to, tr) in h.out(q) {
+                if tr.via != Via::Busy {
+                    continue;
+                }
+                let after = reachable_from(h, busy_to, &all);
+                let calls_back = h.graph.node_indices().find(|&o| {
+                    after[o.index()] && matches!(&h.graph[o].kind, Kind::Online(on) if on.calls_back.is_some())
+                });
+                if let Some(o) = calls_back {
+                    if from_entry[q.index()] {
+                        c.add(
+                            "deflection-loop",
+                            q,
+                            format!("the busy message sends callers to \"{}\", from where they call back into this queue", h.graph[o].id),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn gethuman(c: &mut Checker<'_>, reachable: &[bool]) {
+    let h = c.h;
+    let allowed = route::deliberate_edges(h, None);
+    let (_, free) = route::can_reach_queue(h, &allowed);
+    for n in h.graph.node_indices().filter(|n| reachable[n.index()]) {
+        let node = &h.graph[n];
+        let out = h.out(n);
+        if route::asks(h, n) {
+            let hangs_up = out.iter().any(|(_, t, tr)| tr.via == Via::Fail && matches!(h.graph[*t].kind, Kind::Hangup));
+            if hangs_up {
+                c.add("fail-hangs-up", n, "callers who press nothing or a wrong key are disconnected (on_fail goes to a hangup)".into());
+            }
+            let one_choice = out.iter().any(|(_, t, tr)| tr.is_choice() && free[t.index()]);
+            if !one_choice {
+                c.add("zero-out", n, format!("no option of this {} leads to a queue in one choice (GetHuman: \"0\" or \"agent\" should reach a person)", node.kind.name()));
+            }
+        }
+        if let Kind::Speech(_) = &node.kind {
+            if !out.iter().any(|(_, _, tr)| matches!(tr.via, Via::Key(_))) {
+                c.add("speech-fallback", n, "the voice bot accepts no key presses: callers who cannot be understood have no fallback".into());
+            }
+        }
+        if let Kind::Queue(q) = &node.kind {
+            if !q.announce_wait {
+                c.add("wait-announced", n, "the expected wait is not announced when callers join the queue".into());
+            }
+            let limit = c.rules.threshold("callback-offered");
+            let can_be_long = q.max_wait.is_none_or(|m| m > limit) || q.busy.is_some();
+            if q.callback.is_none() && can_be_long {
+                c.add("callback-offered", n, "the queue can be long but offers no call-back".into());
+            }
+        }
+    }
+}
+
+fn regulators(c: &mut Checker<'_>, reachable: &[bool]) {
+    let h = c.h;
+    // MIIT: callers in a 65+ segment reach a queue with no menu choice.
+    if c.on("elderly-one-key") {
+        if let Some(callers) = &h.callers {
+            for (i, seg) in callers.segments.iter().enumerate() {
+                let text = format!("{} {}", seg.name, seg.label.clone().unwrap_or_default());
+                if !has_word(&text, ELDERLY_WORDS) {
+                    continue;
+                }
+                let r = super::reach(h, Some(i));
+                match r.selections {
+                    Some(0) => {}
+                    Some(s) => c.add(
+                        "elderly-one-key",
+                        h.entry,
+                        format!("callers in segment \"{}\" need {s} menu selection(s) before a queue; MIIT asks for a direct transfer", seg.name),
+                    ),
+                    None => c.add("elderly-one-key", h.entry, format!("callers in segment \"{}\" can never reach a queue", seg.name)),
+                }
+            }
+        }
+    }
+    // Spain: a human on request at every point.
+    let allowed = route::deliberate_edges(h, None);
+    let (any, _) = route::can_reach_queue(h, &allowed);
+    for n in h.graph.node_indices().filter(|n| reachable[n.index()]) {
+        let node = &h.graph[n];
+        let ends = matches!(node.kind, Kind::Hangup | Kind::Online(_) | Kind::Queue(_));
+        if !any[n.index()] && !ends {
+            c.add("human-on-request", n, "no queue can be reached from this point on request".into());
+        }
+        if let Kind::Queue(q) = &node.kind {
+            let limit = c.rules.threshold("max-wait-3min");
+            match q.max_wait {
+                Some(m) if m > limit => c.add("max-wait-3min", n, format!("callers may wait up to {} (threshold {}); `hotline simulate` gives the share answered within 3 minutes", secs(m), secs(limit))),
+                None => c.add("max-wait-3min", n, format!("callers may wait without limit (threshold {}); `hotline simulate` gives the share answered within 3 minutes", secs(limit))),
+                _ => {}
+            }
+        }
+    }
+    sludge(c);
+}
+
+fn secs(s: f64) -> String {
+    crate::value::Duration::from_secs(s).map(|d| d.to_string()).unwrap_or_else(|_| format!("{s}s"))
+}
+
+/// FCA sludge: complaint or cancel costs more than sales.
+fn sludge(c: &mut Checker<'_>) {
+    let h = c.h;
+    if !c.on("sludge") {
+        return;
+    }
+    let allowed = route::deliberate_edges(h, None);
+    let dist = route::distances(h, h.entry, &allowed, route::lexicographic);
+    let time = route::distances(h, h.entry, &allowed, route::seconds_only);
+    let mut best: [Option<(Cost, f64, NodeIndex)>; 2] = [None, None];
+    for e in h.graph.edge_indices() {
+        let t = &h.graph[e];
+        let Some(label) = &t.label else { continue };
+        let which = if has_word(label, COMPLAINT_WORDS) {
+            0
+        } else if has_word(label, SALES_WORDS) {
+            1
+        } else {
+            continue;
+        };
+        let (from, _) = h.graph.edge_endpoints(e).expect("edge exists");
+        let (Some(d), Some(s)) = (dist[from.index()], time[from.index()]) else { continue };
+        let cost = d + route::edge_cost(h, e);
+        let seconds = s.seconds + route::edge_cost(h, e).seconds;
+        let slot = &mut best[which];
+        if slot.is_none_or(|(c0, _, _)| cost < c0) {
+            *slot = Some((cost, seconds, from));
+        }
+    }
+    if let [Some((complaint, c_secs, node)), Some((sales, s_secs, _))] = best {
+        if complaint.selections > sales.selections || c_secs > s_secs + 1e-9 {
+            c.add(
+                "sludge",
+                node,
+                format!(
+                    "reaching a complaint or cancel option takes {} selection(s) and {}s, reaching sales {} and {}s",
+                    complaint.selections,
+                    trim_float(c_secs),
+                    sales.selections,
+                    trim_float(s_secs)
+                ),
+            );
+        }
+    }
+}
+
+fn industry(c: &mut Checker<'_>, reach: &Reach) {
+    let h = c.h;
+    let breadth = c.rules.threshold("menu-breadth");
+    for n in h.graph.node_indices() {
+        if let Kind::Menu(_) = h.graph[n].kind {
+            let options = h.out(n).iter().filter(|(_, _, t)| t.is_choice()).count();
+            if options as f64 > breadth {
+                c.add("menu-breadth", n, format!("the menu offers {options} options (threshold {})", trim_float(breadth)));
+            }
+        }
+    }
+    // Greeting: least time from the entry to the first menu or voice bot.
+    let allowed = route::deliberate_edges(h, None);
+    let time = route::distances(h, h.entry, &allowed, route::seconds_only);
+    let first_menu = time
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| route::asks(h, NodeIndex::new(*i)))
+        .filter_map(|(_, c)| c.map(|c| c.seconds))
+        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.min(s))));
+    let limit = c.rules.threshold("long-greeting");
+    if let Some(g) = first_menu {
+        if g > limit + 1e-9 {
+            c.add("long-greeting", h.entry, format!("callers hear {}s of messages before the first menu (threshold {}s)", trim_float(g), trim_float(limit)));
+        }
+    }
+    let depth = c.rules.threshold("human-depth");
+    if let Some(s) = reach.selections {
+        if f64::from(s) > depth {
+            c.add("human-depth", h.entry, format!("a human is first offered after {s} selections (threshold {})", trim_float(depth)));
+        }
+    }
+}

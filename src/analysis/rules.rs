@@ -1,0 +1,172 @@
+//! The rule catalogue: ids, default severities and thresholds, sources, and
+//! the user's overrides from `--rules FILE`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Severity;
+use crate::error::Error;
+
+/// One rule of the catalogue.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Rule {
+    /// Stable id, used in findings and in rules files.
+    pub id: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Default threshold, when the rule has one.
+    pub threshold: Option<f64>,
+    /// What the threshold counts.
+    pub unit: &'static str,
+    /// Where the rule comes from.
+    pub source: &'static str,
+    /// What it checks.
+    pub summary: &'static str,
+}
+
+const STRUCTURE: &str = "hotline structure";
+const GETHUMAN: &str = "GetHuman standard v1.0";
+const MIIT: &str = "China MIIT 2020, age-friendly services: one-key transfer to a human for callers aged 65+";
+const SPAIN: &str = "Spain Ley 10/2025 on customer service";
+const FCA: &str = "UK FCA Consumer Duty (PS22/9): sludge practices";
+const INDUSTRY: &str = "industry guidance on IVR design";
+const SURVEYS: &str = "consumer council hotline surveys";
+
+/// Every rule `hotline analyze` checks.
+pub const RULES: &[Rule] = &[
+    Rule { id: "no-human", severity: Severity::Error, threshold: None, unit: "", source: SURVEYS, summary: "no queue can be reached from the entry" },
+    Rule { id: "unreachable", severity: Severity::Warning, threshold: None, unit: "", source: STRUCTURE, summary: "a node no caller can reach from the entry" },
+    Rule { id: "dead-end", severity: Severity::Warning, threshold: None, unit: "", source: STRUCTURE, summary: "callers leave a node with no way on: an online node whose unresolved callers neither call back nor are helped" },
+    Rule { id: "trap", severity: Severity::Error, threshold: None, unit: "", source: STRUCTURE, summary: "a set of nodes from which neither a queue nor the end of the call can be reached" },
+    Rule { id: "deflection-loop", severity: Severity::Warning, threshold: None, unit: "", source: SURVEYS, summary: "a queue's busy message sends callers online, and callers come back from there into the same queue" },
+    Rule { id: "fail-hangs-up", severity: Severity::Warning, threshold: None, unit: "", source: GETHUMAN, summary: "a menu or voice bot disconnects callers who press nothing or the wrong key (on_fail goes to a hangup)" },
+    Rule { id: "forced-disconnect", severity: Severity::Warning, threshold: None, unit: "", source: SURVEYS, summary: "a queue disconnects callers after max_wait" },
+    Rule { id: "zero-out", severity: Severity::Warning, threshold: None, unit: "", source: GETHUMAN, summary: "a menu does not offer a queue in one choice (\"0 for a human\")" },
+    Rule { id: "wait-announced", severity: Severity::Info, threshold: None, unit: "", source: GETHUMAN, summary: "a queue does not announce the expected wait" },
+    Rule { id: "callback-offered", severity: Severity::Warning, threshold: Some(180.0), unit: "seconds", source: GETHUMAN, summary: "a queue that can be long (no max_wait, or max_wait above the threshold, or a busy rule) offers no call-back" },
+    Rule { id: "speech-fallback", severity: Severity::Warning, threshold: None, unit: "", source: GETHUMAN, summary: "a voice bot has no key-press fallback (no options)" },
+    Rule { id: "elderly-one-key", severity: Severity::Warning, threshold: None, unit: "", source: MIIT, summary: "callers in a 65+ segment need a menu choice before a queue (or no such segment is routed)" },
+    Rule { id: "human-on-request", severity: Severity::Warning, threshold: None, unit: "", source: SPAIN, summary: "a node from which no queue can be reached: a human is not available on request at every point" },
+    Rule { id: "max-wait-3min", severity: Severity::Warning, threshold: Some(180.0), unit: "seconds", source: SPAIN, summary: "a queue lets callers wait longer than the threshold (the law asks 95% of calls answered within 3 minutes)" },
+    Rule { id: "sludge", severity: Severity::Warning, threshold: None, unit: "", source: FCA, summary: "the route to a complaint or cancel option takes more selections or seconds than the route to sales" },
+    Rule { id: "menu-breadth", severity: Severity::Warning, threshold: Some(5.0), unit: "options", source: INDUSTRY, summary: "a menu offers more options than the threshold" },
+    Rule { id: "long-greeting", severity: Severity::Warning, threshold: Some(8.0), unit: "seconds", source: INDUSTRY, summary: "the time from the entry to the first menu is above the threshold" },
+    Rule { id: "human-depth", severity: Severity::Warning, threshold: Some(2.0), unit: "selections", source: INDUSTRY, summary: "a human is first offered deeper than the threshold" },
+];
+
+/// Settings of one rule after the user's overrides.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RuleSetting {
+    /// Whether the rule runs.
+    pub enabled: bool,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Its threshold.
+    pub threshold: Option<f64>,
+}
+
+/// The rules in force.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    settings: HashMap<&'static str, RuleSetting>,
+}
+
+impl Default for RuleSet {
+    fn default() -> RuleSet {
+        RuleSet {
+            settings: RULES
+                .iter()
+                .map(|r| {
+                    (
+                        r.id,
+                        RuleSetting {
+                            enabled: true,
+                            severity: r.severity,
+                            threshold: r.threshold,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One entry of a rules file: `false`, `true`, or a mapping.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSetting {
+    Switch(bool),
+    Full {
+        #[serde(default)]
+        enabled: Option<bool>,
+        #[serde(default)]
+        severity: Option<String>,
+        #[serde(default)]
+        threshold: Option<f64>,
+    },
+}
+
+impl RuleSet {
+    /// The setting of a rule.
+    pub fn get(&self, id: &str) -> RuleSetting {
+        self.settings[id]
+    }
+
+    /// The rule's threshold (its default when not overridden).
+    pub fn threshold(&self, id: &str) -> f64 {
+        self.get(id).threshold.unwrap_or(0.0)
+    }
+
+    /// Reads overrides from a YAML file: `rule-id: false`, or
+    /// `rule-id: { enabled: true, severity: error, threshold: 3 }`.
+    pub fn from_file(path: &Path) -> Result<RuleSet, Error> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read { path: shown.clone(), source: e })?;
+        RuleSet::from_yaml(&text).map_err(|message| Error::Rules { path: shown, message })
+    }
+
+    /// Reads overrides from YAML text.
+    ///
+    /// ```
+    /// let rules = hotline::analysis::rules::RuleSet::from_yaml("menu-breadth: { threshold: 4 }\nsludge: false\n").unwrap();
+    /// assert_eq!(rules.threshold("menu-breadth"), 4.0);
+    /// assert!(!rules.get("sludge").enabled);
+    /// ```
+    pub fn from_yaml(text: &str) -> Result<RuleSet, String> {
+        let mut set = RuleSet::default();
+        if text.trim().is_empty() {
+            return Ok(set);
+        }
+        let raw: HashMap<String, RawSetting> = serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
+        for (id, s) in raw {
+            let Some(rule) = RULES.iter().find(|r| r.id == id) else {
+                let hint = crate::yaml::closest(&id, RULES.iter().map(|r| r.id)).map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
+                return Err(format!("unknown rule \"{id}\"{hint}; `hotline rules` lists them"));
+            };
+            let entry = set.settings.get_mut(rule.id).expect("every rule has a setting");
+            match s {
+                RawSetting::Switch(on) => entry.enabled = on,
+                RawSetting::Full { enabled, severity, threshold } => {
+                    if let Some(e) = enabled {
+                        entry.enabled = e;
+                    }
+                    if let Some(s) = severity {
+                        entry.severity = s.parse().map_err(|e| format!("rule \"{id}\": {e}"))?;
+                    }
+                    if let Some(t) = threshold {
+                        if rule.threshold.is_none() {
+                            return Err(format!("rule \"{id}\" has no threshold"));
+                        }
+                        if !t.is_finite() || t < 0.0 {
+                            return Err(format!("rule \"{id}\": threshold must be a number from 0 up"));
+                        }
+                        entry.threshold = Some(t);
+                    }
+                }
+            }
+        }
+        Ok(set)
+    }
+}

@@ -32,6 +32,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Reach-a-human metrics and rule findings for one menu.
     Analyze(AnalyzeArgs),
+    /// Draw the menu as Graphviz DOT or a Mermaid flowchart.
+    Graph(GraphArgs),
+    /// A regulator's table over every menu under a folder.
+    Survey(SurveyArgs),
     /// List every rule: id, default severity and threshold, source.
     Rules(FormatArgs),
     /// Print the JSON Schema of the menu format.
@@ -44,6 +48,60 @@ pub struct FormatArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// Diagram format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+}
+
+/// `hotline graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// Diagram format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Survey output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SurveyFormat {
+    /// A table for people.
+    Text,
+    /// JSON for scripts.
+    Json,
+    /// CSV, one row per hotline.
+    Csv,
+}
+
+/// `hotline survey`.
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    /// The folder of menu files (searched recursively).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SurveyFormat::Text)]
+    pub format: SurveyFormat,
+    /// How deep to look for menus (1: only DIR itself).
+    #[arg(long, default_value_t = usize::MAX, value_name = "N")]
+    pub max_depth: usize,
+    /// Rule overrides.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `hotline analyze`.
@@ -83,7 +141,7 @@ pub struct LimitArgs {
     pub max_nodes: usize,
     /// Deepest YAML nesting accepted.
     #[arg(long, default_value_t = Limits::default().max_depth, value_name = "N")]
-    pub max_depth: usize,
+    pub max_nesting: usize,
 }
 
 impl LimitArgs {
@@ -91,7 +149,7 @@ impl LimitArgs {
         LoadOptions {
             limits: Limits {
                 max_bytes: self.max_bytes,
-                max_depth: self.max_depth,
+                max_depth: self.max_nesting,
                 ..Limits::default()
             },
             max_nodes: self.max_nodes,
@@ -118,6 +176,28 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(a) => check(&a),
         Command::Analyze(a) => analyze(&a),
+        Command::Survey(a) => {
+            use crate::survey;
+            let rules = rule_set(a.rules.as_deref())?;
+            let files = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read { path: a.dir.display().to_string(), source: e })?;
+            let s = survey::survey(&files, &a.limits.options(), &rules);
+            print(&match a.format {
+                SurveyFormat::Text => survey::to_text(&s),
+                SurveyFormat::Json => json_text(&s),
+                SurveyFormat::Csv => survey::to_csv(&s),
+            })?;
+            Ok(0)
+        }
+        Command::Graph(a) => {
+            use crate::graph::{Diagram, Dot, Mermaid, Route};
+            let (_, h) = load_valid(&a.menu, &a.limits)?;
+            let route = Route::to_human(&h);
+            print(&match a.format {
+                GraphFormat::Dot => Dot.render(&h, &route),
+                GraphFormat::Mermaid => Mermaid.render(&h, &route),
+            })?;
+            Ok(0)
+        }
         Command::Rules(a) => {
             print(&match a.format {
                 Format::Text => text::rules(),
@@ -225,4 +305,14 @@ fn check(a: &CheckArgs) -> Result<i32, Error> {
     } else {
         0
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn arguments_are_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -153,8 +153,13 @@ pub fn render(d: &Diagnostic, path: &str, source: &str) -> String {
     out
 }
 
+/// Display width of text in a terminal (CJK characters count two).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
 /// Whether a character takes two columns in a terminal (CJK and the like).
-fn is_wide(c: char) -> bool {
+pub fn is_wide(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
         0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |

@@ -18,8 +18,10 @@ pub mod analysis;
 pub mod cli;
 pub mod diag;
 pub mod error;
+pub mod graph;
 pub mod menu;
 pub mod schema;
+pub mod survey;
 pub mod value;
 pub mod yaml;
 

@@ -66,7 +66,7 @@ impl Checker<'_> {
 /// Labels that mark a complaint or cancel option (lower case, any language).
 const COMPLAINT_WORDS: &[&str] = &["complain", "complaint", "cancel", "terminate", "close account", "dispute", "投诉", "取消", "退订", "销户", "注销"];
 /// Labels that mark a sales option.
-const SALES_WORDS: &[&str] = &["sales", "sale", "buy", "new loan", "new policy", "new customer", "upgrade", "order", "办理", "购买", "新装"];
+const SALES_WORDS: &[&str] = &["sales", "sale", "buy", "new loan", "new policy", "new customer", "upgrade", "办理", "购买", "新装"];
 /// Segment names or labels that mean callers aged 65 and over.
 const ELDERLY_WORDS: &[&str] = &["elder", "senior", "65", "older", "aged", "老", "长者"];
 
@@ -263,7 +263,6 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool]) {
             let limit = c.rules.threshold("max-wait-3min");
             match q.max_wait {
                 Some(m) if m > limit => c.add("max-wait-3min", n, format!("callers may wait up to {} (threshold {}); `hotline simulate` gives the share answered within 3 minutes", secs(m), secs(limit))),
-                None => c.add("max-wait-3min", n, format!("callers may wait without limit (threshold {}); `hotline simulate` gives the share answered within 3 minutes", secs(limit))),
                 _ => {}
             }
         }

@@ -1,0 +1,249 @@
+//! A regulator's survey: one row per hotline under a folder, and the
+//! aggregate figures a consumer council would publish.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::analysis::{self, rules::RuleSet};
+use crate::diag::Severity;
+use crate::menu::{self, Hotline, Kind, LoadOptions};
+
+/// One hotline's row.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// Hotline name (empty when the file did not load).
+    pub name: String,
+    /// The file.
+    pub file: String,
+    /// Whether a queue can be reached.
+    pub reachable: Option<bool>,
+    /// Fewest selections to a human.
+    pub selections: Option<u32>,
+    /// Least seconds to a human.
+    pub seconds: Option<f64>,
+    /// Every menu offers a queue in one choice.
+    pub one_press_everywhere: Option<bool>,
+    /// Callers in a 65+ segment reach a queue with no choice
+    /// (`None`: no such segment, or not loaded).
+    pub elderly_line: Option<bool>,
+    /// A busy message sends callers online and they call back.
+    pub deflection_loop: Option<bool>,
+    /// Load errors plus error findings.
+    pub errors: usize,
+    /// Load warnings plus warning findings.
+    pub warnings: usize,
+    /// Why the file did not load.
+    pub error: Option<String>,
+}
+
+/// The aggregate.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Aggregate {
+    /// Files surveyed.
+    pub files: usize,
+    /// Hotlines that loaded.
+    pub hotlines: usize,
+    /// Share of hotlines needing 2 or more selections before a human.
+    pub share_two_or_more_selections: Option<f64>,
+    /// Share with no human at all.
+    pub share_no_human: Option<f64>,
+    /// Share with a one-press human at every menu.
+    pub share_one_press_everywhere: Option<f64>,
+    /// Median seconds to a human, over hotlines with one.
+    pub median_seconds_to_human: Option<f64>,
+    /// Share with a busy-to-online deflection.
+    pub share_deflection: Option<f64>,
+}
+
+/// A whole survey.
+#[derive(Clone, Debug, Serialize)]
+pub struct Survey {
+    /// One row per file.
+    pub rows: Vec<Row>,
+    /// The figures over all rows.
+    pub aggregate: Aggregate,
+}
+
+/// Menu files under a folder (`.yaml`, `.yml`), sorted, to `max_depth`.
+pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                if depth + 1 < max_depth {
+                    stack.push((p, depth + 1));
+                }
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Surveys the given files.
+pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet) -> Survey {
+    let rows: Vec<Row> = files.iter().map(|f| row(f, options, rules)).collect();
+    let aggregate = aggregate(&rows);
+    Survey { rows, aggregate }
+}
+
+fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
+    let mut r = Row {
+        name: String::new(),
+        file: file.display().to_string(),
+        reachable: None,
+        selections: None,
+        seconds: None,
+        one_press_everywhere: None,
+        elderly_line: None,
+        deflection_loop: None,
+        errors: 0,
+        warnings: 0,
+        error: None,
+    };
+    let loaded = match menu::load(file, options) {
+        Ok(l) => l,
+        Err(e) => {
+            r.error = Some(e.to_string());
+            r.errors = 1;
+            return r;
+        }
+    };
+    r.errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    r.warnings = loaded.diagnostics.len() - r.errors;
+    let Some(h) = &loaded.hotline else {
+        let first = loaded.diagnostics.iter().find(|d| d.is_error());
+        r.error = first.map(|d| format!("{}:{}: {}", d.line.unwrap_or(0), d.column.unwrap_or(0), d.sentence()));
+        return r;
+    };
+    let a = analysis::analyze(h, rules);
+    r.name = h.name.clone();
+    r.reachable = Some(a.reach_human.reachable);
+    r.selections = a.reach_human.selections;
+    r.seconds = a.reach_human.seconds;
+    r.one_press_everywhere = Some(one_press_everywhere(h));
+    r.elderly_line = elderly_line(h, &a);
+    r.deflection_loop = Some(a.findings.iter().any(|f| f.rule == "deflection-loop"));
+    r.errors += a.count(Severity::Error);
+    r.warnings += a.count(Severity::Warning);
+    r
+}
+
+/// Whether every menu and voice bot offers a queue in one choice.
+fn one_press_everywhere(h: &Hotline) -> bool {
+    let allowed = analysis::route::deliberate_edges(h, None);
+    let (_, free) = analysis::route::can_reach_queue(h, &allowed);
+    h.graph
+        .node_indices()
+        .filter(|&n| matches!(h.graph[n].kind, Kind::Menu(_) | Kind::Speech(_)))
+        .all(|n| h.out(n).iter().any(|(_, t, tr)| tr.is_choice() && free[t.index()]))
+}
+
+fn elderly_line(h: &Hotline, a: &analysis::Analysis) -> Option<bool> {
+    let callers = h.callers.as_ref()?;
+    let seg = callers.segments.iter().find(|s| {
+        let t = format!("{} {}", s.name, s.label.clone().unwrap_or_default()).to_lowercase();
+        ["elder", "senior", "65", "older", "aged", "老", "长者"].iter().any(|w| t.contains(w))
+    })?;
+    Some(a.segments.get(&seg.name).is_some_and(|r| r.selections == Some(0)))
+}
+
+fn share(rows: &[&Row], f: impl Fn(&Row) -> bool) -> Option<f64> {
+    (!rows.is_empty()).then(|| rows.iter().filter(|r| f(r)).count() as f64 / rows.len() as f64)
+}
+
+fn aggregate(rows: &[Row]) -> Aggregate {
+    let ok: Vec<&Row> = rows.iter().filter(|r| r.reachable.is_some()).collect();
+    let mut secs: Vec<f64> = ok.iter().filter_map(|r| r.seconds).collect();
+    secs.sort_by(f64::total_cmp);
+    let median = (!secs.is_empty()).then(|| {
+        let m = secs.len() / 2;
+        if secs.len() % 2 == 1 { secs[m] } else { (secs[m - 1] + secs[m]) / 2.0 }
+    });
+    Aggregate {
+        files: rows.len(),
+        hotlines: ok.len(),
+        share_two_or_more_selections: share(&ok, |r| r.selections.is_some_and(|s| s >= 2)),
+        share_no_human: share(&ok, |r| r.reachable == Some(false)),
+        share_one_press_everywhere: share(&ok, |r| r.one_press_everywhere == Some(true)),
+        median_seconds_to_human: median,
+        share_deflection: share(&ok, |r| r.deflection_loop == Some(true)),
+    }
+}
+
+/// The rows as CSV (one row per hotline, then no aggregate).
+pub fn to_csv(s: &Survey) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "name", "file", "reachable", "selections", "seconds", "one_press_everywhere", "elderly_line", "deflection_loop", "errors", "warnings", "error",
+    ])
+    .ok();
+    let opt = |x: Option<String>| x.unwrap_or_default();
+    for r in &s.rows {
+        w.write_record([
+            r.name.clone(),
+            r.file.clone(),
+            opt(r.reachable.map(|b| b.to_string())),
+            opt(r.selections.map(|b| b.to_string())),
+            opt(r.seconds.map(|b| b.to_string())),
+            opt(r.one_press_everywhere.map(|b| b.to_string())),
+            opt(r.elderly_line.map(|b| b.to_string())),
+            opt(r.deflection_loop.map(|b| b.to_string())),
+            r.errors.to_string(),
+            r.warnings.to_string(),
+            opt(r.error.clone()),
+        ])
+        .ok();
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The survey as a text table with the aggregate below.
+pub fn to_text(s: &Survey) -> String {
+    use crate::diag::width;
+    let yn = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" }).to_string();
+    let header = ["hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "err", "warn"].map(String::from);
+    let mut table = vec![header.to_vec()];
+    for r in &s.rows {
+        table.push(vec![
+            if r.name.is_empty() { "(did not load)".into() } else { r.name.clone() },
+            r.file.clone(),
+            yn(r.reachable),
+            r.selections.map_or("-".into(), |x| x.to_string()),
+            r.seconds.map_or("-".into(), |x| crate::value::trim_float(x)),
+            yn(r.one_press_everywhere),
+            yn(r.elderly_line),
+            yn(r.deflection_loop),
+            r.errors.to_string(),
+            r.warnings.to_string(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len()).map(|c| table.iter().map(|row| width(&row[c])).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in &table {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell}{}", " ".repeat(w - width(cell)))).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    for r in s.rows.iter().filter(|r| r.error.is_some()) {
+        out.push_str(&format!("{}: {}\n", r.file, r.error.as_deref().unwrap_or_default()));
+    }
+    let a = &s.aggregate;
+    let pct = |x: Option<f64>| x.map_or("-".into(), |x| format!("{}%", crate::value::trim_float((x * 1000.0).round() / 10.0)));
+    out.push_str(&format!(
+        "\n{} file(s), {} hotline(s) loaded\n  needing 2 or more selections before a human: {}\n  with no human at all: {}\n  with a one-press human at every menu: {}\n  median seconds to a human: {}\n  with a busy-to-online deflection loop: {}\n",
+        a.files,
+        a.hotlines,
+        pct(a.share_two_or_more_selections),
+        pct(a.share_no_human),
+        pct(a.share_one_press_everywhere),
+        a.median_seconds_to_human.map_or("-".into(), crate::value::trim_float),
+        pct(a.share_deflection),
+    ));
+    out
+}

@@ -180,3 +180,93 @@ fn every_sample_menu_validates_against_the_schema() {
     let bad: Value = serde_saphyr::from_str(&std::fs::read_to_string("menus/bad/unknown_key.yaml").unwrap()).unwrap();
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn analyze_json_has_the_documented_shape() {
+    let out = hotline(&["analyze", "menus/mobile_operator_zh.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hotline"], "示例移动客服热线");
+    let r = &v["reach_human"];
+    for key in ["reachable", "selections", "seconds", "route", "probability", "expected_ivr_seconds"] {
+        assert!(r.get(key).is_some(), "reach_human.{key}");
+    }
+    assert_eq!(v["segments"]["老年人"]["selections"], 0);
+    let f = &v["findings"][0];
+    for key in ["rule", "severity", "node", "line", "column", "message", "source"] {
+        assert!(f.get(key).is_some(), "findings[].{key}");
+    }
+    let text = stdout(&hotline(&["analyze", "menus/bank.yaml"]));
+    assert!(text.contains("selections to human  2"), "{text}");
+    assert!(text.contains("route                welcome → main → loans → q_sales"), "{text}");
+}
+
+#[test]
+fn analyze_refuses_a_broken_menu_with_its_diagnostics() {
+    let out = hotline(&["analyze", "menus/bad/unknown_target.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown_target.yaml:16:18"), "{err}");
+    let out = hotline(&["analyze", "menus/bank.yaml", "--rules", "menus/bad/missing_rules.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "an unreadable rules file");
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let text = stdout(&hotline(&["rules"]));
+    for id in ["trap", "zero-out", "elderly-one-key", "max-wait-3min", "sludge", "menu-breadth", "long-greeting", "human-depth"] {
+        assert!(text.contains(id), "{id}");
+    }
+    let v: Value = serde_json::from_slice(&hotline(&["rules", "--format", "json"]).stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().all(|r| r["source"].as_str().is_some_and(|s| !s.is_empty())));
+}
+
+#[test]
+fn graph_dot_and_mermaid() {
+    for m in sample_menus() {
+        let m = m.to_str().unwrap();
+        let dot = stdout(&hotline(&["graph", m, "--format", "dot"]));
+        assert!(dot.starts_with("digraph \"") && dot.trim_end().ends_with('}'), "{m}");
+        assert!(dot.contains("color=\"#d33\""), "{m}: the route is highlighted");
+        let mermaid = stdout(&hotline(&["graph", m, "--format", "mermaid"]));
+        assert!(mermaid.contains("flowchart TD"), "{m}");
+        assert!(!mermaid.lines().skip(4).any(|l| l.matches('"').count() % 2 == 1), "{m}: balanced quotes");
+        // Graphviz itself accepts the DOT (CI installs it; skipped only on a machine without it).
+        let dot_tool = Command::new("dot").arg("-V").output().is_ok();
+        assert!(dot_tool || std::env::var("CI").is_err(), "CI must install graphviz");
+        if dot_tool {
+            let mut child = Command::new("dot")
+                .arg("-Tsvg")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{m}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    let zh = stdout(&hotline(&["graph", "menus/mobile_operator_zh.yaml", "--format", "mermaid"]));
+    assert!(zh.contains("主菜单") && zh.contains("title: \"示例移动客服热线\""));
+}
+
+#[test]
+fn survey_over_the_sample_menus() {
+    let out = hotline(&["survey", "menus", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() > 20, "menus/ and menus/bad/");
+    let bad = rows.iter().find(|r| r["file"] == "menus/bad/share_sum.yaml").unwrap();
+    assert!(bad["error"].as_str().unwrap().contains("add up to 0.9"));
+    let a = &v["aggregate"];
+    assert_eq!(a["hotlines"], 8, "seven samples and the warning-only bad menu load");
+    let text = stdout(&hotline(&["survey", "menus", "--max-depth", "1"]));
+    assert!(text.contains("needing 2 or more selections before a human: 28.6%"), "{text}");
+    assert!(text.contains("示例移动客服热线"));
+    let csv = stdout(&hotline(&["survey", "menus", "--max-depth", "1", "--format", "csv"]));
+    assert_eq!(csv.lines().next().unwrap(), "name,file,reachable,selections,seconds,one_press_everywhere,elderly_line,deflection_loop,errors,warnings,error");
+    assert_eq!(csv.lines().count(), 8);
+}

@@ -67,14 +67,14 @@ impl Analysis {
 /// assert_eq!(a.reach_human.probability, 1.0);
 /// ```
 pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
-    let reach_human = reach(h, None);
+    let (reach_human, routes) = reach_with_routes(h, None);
     let segments = h
         .segment_names()
         .iter()
         .enumerate()
         .map(|(i, name)| (name.to_string(), reach(h, Some(i))))
         .collect();
-    let mut findings = findings::check(h, rules, &reach_human);
+    let mut findings = findings::check(h, rules, &reach_human, &routes);
     findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.line.cmp(&b.line)).then(a.rule.cmp(b.rule)));
     Analysis {
         hotline: h.name.clone(),
@@ -84,16 +84,32 @@ pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
     }
 }
 
+/// The routes from the entry for one kind of caller, kept for the rule checks.
+#[derive(Clone, Debug)]
+pub struct Routes {
+    /// Transitions the caller can take on purpose.
+    pub allowed: Vec<bool>,
+    /// Fewest selections, then seconds, to every node.
+    pub lex: route::Distances,
+    /// Least seconds to every node.
+    pub time: route::Distances,
+}
+
 /// Reach-a-human figures for a caller of `segment` (`None`: no segment).
 pub fn reach(h: &Hotline, segment: Option<usize>) -> Reach {
+    reach_with_routes(h, segment).0
+}
+
+fn reach_with_routes(h: &Hotline, segment: Option<usize>) -> (Reach, Routes) {
     let allowed = route::deliberate_edges(h, segment);
     let lex = route::distances(h, h.entry, &allowed, route::lexicographic);
+    let time = route::distances(h, h.entry, &allowed, route::seconds_only);
     let best = route::best_queue(h, &lex);
-    let fastest = route::best_queue(h, &route::distances(h, h.entry, &allowed, route::seconds_only));
+    let fastest = route::best_queue(h, &time);
     let weights = |n: NodeIndex| branch_weights(h, n, segment);
     let rows = markov::rows(h, segment, &weights);
     let chain = markov::solve(h, &rows);
-    Reach {
+    let reach = Reach {
         reachable: best.is_some(),
         selections: best.map(|(_, c)| c.selections),
         seconds: fastest.map(|(_, c)| round(c.seconds)),
@@ -107,7 +123,8 @@ pub fn reach(h: &Hotline, segment: Option<usize>) -> Reach {
             .unwrap_or_default(),
         probability: round(chain.p_human),
         expected_ivr_seconds: chain.expected_secs.map(round),
-    }
+    };
+    (reach, Routes { allowed, lex, time })
 }
 
 /// Rounds to 1e-9 so that printed figures are stable across platforms.
@@ -135,7 +152,7 @@ pub fn branch_weights(h: &Hotline, n: NodeIndex, segment: Option<usize>) -> Vec<
             continue;
         }
         total += w;
-        let pick = out.iter().position(|(_, _, tr)| match &tr.via {
+        let pick = out.clone().position(|(_, _, tr)| match &tr.via {
             Via::Case(_, c) => {
                 c.segment.as_ref().is_none_or(|(s, _)| Some(*s) == segment)
                     && c.hours.as_ref().is_none_or(|hours| hours.contains(t))

@@ -12,7 +12,6 @@ pub mod raw;
 use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 
 use crate::value::{Clock, Dist, Hours, Rate};
 use crate::yaml::Pos;
@@ -26,8 +25,11 @@ pub struct Hotline {
     pub name: String,
     /// Free text (`description:`).
     pub description: Option<String>,
-    /// The menu: nodes and transitions.
-    pub graph: DiGraph<MenuNode, Transition>,
+    /// The menu: nodes and transitions (read it with [`Hotline::graph`]).
+    pub(crate) graph: DiGraph<MenuNode, Transition>,
+    /// The edges out of node `i` are the edge indices
+    /// `first_edge[i]..first_edge[i + 1]`, in the order written.
+    pub(crate) first_edge: Vec<u32>,
     /// The first node.
     pub entry: NodeIndex,
     /// Agent pools, in file order.
@@ -50,15 +52,16 @@ impl Hotline {
         &self.graph[n]
     }
 
+    /// The menu graph: nodes and labelled transitions.
+    pub fn graph(&self) -> &DiGraph<MenuNode, Transition> {
+        &self.graph
+    }
+
     /// The transitions out of a node, in the order they were written.
-    pub fn out(&self, n: NodeIndex) -> Vec<(EdgeIndex, NodeIndex, &Transition)> {
-        let mut v: Vec<_> = self
-            .graph
-            .edges(n)
-            .map(|e| (e.id(), e.target(), e.weight()))
-            .collect();
-        v.sort_by_key(|(e, _, _)| *e);
-        v
+    pub fn out(&self, n: NodeIndex) -> impl ExactSizeIterator<Item = (EdgeIndex, NodeIndex, &Transition)> + Clone + '_ {
+        let (a, b) = (self.first_edge[n.index()] as usize, self.first_edge[n.index() + 1] as usize);
+        let edges = &self.graph.raw_edges()[a..b];
+        edges.iter().enumerate().map(move |(i, e)| (EdgeIndex::new(a + i), e.target(), &e.weight))
     }
 
     /// Names of the caller segments, in file order.

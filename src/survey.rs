@@ -141,7 +141,7 @@ fn one_press_everywhere(h: &Hotline) -> bool {
     h.graph
         .node_indices()
         .filter(|&n| matches!(h.graph[n].kind, Kind::Menu(_) | Kind::Speech(_)))
-        .all(|n| h.out(n).iter().any(|(_, t, tr)| tr.is_choice() && free[t.index()]))
+        .all(|n| h.out(n).any(|(_, t, tr)| tr.is_choice() && free[t.index()]))
 }
 
 fn elderly_line(h: &Hotline, a: &analysis::Analysis) -> Option<bool> {

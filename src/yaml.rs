@@ -159,6 +159,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = limits.max_depth;
     budget.max_nodes = limits.max_yaml_nodes;
+    budget.max_events = limits.max_yaml_nodes.saturating_mul(3);
     budget.max_aliases = limits.max_aliases;
     budget.max_documents = 1;
     let mut options = serde_saphyr::Options::default();

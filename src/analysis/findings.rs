@@ -7,7 +7,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
-use super::Reach;
+use super::{Reach, Routes};
 use super::route::{self, Cost};
 use super::rules::{RULES, RuleSet};
 use crate::diag::Severity;
@@ -76,7 +76,7 @@ fn has_word(text: &str, words: &[&str]) -> bool {
 }
 
 /// Runs every enabled rule.
-pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach) -> Vec<Finding> {
+pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach, routes: &Routes) -> Vec<Finding> {
     let mut c = Checker { h, rules, out: Vec::new() };
     let all_edges = vec![true; h.graph.edge_count()];
     let reachable = reachable_from(h, h.entry, &all_edges);
@@ -85,9 +85,11 @@ pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach) -> Vec<Finding> {
         c.add("no-human", h.entry, "no queue can be reached from the entry: callers can never speak to a person".into());
     }
     structural(&mut c, &reachable);
-    gethuman(&mut c, &reachable);
-    regulators(&mut c, &reachable);
-    industry(&mut c, reach);
+    let (to_queue, free) = route::can_reach_queue(h, &routes.allowed);
+    gethuman(&mut c, &reachable, &free);
+    regulators(&mut c, &reachable, &to_queue);
+    sludge(&mut c, routes);
+    industry(&mut c, reach, routes);
     c.out
 }
 
@@ -133,8 +135,8 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
         }
         if let Kind::Queue(q) = &h.graph[n].kind {
             if let Some(m) = q.max_wait {
-                let to_hangup = h.out(n).iter().any(|(_, t, tr)| tr.via == Via::MaxWait && matches!(h.graph[*t].kind, Kind::Hangup));
-                let no_target = !h.out(n).iter().any(|(_, _, tr)| tr.via == Via::MaxWait);
+                let to_hangup = h.out(n).any(|(_, t, tr)| tr.via == Via::MaxWait && matches!(h.graph[t].kind, Kind::Hangup));
+                let no_target = !h.out(n).any(|(_, _, tr)| tr.via == Via::MaxWait);
                 if to_hangup || no_target {
                     c.add("forced-disconnect", n, format!("callers still waiting after {} are disconnected", crate::value::Duration::from_secs(m).unwrap_or_default()));
                 }
@@ -192,25 +194,23 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
     }
 }
 
-fn gethuman(c: &mut Checker<'_>, reachable: &[bool]) {
+fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
     let h = c.h;
-    let allowed = route::deliberate_edges(h, None);
-    let (_, free) = route::can_reach_queue(h, &allowed);
     for n in h.graph.node_indices().filter(|n| reachable[n.index()]) {
         let node = &h.graph[n];
         let out = h.out(n);
         if route::asks(h, n) {
-            let hangs_up = out.iter().any(|(_, t, tr)| tr.via == Via::Fail && matches!(h.graph[*t].kind, Kind::Hangup));
+            let hangs_up = out.clone().any(|(_, t, tr)| tr.via == Via::Fail && matches!(h.graph[t].kind, Kind::Hangup));
             if hangs_up {
                 c.add("fail-hangs-up", n, "callers who press nothing or a wrong key are disconnected (on_fail goes to a hangup)".into());
             }
-            let one_choice = out.iter().any(|(_, t, tr)| tr.is_choice() && free[t.index()]);
+            let one_choice = out.clone().any(|(_, t, tr)| tr.is_choice() && free[t.index()]);
             if !one_choice {
                 c.add("zero-out", n, format!("no option of this {} leads to a queue in one choice (GetHuman: \"0\" or \"agent\" should reach a person)", node.kind.name()));
             }
         }
         if let Kind::Speech(_) = &node.kind {
-            if !out.iter().any(|(_, _, tr)| matches!(tr.via, Via::Key(_))) {
+            if !out.clone().any(|(_, _, tr)| matches!(tr.via, Via::Key(_))) {
                 c.add("speech-fallback", n, "the voice bot accepts no key presses: callers who cannot be understood have no fallback".into());
             }
         }
@@ -227,7 +227,7 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool]) {
     }
 }
 
-fn regulators(c: &mut Checker<'_>, reachable: &[bool]) {
+fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
     let h = c.h;
     // MIIT: callers in a 65+ segment reach a queue with no menu choice.
     if c.on("elderly-one-key") {
@@ -251,8 +251,6 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool]) {
         }
     }
     // Spain: a human on request at every point.
-    let allowed = route::deliberate_edges(h, None);
-    let (any, _) = route::can_reach_queue(h, &allowed);
     for n in h.graph.node_indices().filter(|n| reachable[n.index()]) {
         let node = &h.graph[n];
         let ends = matches!(node.kind, Kind::Hangup | Kind::Online(_) | Kind::Queue(_));
@@ -267,7 +265,6 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool]) {
             }
         }
     }
-    sludge(c);
 }
 
 fn secs(s: f64) -> String {
@@ -275,14 +272,12 @@ fn secs(s: f64) -> String {
 }
 
 /// FCA sludge: complaint or cancel costs more than sales.
-fn sludge(c: &mut Checker<'_>) {
+fn sludge(c: &mut Checker<'_>, routes: &Routes) {
     let h = c.h;
     if !c.on("sludge") {
         return;
     }
-    let allowed = route::deliberate_edges(h, None);
-    let dist = route::distances(h, h.entry, &allowed, route::lexicographic);
-    let time = route::distances(h, h.entry, &allowed, route::seconds_only);
+    let (dist, time) = (&routes.lex, &routes.time);
     let mut best: [Option<(Cost, f64, NodeIndex)>; 2] = [None, None];
     for e in h.graph.edge_indices() {
         let t = &h.graph[e];
@@ -320,21 +315,20 @@ fn sludge(c: &mut Checker<'_>) {
     }
 }
 
-fn industry(c: &mut Checker<'_>, reach: &Reach) {
+fn industry(c: &mut Checker<'_>, reach: &Reach, routes: &Routes) {
     let h = c.h;
     let breadth = c.rules.threshold("menu-breadth");
     for n in h.graph.node_indices() {
         if let Kind::Menu(_) = h.graph[n].kind {
-            let options = h.out(n).iter().filter(|(_, _, t)| t.is_choice()).count();
+            let options = h.out(n).filter(|(_, _, t)| t.is_choice()).count();
             if options as f64 > breadth {
                 c.add("menu-breadth", n, format!("the menu offers {options} options (threshold {})", trim_float(breadth)));
             }
         }
     }
     // Greeting: least time from the entry to the first menu or voice bot.
-    let allowed = route::deliberate_edges(h, None);
-    let time = route::distances(h, h.entry, &allowed, route::seconds_only);
-    let first_menu = time
+    let first_menu = routes
+        .time
         .iter()
         .enumerate()
         .filter(|(i, _)| route::asks(h, NodeIndex::new(*i)))

@@ -76,17 +76,17 @@ pub fn rows(h: &Hotline, segment: Option<usize>, branch_weights: &dyn Fn(NodeInd
         match &node.kind {
             Kind::Prompt => {
                 row.secs = dur;
-                for (_, to, _) in &out {
-                    push(*to, 1.0, &mut row);
+                for (_, to, _) in out.clone() {
+                    push(to, 1.0, &mut row);
                 }
             }
             Kind::Menu(input) => {
                 let (secs, p_choice) = input_time(input, dur);
                 row.secs = secs;
-                for (_, to, t) in &out {
+                for (_, to, t) in out.clone() {
                     match t.via {
-                        Via::Key(_) => push(*to, p_choice * t.share_for(segment), &mut row),
-                        Via::Fail => push(*to, 1.0 - p_choice, &mut row),
+                        Via::Key(_) => push(to, p_choice * t.share_for(segment), &mut row),
+                        Via::Fail => push(to, 1.0 - p_choice, &mut row),
                         _ => {}
                     }
                 }
@@ -94,20 +94,20 @@ pub fn rows(h: &Hotline, segment: Option<usize>, branch_weights: &dyn Fn(NodeInd
             Kind::Speech(sp) => {
                 let (secs, p_speak) = input_time(&sp.input, dur);
                 row.secs = secs;
-                let mis = out.iter().find(|(_, _, t)| t.via == Via::Misunderstood).map(|x| x.1);
+                let mis = out.clone().find(|(_, _, t)| t.via == Via::Misunderstood).map(|x| x.1);
                 let mut p_mis = 0.0;
-                for (_, to, t) in &out {
+                for (_, to, t) in out.clone() {
                     let p = p_speak * t.share_for(segment);
                     match t.via {
-                        Via::Key(_) => push(*to, p, &mut row),
+                        Via::Key(_) => push(to, p, &mut row),
                         Via::Intent(_) => {
                             let through = sp.understood.powi(t.insist as i32);
-                            push(*to, p * through, &mut row);
+                            push(to, p * through, &mut row);
                             p_mis += p * (1.0 - through);
                             let extra: f64 = (1..t.insist).map(|k| sp.understood.powi(k as i32)).sum();
                             row.secs += p * extra * dur;
                         }
-                        Via::Fail => push(*to, 1.0 - p_speak, &mut row),
+                        Via::Fail => push(to, 1.0 - p_speak, &mut row),
                         _ => {}
                     }
                 }
@@ -119,15 +119,15 @@ pub fn rows(h: &Hotline, segment: Option<usize>, branch_weights: &dyn Fn(NodeInd
             Kind::SelfService { resolves } => {
                 row.secs = dur;
                 row.end = *resolves;
-                for (_, to, _) in &out {
-                    push(*to, 1.0 - resolves, &mut row);
+                for (_, to, _) in out.clone() {
+                    push(to, 1.0 - resolves, &mut row);
                 }
             }
             Kind::Branch => {
                 row.secs = dur;
                 let w = branch_weights(n);
-                for ((_, to, _), p) in out.iter().zip(w) {
-                    push(*to, p, &mut row);
+                for ((_, to, _), p) in out.clone().zip(w) {
+                    push(to, p, &mut row);
                 }
             }
             Kind::Queue(_) => {}
@@ -235,6 +235,8 @@ pub fn solve_linear(rows: &[Row], b: &[f64], active: &[bool]) -> Vec<f64> {
             .collect();
         let solved = if comp.len() <= 400 {
             dense(rows, &comp, &in_comp, &rhs, useful.as_slice())
+        } else if let Some(cut) = feedback_set(rows, &comp, &in_comp, useful.as_slice()) {
+            by_cut(rows, &comp, &in_comp, &rhs, useful.as_slice(), &cut)
         } else {
             gauss_seidel(rows, &comp, &in_comp, &rhs, useful.as_slice())
         };
@@ -260,6 +262,13 @@ fn dense(rows: &[Row], comp: &[usize], in_comp: &[usize], rhs: &[f64], useful: &
         }
         a[k][m] = rhs[k];
     }
+    gauss_jordan(a)
+}
+
+/// Solves an augmented m × (m + 1) system by Gauss-Jordan elimination with
+/// partial pivoting; a zero pivot leaves its unknown at 0.
+fn gauss_jordan(mut a: Vec<Vec<f64>>) -> Vec<f64> {
+    let m = a.len();
     for col in 0..m {
         let pivot = (col..m)
             .max_by(|&r1, &r2| a[r1][col].abs().total_cmp(&a[r2][col].abs()))
@@ -283,11 +292,159 @@ fn dense(rows: &[Row], comp: &[usize], in_comp: &[usize], rhs: &[f64], useful: &
         .collect()
 }
 
+/// Most nodes a feedback set may have for [`by_cut`].
+const MAX_CUT: usize = 32;
+
+/// A small set of nodes (positions in `comp`) whose removal leaves the
+/// component without cycles: menus loop through a few hubs ("back to the
+/// main menu"), so the node with most incoming edges of each remaining
+/// cycle is taken until none is left. `None` when more than [`MAX_CUT`]
+/// would be needed.
+fn feedback_set(rows: &[Row], comp: &[usize], in_comp: &[usize], useful: &[bool]) -> Option<Vec<usize>> {
+    let m = comp.len();
+    let mut cut = vec![false; m];
+    let mut chosen = Vec::new();
+    loop {
+        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(m, 0);
+        for _ in 0..m {
+            g.add_node(());
+        }
+        let mut indegree = vec![0usize; m];
+        for (k, &i) in comp.iter().enumerate() {
+            if cut[k] {
+                continue;
+            }
+            for &(j, _) in &rows[i].next {
+                if useful[j] && in_comp[j] != usize::MAX && !cut[in_comp[j]] {
+                    g.add_edge(NodeIndex::new(k), NodeIndex::new(in_comp[j]), ());
+                    indegree[in_comp[j]] += 1;
+                }
+            }
+        }
+        let mut acyclic = true;
+        for scc in tarjan_scc(&g) {
+            let cyclic = scc.len() > 1 || g.contains_edge(scc[0], scc[0]);
+            if !cyclic || cut[scc[0].index()] {
+                continue;
+            }
+            acyclic = false;
+            let hub = scc.iter().map(|n| n.index()).max_by_key(|&k| (indegree[k], std::cmp::Reverse(k)))?;
+            cut[hub] = true;
+            chosen.push(hub);
+            if chosen.len() > MAX_CUT {
+                return None;
+            }
+        }
+        if acyclic {
+            return Some(chosen);
+        }
+    }
+}
+
+/// Solves a component through a feedback set F: every other node's value
+/// is an affine function of the values at F, found in one pass in reverse
+/// topological order; then the |F| equations at F are solved densely.
+fn by_cut(rows: &[Row], comp: &[usize], in_comp: &[usize], rhs: &[f64], useful: &[bool], cut: &[usize]) -> Vec<f64> {
+    let m = comp.len();
+    let f = cut.len();
+    let mut slot = vec![usize::MAX; m];
+    for (s, &k) in cut.iter().enumerate() {
+        slot[k] = s;
+    }
+    // Order the rest so that successors come first (the rest is acyclic).
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(m, 0);
+    for _ in 0..m {
+        g.add_node(());
+    }
+    for (k, &i) in comp.iter().enumerate() {
+        if slot[k] != usize::MAX {
+            continue;
+        }
+        for &(j, _) in &rows[i].next {
+            if useful[j] && in_comp[j] != usize::MAX && slot[in_comp[j]] == usize::MAX {
+                g.add_edge(NodeIndex::new(k), NodeIndex::new(in_comp[j]), ());
+            }
+        }
+    }
+    // Affine forms: value = a + c · x_F.
+    let mut a = vec![0.0; m];
+    let mut c = vec![0.0; m * f];
+    let affine = |k: usize, i: usize, a: &mut Vec<f64>, c: &mut Vec<f64>| {
+        let mut ak = rhs[k];
+        let mut ck = vec![0.0; f];
+        for &(j, p) in &rows[i].next {
+            if !useful[j] || in_comp[j] == usize::MAX {
+                continue;
+            }
+            let kj = in_comp[j];
+            if slot[kj] != usize::MAX {
+                ck[slot[kj]] += p;
+            } else {
+                ak += p * a[kj];
+                for s in 0..f {
+                    ck[s] += p * c[kj * f + s];
+                }
+            }
+        }
+        (ak, ck)
+    };
+    for scc in tarjan_scc(&g) {
+        let k = scc[0].index();
+        if slot[k] != usize::MAX {
+            continue;
+        }
+        let (ak, ck) = affine(k, comp[k], &mut a, &mut c);
+        a[k] = ak;
+        c[k * f..(k + 1) * f].copy_from_slice(&ck);
+    }
+    // x_F = A + C x_F  ⇒  (I - C) x_F = A.
+    let mut sys = vec![vec![0.0; f + 1]; f];
+    for (s, &k) in cut.iter().enumerate() {
+        let (ak, ck) = affine(k, comp[k], &mut a, &mut c);
+        for t in 0..f {
+            sys[s][t] = -ck[t];
+        }
+        sys[s][s] += 1.0;
+        sys[s][f] = ak;
+    }
+    let x_f = gauss_jordan(sys);
+    (0..m)
+        .map(|k| {
+            if slot[k] != usize::MAX {
+                x_f[slot[k]]
+            } else {
+                a[k] + (0..f).map(|s| c[k * f + s] * x_f[s]).sum::<f64>()
+            }
+        })
+        .collect()
+}
+
 fn gauss_seidel(rows: &[Row], comp: &[usize], in_comp: &[usize], rhs: &[f64], useful: &[bool]) -> Vec<f64> {
+    // Sweep in reverse breadth-first order from the component's first node,
+    // so a sweep carries values from the far end of the menu to its top.
+    let mut order = Vec::with_capacity(comp.len());
+    let mut seen = vec![false; comp.len()];
+    let start = (0..comp.len()).min_by_key(|&k| comp[k]).unwrap_or(0);
+    seen[start] = true;
+    order.push(start);
+    let mut head = 0;
+    while head < order.len() {
+        let i = comp[order[head]];
+        head += 1;
+        for &(j, _) in &rows[i].next {
+            if useful[j] && in_comp[j] != usize::MAX && !seen[in_comp[j]] {
+                seen[in_comp[j]] = true;
+                order.push(in_comp[j]);
+            }
+        }
+    }
+    order.extend((0..comp.len()).filter(|&k| !seen[k]));
+    order.reverse();
     let mut x = vec![0.0; comp.len()];
     for _ in 0..100_000 {
         let mut change: f64 = 0.0;
-        for (k, &i) in comp.iter().enumerate() {
+        for &k in &order {
+            let i = comp[k];
             let mut self_p = 0.0;
             let mut v = rhs[k];
             for &(j, p) in &rows[i].next {
@@ -345,6 +502,37 @@ mod tests {
         assert!((x[0] - 1.0).abs() < 1e-9, "{}", x[0]);
         let t = solve_linear(&rows, &vec![1.0; n], &vec![true; n]);
         assert!((t[0] - 100.0).abs() < 1e-6, "{}", t[0]);
+    }
+
+    #[test]
+    fn hub_and_spoke_components_are_cut_at_the_hub() {
+        // A tree of 2000 states whose leaves return to the root; every state
+        // reaches a human with 0.05. All three methods must agree.
+        let n = 2000;
+        let mut rows: Vec<Row> = (0..n)
+            .map(|i| {
+                let kids: Vec<(usize, f64)> = [2 * i + 1, 2 * i + 2].iter().filter(|&&k| k < n).map(|&k| (k, 0.45)).collect();
+                let back = 0.95 - 0.45 * kids.len() as f64;
+                let mut next = kids;
+                next.push((0, back));
+                row(&next, 0.05, 0.0, 1.0)
+            })
+            .collect();
+        rows[0].next.retain(|&(j, _)| j != 0);
+        rows[0].end = 0.0;
+        let b: Vec<f64> = rows.iter().map(|r| r.human).collect();
+        let comp: Vec<usize> = (0..n).collect();
+        let in_comp: Vec<usize> = (0..n).collect();
+        let useful = vec![true; n];
+        let cut = feedback_set(&rows, &comp, &in_comp, &useful).unwrap();
+        assert_eq!(cut, vec![0]);
+        let x1 = by_cut(&rows, &comp, &in_comp, &b, &useful, &cut);
+        let x2 = gauss_seidel(&rows, &comp, &in_comp, &b, &useful);
+        let x3 = dense(&rows, &comp, &in_comp, &b, &useful);
+        for i in [0, 1, 7, 1999] {
+            assert!((x1[i] - x3[i]).abs() < 1e-9, "{i}: {} vs {}", x1[i], x3[i]);
+            assert!((x2[i] - x3[i]).abs() < 1e-9, "{i}: {} vs {}", x2[i], x3[i]);
+        }
     }
 
     #[test]

@@ -133,7 +133,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
 ///             agents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
 /// let loaded = hotline::menu::load_str(text, "tiny.yaml", &Default::default());
 /// assert!(!loaded.has_errors());
-/// assert_eq!(loaded.hotline.unwrap().graph.node_count(), 1);
+/// assert_eq!(loaded.hotline.unwrap().graph().node_count(), 1);
 /// ```
 pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
     let mut b = Builder::default();
@@ -407,8 +407,15 @@ impl Builder {
         if self.diags.iter().any(Diagnostic::is_error) {
             return None;
         }
+        // Edges are added node by node, so each node's edges are a range.
+        edges.sort_by_key(|(a, _, _)| *a);
+        let mut first_edge = vec![0u32; graph.node_count() + 1];
         for (a, b, t) in edges {
+            first_edge[a.index() + 1] += 1;
             graph.add_edge(a, b, t);
+        }
+        for i in 1..first_edge.len() {
+            first_edge[i] += first_edge[i - 1];
         }
         Some(Hotline {
             name: s.name?,
@@ -419,6 +426,7 @@ impl Builder {
             callers,
             simulation,
             ids,
+            first_edge,
         })
     }
 

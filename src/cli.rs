@@ -32,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Reach-a-human metrics and rule findings for one menu.
     Analyze(AnalyzeArgs),
+    /// Simulate callers through the menu and its queues (Monte Carlo replications).
+    Simulate(SimulateArgs),
     /// Draw the menu as Graphviz DOT or a Mermaid flowchart.
     Graph(GraphArgs),
     /// A regulator's table over every menu under a folder.
@@ -48,6 +50,38 @@ pub struct FormatArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// `hotline simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// Replications (default: the menu's `simulation.replications`, else 30).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Run seed (default: the menu's `simulation.seed`, else 1).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// Service-level target in seconds (`service_level` = answered within it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
+    pub sl_target: f64,
+    /// Most callers in the system at once before a run is stopped.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_in_system: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Diagram format.
@@ -176,6 +210,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(a) => check(&a),
         Command::Analyze(a) => analyze(&a),
+        Command::Simulate(a) => simulate(&a),
         Command::Survey(a) => {
             use crate::survey;
             let rules = rule_set(a.rules.as_deref())?;
@@ -243,6 +278,57 @@ fn analyze(a: &AnalyzeArgs) -> Result<i32, Error> {
         Format::Json => json_text(&analysis),
     })?;
     Ok(0)
+}
+
+fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
+    let (loaded, h) = load_valid(&a.menu, &a.limits)?;
+    let mut o = crate::sim::SimOptions::from_menu(&h);
+    if let Some(r) = a.replications {
+        o.replications = r;
+    }
+    if let Some(s) = a.seed {
+        o.seed = s;
+    }
+    o.threads = a.threads;
+    o.max_in_system = a.max_in_system;
+    if !(a.sl_target.is_finite() && a.sl_target >= 0.0) {
+        return Err(Error::Unusable { path: loaded.path, message: "--sl-target must be a number of seconds from 0 up".into() });
+    }
+    if o.replications == 0 {
+        return Err(Error::Unusable { path: loaded.path, message: "--replications must be at least 1".into() });
+    }
+    o.sl_target = a.sl_target;
+    let bar = progress_bar(a.quiet, u64::from(o.replications));
+    let report = crate::sim::simulate(&h, &o, &|done, _, callers| {
+        if let Some(b) = &bar {
+            b.set_position(u64::from(done));
+            let secs = b.elapsed().as_secs_f64().max(1e-9);
+            b.set_message(format!("{:.0} callers/s", callers as f64 / secs));
+        }
+    })
+    .map_err(|message| Error::Unusable { path: loaded.path.clone(), message })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    print(&match a.format {
+        Format::Text => text::simulation(&report),
+        Format::Json => json_text(&report),
+    })?;
+    Ok(0)
+}
+
+/// A progress bar on standard error when it is a terminal.
+fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {msg} ({eta})")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    Some(bar)
 }
 
 /// Loads a menu that must be valid: diagnostics go to stderr, errors become

@@ -21,6 +21,7 @@ pub mod error;
 pub mod graph;
 pub mod menu;
 pub mod schema;
+pub mod sim;
 pub mod survey;
 pub mod value;
 pub mod yaml;

@@ -506,9 +506,9 @@ mod tests {
 
     #[test]
     fn hub_and_spoke_components_are_cut_at_the_hub() {
-        // A tree of 2000 states whose leaves return to the root; every state
+        // A tree of 500 states whose leaves return to the root; every state
         // reaches a human with 0.05. All three methods must agree.
-        let n = 2000;
+        let n = 500;
         let mut rows: Vec<Row> = (0..n)
             .map(|i| {
                 let kids: Vec<(usize, f64)> = [2 * i + 1, 2 * i + 2].iter().filter(|&&k| k < n).map(|&k| (k, 0.45)).collect();
@@ -529,7 +529,7 @@ mod tests {
         let x1 = by_cut(&rows, &comp, &in_comp, &b, &useful, &cut);
         let x2 = gauss_seidel(&rows, &comp, &in_comp, &b, &useful);
         let x3 = dense(&rows, &comp, &in_comp, &b, &useful);
-        for i in [0, 1, 7, 1999] {
+        for i in [0, 1, 7, 499] {
             assert!((x1[i] - x3[i]).abs() < 1e-9, "{i}: {} vs {}", x1[i], x3[i]);
             assert!((x2[i] - x3[i]).abs() < 1e-9, "{i}: {} vs {}", x2[i], x3[i]);
         }

@@ -60,3 +60,66 @@ pub fn analysis(a: &Analysis, path: &str) -> String {
     }
     out
 }
+
+/// `hotline simulate` as text.
+pub fn simulation(r: &crate::sim::SimReport) -> String {
+    use crate::sim::stats::Estimate;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{}: {} replications, seed {}, from {} for {} after {} of warm-up\n{} callers made {} calls in all\n",
+        r.hotline,
+        r.replications,
+        r.seed,
+        r.settings.start,
+        crate::value::Duration::from_secs(r.settings.duration_s).unwrap_or_default(),
+        crate::value::Duration::from_secs(r.settings.warmup_s).unwrap_or_default(),
+        r.callers,
+        r.calls
+    )
+    .ok();
+    let fmt = |e: &Estimate, pct: bool| {
+        let f = |x: f64| if pct { format!("{:.1}%", x * 100.0) } else { format!("{x:.1}") };
+        format!("{:>9}  [{}, {}]", f(e.mean), f(e.ci95[0]), f(e.ci95[1]))
+    };
+    let rows: &[(&str, &str, bool)] = &[
+        ("p_reach_human", "callers who reach a human", true),
+        ("mean_time_to_human_s", "mean time to a human (s)", false),
+        ("calls_per_caller", "calls per caller", false),
+        ("p_wait", "queued calls that wait", true),
+        ("mean_wait_s", "mean wait (s)", false),
+        ("mean_wait_answered_s", "mean wait of answered calls (s)", false),
+        ("wait_p90_s", "90% of waits are under (s)", false),
+        ("service_level", "answered within the SL target", true),
+        ("p_answered_within_180s", "answered within 3 minutes", true),
+        ("p_abandon", "queued calls abandoned", true),
+        ("p_disconnected", "queued calls disconnected (max_wait)", true),
+        ("p_deflected", "callers deflected by a busy message", true),
+        ("p_resolved_self_service", "callers resolved by self-service", true),
+        ("p_resolved_online", "callers resolved online", true),
+        ("p_gave_up", "callers who gave up online", true),
+        ("p_hung_up", "callers hung up by the menu", true),
+        ("occupancy", "agent occupancy", true),
+        ("mean_queue_length", "mean callers waiting", false),
+    ];
+    writeln!(out, "{:<40} {:>9}  95% interval", "metric", "mean").ok();
+    for (key, label, pct) in rows {
+        if let Some(e) = r.metrics.get(*key) {
+            writeln!(out, "{label:<40} {}", fmt(e, *pct)).ok();
+        }
+    }
+    for (name, m) in &r.queues {
+        if let (Some(sl), Some(w), Some(ab)) = (m.get("service_level"), m.get("mean_wait_s"), m.get("p_abandon")) {
+            writeln!(out, "\nqueue {name}: service level {}, mean wait {} s, abandoned {}", fmt(sl, true).trim(), fmt(w, false).trim(), fmt(ab, true).trim()).ok();
+        }
+    }
+    for (name, m) in &r.segments {
+        if let Some(p) = m.get("p_reach_human") {
+            writeln!(out, "\nsegment {name}: reach a human {}", fmt(p, true).trim()).ok();
+        }
+    }
+    for w in &r.warnings {
+        writeln!(out, "\nwarning: {w}").ok();
+    }
+    out
+}

@@ -1,0 +1,402 @@
+//! Monte Carlo simulation of callers through the menu and its agent pools.
+//!
+//! [`simulate`] compiles the hotline ([`plan`]), runs independent
+//! replications ([`engine`]) on a rayon pool, each with a seed derived from
+//! (run seed, replication index), folds their statistics ([`stats`]) in
+//! replication order, and reports every metric as a mean with a 95%
+//! Student-t confidence interval. The result does not depend on the number
+//! of threads.
+
+pub mod engine;
+pub mod plan;
+pub mod stats;
+
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::menu::Hotline;
+use engine::{Engine, RepResult, RunSettings};
+use plan::Plan;
+use stats::{CallerAcc, Estimate, Hist, Metrics, Outcome, QueueAcc, Welford, ratio};
+
+/// Settings of a run.
+#[derive(Clone, Debug)]
+pub struct SimOptions {
+    /// Replications (default: the menu's).
+    pub replications: u32,
+    /// Run seed (default: the menu's).
+    pub seed: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Service-level target, seconds.
+    pub sl_target: f64,
+    /// Most callers in the system at once before a replication is stopped.
+    pub max_in_system: usize,
+}
+
+impl SimOptions {
+    /// The menu's settings with the defaults of the command line.
+    pub fn from_menu(h: &Hotline) -> SimOptions {
+        SimOptions {
+            replications: h.simulation.replications,
+            seed: h.simulation.seed,
+            threads: 0,
+            sl_target: 20.0,
+            max_in_system: 1_000_000,
+        }
+    }
+}
+
+/// The seed of replication `i` of a run with seed `seed` (SplitMix64 of both).
+pub fn replication_seed(seed: u64, i: u64) -> u64 {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    mix(seed ^ mix(i.wrapping_add(0x5151_5151)))
+}
+
+/// A time series across the day: mean and 95% band per bin.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Series {
+    /// Start of each bin, seconds of day.
+    pub clock: Vec<f64>,
+    /// Mean per bin across replications.
+    pub mean: Vec<f64>,
+    /// Lower end of the 95% interval.
+    pub lo: Vec<f64>,
+    /// Upper end of the 95% interval.
+    pub hi: Vec<f64>,
+}
+
+/// Pooled data for plots (not part of the JSON summary).
+#[derive(Clone, Debug, Default)]
+pub struct PlotData {
+    /// Waits of all queued calls, pooled over replications.
+    pub waits: QueueAcc,
+    /// Times from first dial to an agent, pooled.
+    pub time_to_human: Hist,
+    /// Per pool: callers waiting over the day.
+    pub queue_length: IndexMap<String, Series>,
+    /// Per pool: busy seats over the day.
+    pub busy_seats: IndexMap<String, Series>,
+    /// Per pool: staffed seats over the day.
+    pub seats: IndexMap<String, Vec<f64>>,
+    /// Final outcome counts of all callers, pooled.
+    pub outcomes: Vec<(&'static str, u64)>,
+}
+
+/// The result of a simulation.
+#[derive(Clone, Debug, Serialize)]
+pub struct SimReport {
+    /// The hotline's name.
+    pub hotline: String,
+    /// Replications run.
+    pub replications: u32,
+    /// Run seed.
+    pub seed: u64,
+    /// Callers counted, over all replications.
+    pub callers: u64,
+    /// Their calls, over all replications.
+    pub calls: u64,
+    /// Settings of the run.
+    pub settings: Settings,
+    /// Metrics over all queued calls and all callers.
+    pub metrics: IndexMap<String, Estimate>,
+    /// Metrics per queue node.
+    pub queues: IndexMap<String, IndexMap<String, Estimate>>,
+    /// Metrics per caller segment.
+    pub segments: IndexMap<String, IndexMap<String, Estimate>>,
+    /// Things the reader should know about the run.
+    pub warnings: Vec<String>,
+    /// One row of top-level metrics per replication (first 10,000).
+    #[serde(skip)]
+    pub rows: Vec<Metrics>,
+    /// Data for plots.
+    #[serde(skip)]
+    pub plots: PlotData,
+}
+
+/// Settings echoed in the report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Settings {
+    /// Time of day the measured period starts.
+    pub start: String,
+    /// Measured period, seconds.
+    pub duration_s: f64,
+    /// Warm-up before it, seconds.
+    pub warmup_s: f64,
+    /// Service-level target, seconds.
+    pub sl_target_s: f64,
+}
+
+/// Most per-replication rows kept for `replications.csv`.
+pub const MAX_ROWS: usize = 10_000;
+
+/// Runs the simulation. `progress(done, total, callers)` is called after
+/// each batch of replications.
+pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) + Sync)) -> Result<SimReport, String> {
+    let plan = Plan::new(h)?;
+    check_runnable(h, &plan)?;
+    let sim = &h.simulation;
+    let settings = RunSettings {
+        clock0: sim.start.secs() - sim.warmup,
+        warmup: sim.warmup,
+        end: sim.warmup + sim.duration,
+        sl_target: o.sl_target,
+        max_in_system: o.max_in_system,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(o.threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let mut agg = Aggregator::new(&plan, h, settings);
+    let batch = (pool.current_num_threads() * 2).max(1) as u32;
+    let mut done = 0;
+    while done < o.replications {
+        let upto = (done + batch).min(o.replications);
+        let results: Vec<Result<RepResult, String>> = pool.install(|| {
+            (done..upto)
+                .into_par_iter()
+                .map(|i| Engine::new(&plan, settings, replication_seed(o.seed, u64::from(i))).run())
+                .collect()
+        });
+        for (i, r) in results.into_iter().enumerate() {
+            let r = r.map_err(|e| format!("replication {}: {e}", done as usize + i + 1))?;
+            agg.add(&r);
+        }
+        done = upto;
+        progress(done, o.replications, agg.callers);
+    }
+    Ok(agg.finish(h, o))
+}
+
+/// Refuses runs that could never end or would mean nothing.
+fn check_runnable(h: &Hotline, plan: &Plan) -> Result<(), String> {
+    if plan.peak_rate <= 0.0 {
+        return Err("the arrival rate is zero all day: no caller would call".into());
+    }
+    for q in &plan.queues {
+        let pool = &plan.pools[q.pool];
+        let never = pool.seats == 0 && pool.schedule.iter().all(|&(_, s)| s == 0)
+            || !pool.schedule.is_empty() && pool.schedule.iter().all(|&(_, s)| s == 0);
+        let someone_waits_forever = plan.patience.iter().any(Option::is_none) && q.max_wait.is_none();
+        if never && someone_waits_forever {
+            return Err(format!(
+                "queue \"{}\" is answered by pool \"{}\", which has no seats at any time, and callers there never give up (no patience, no max_wait): they would wait forever",
+                plan.ids[q.node as usize], h.pools[q.pool].name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Folds replications in order.
+struct Aggregator {
+    names_q: Vec<String>,
+    names_seg: Vec<String>,
+    pool_names: Vec<String>,
+    window: f64,
+    settings: RunSettings,
+    welford: IndexMap<(u8, usize, String), Welford>,
+    rows: Vec<Metrics>,
+    callers: u64,
+    calls: u64,
+    plots: PlotData,
+    busy: Vec<Vec<Welford>>,
+    waiting: Vec<Vec<Welford>>,
+    unfinished: u64,
+    stuck: u64,
+    outcomes: [u64; 8],
+}
+
+impl Aggregator {
+    fn new(plan: &Plan, h: &Hotline, settings: RunSettings) -> Aggregator {
+        let bins = (settings.end / engine::BIN).ceil() as usize;
+        Aggregator {
+            names_q: plan.queues.iter().map(|q| plan.ids[q.node as usize].clone()).collect(),
+            names_seg: plan.segments.clone(),
+            pool_names: h.pools.iter().map(|p| p.name.clone()).collect(),
+            window: settings.end - settings.warmup,
+            settings,
+            welford: IndexMap::new(),
+            rows: Vec::new(),
+            callers: 0,
+            calls: 0,
+            plots: PlotData::default(),
+            busy: vec![vec![Welford::default(); bins]; h.pools.len()],
+            waiting: vec![vec![Welford::default(); bins]; h.pools.len()],
+            unfinished: 0,
+            stuck: 0,
+            outcomes: [0; 8],
+        }
+    }
+
+    fn add(&mut self, r: &RepResult) {
+        self.callers += r.callers.callers;
+        self.calls += r.callers.calls;
+        self.unfinished += r.unfinished;
+        self.stuck += r.stuck_calls;
+        for (a, b) in self.outcomes.iter_mut().zip(r.callers.outcomes) {
+            *a += b;
+        }
+        let busy: f64 = r.pools.iter().map(|p| p.busy_area).sum();
+        let seats: f64 = r.pools.iter().map(|p| p.seat_area).sum();
+        let waiting: f64 = r.pools.iter().map(|p| p.wait_area).sum();
+        let mut top = queue_metrics(&r.total, self.window);
+        top.insert("occupancy".into(), ratio(busy, seats));
+        top.insert("mean_queue_length".into(), waiting / self.window);
+        top.extend(caller_metrics(&r.callers));
+        for (k, v) in &top {
+            self.welford.entry((0, 0, k.clone())).or_default().add(*v);
+        }
+        if self.rows.len() < MAX_ROWS {
+            self.rows.push(top);
+        }
+        for (i, q) in r.queues.iter().enumerate() {
+            let mut m = queue_metrics(q, self.window);
+            m.insert("mean_queue_length".into(), r.queue_area[i] / self.window);
+            for (k, v) in m {
+                self.welford.entry((1, i, k)).or_default().add(v);
+            }
+        }
+        for (i, (q, c)) in r.seg_queue.iter().zip(&r.seg_callers).enumerate().skip(1) {
+            let mut m = caller_metrics(c);
+            m.extend(queue_metrics(q, self.window));
+            for (k, v) in m {
+                self.welford.entry((2, i - 1, k)).or_default().add(v);
+            }
+        }
+        self.plots.waits.merge_hists(&r.total);
+        self.plots.time_to_human.merge(&r.callers.time_to_human);
+        for (p, acc) in r.pools.iter().enumerate() {
+            for (b, w) in self.busy[p].iter_mut().enumerate() {
+                w.add(acc.busy_bins.get(b).copied().unwrap_or(0.0) / engine::BIN);
+            }
+            for (b, w) in self.waiting[p].iter_mut().enumerate() {
+                w.add(acc.wait_bins.get(b).copied().unwrap_or(0.0) / engine::BIN);
+            }
+        }
+    }
+
+    fn finish(mut self, h: &Hotline, o: &SimOptions) -> SimReport {
+        let mut metrics = IndexMap::new();
+        let mut queues: IndexMap<String, IndexMap<String, Estimate>> = self.names_q.iter().map(|n| (n.clone(), IndexMap::new())).collect();
+        let mut segments: IndexMap<String, IndexMap<String, Estimate>> = self.names_seg.iter().map(|n| (n.clone(), IndexMap::new())).collect();
+        for ((scope, i, key), w) in &self.welford {
+            let Some(e) = w.estimate() else { continue };
+            match scope {
+                0 => {
+                    metrics.insert(key.clone(), e);
+                }
+                1 => {
+                    queues[*i].insert(key.clone(), e);
+                }
+                _ => {
+                    segments[*i].insert(key.clone(), e);
+                }
+            }
+        }
+        let mut warnings = Vec::new();
+        if self.unfinished > 0 {
+            warnings.push(format!(
+                "{} caller(s) were still in the system seven days after the last arrival and were left out",
+                self.unfinished
+            ));
+        }
+        if self.stuck > 0 {
+            warnings.push(format!(
+                "{} call(s) passed through more than {} menu nodes without leaving the menu (a loop with no way out?)",
+                self.stuck,
+                engine::MAX_STEPS
+            ));
+        }
+        if o.replications < 2 {
+            warnings.push("one replication gives no confidence interval: use --replications 2 or more".into());
+        }
+        let clock0 = self.settings.clock0;
+        for (p, name) in self.pool_names.iter().enumerate() {
+            let series = |ws: &[Welford]| {
+                let mut s = Series::default();
+                for (b, w) in ws.iter().enumerate() {
+                    let t = b as f64 * engine::BIN;
+                    if t < self.settings.warmup {
+                        continue;
+                    }
+                    let e = w.estimate().unwrap_or(Estimate { mean: 0.0, ci95: [0.0, 0.0], n: 0 });
+                    s.clock.push(clock0 + t);
+                    s.mean.push(e.mean);
+                    s.lo.push(e.ci95[0].max(0.0));
+                    s.hi.push(e.ci95[1]);
+                }
+                s
+            };
+            let q = series(&self.waiting[p]);
+            let seats = q.clock.iter().map(|&c| f64::from(h.pools[p].seats_at(c))).collect();
+            self.plots.seats.insert(name.clone(), seats);
+            self.plots.queue_length.insert(name.clone(), q);
+            self.plots.busy_seats.insert(name.clone(), series(&self.busy[p]));
+        }
+        self.plots.outcomes = Outcome::ALL.iter().zip(self.outcomes).map(|(o, n)| (o.name(), n)).collect();
+        let sim = &h.simulation;
+        SimReport {
+            hotline: h.name.clone(),
+            replications: o.replications,
+            seed: o.seed,
+            callers: self.callers,
+            calls: self.calls,
+            settings: Settings {
+                start: sim.start.to_string(),
+                duration_s: sim.duration,
+                warmup_s: sim.warmup,
+                sl_target_s: o.sl_target,
+            },
+            metrics,
+            queues,
+            segments,
+            warnings,
+            rows: self.rows,
+            plots: self.plots,
+        }
+    }
+}
+
+/// Metrics of queued calls.
+fn queue_metrics(q: &QueueAcc, window: f64) -> Metrics {
+    let n = q.queued as f64;
+    let mut m = Metrics::new();
+    m.insert("queued_calls".into(), n);
+    m.insert("p_wait".into(), ratio(q.waited as f64, n));
+    m.insert("mean_wait_s".into(), ratio(q.wait_sum, n));
+    m.insert("mean_wait_answered_s".into(), ratio(q.wait_answered_sum, q.answered as f64));
+    m.insert("p_abandon".into(), ratio(q.abandoned as f64, n));
+    m.insert("p_disconnected".into(), ratio(q.forced as f64, n));
+    m.insert("service_level".into(), ratio(q.within_sl as f64, n));
+    m.insert("p_answered_within_180s".into(), ratio(q.within_180 as f64, n));
+    m.insert("p_busy_deflected".into(), ratio(q.deflected as f64, n + q.deflected as f64));
+    m.insert("p_callback".into(), ratio(q.callbacks as f64, n));
+    m.insert("wait_p50_s".into(), q.hist.quantile(0.5));
+    m.insert("wait_p90_s".into(), q.hist.quantile(0.9));
+    m.insert("wait_p95_s".into(), q.hist.quantile(0.95));
+    m.insert("queue_arrival_rate_per_h".into(), n / window * 3600.0);
+    m
+}
+
+/// Metrics of callers (journeys across call-backs and redials).
+fn caller_metrics(c: &CallerAcc) -> Metrics {
+    let n = c.callers as f64;
+    let mut m = Metrics::new();
+    m.insert("callers".into(), n);
+    m.insert("calls".into(), c.calls as f64);
+    m.insert("calls_per_caller".into(), ratio(c.calls as f64, n));
+    for (o, count) in Outcome::ALL.iter().zip(c.outcomes) {
+        m.insert(o.key().into(), ratio(count as f64, n));
+    }
+    m.insert("p_deflected".into(), ratio(c.deflected as f64, n));
+    let reached = c.outcomes[0] as f64;
+    m.insert("mean_time_to_human_s".into(), ratio(c.time_to_human_sum, reached));
+    m
+}

@@ -1,0 +1,695 @@
+//! One replication: a discrete-event simulation of callers walking the menu
+//! and waiting for agents.
+//!
+//! The menu walk between queues is done at once for each call (it does not
+//! depend on other callers, except for the clock on hour branches); only
+//! queue arrivals, abandonment, disconnection, call-back offers, agents
+//! finishing and shift changes go through the event queue, which is
+//! ordered by (time, sequence number) so equal times stay first-in
+//! first-out and a seed always gives the same run.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus as Rng;
+use rand_distr::{Distribution, Exp1};
+
+use super::plan::{Plan, Step};
+use super::stats::{CallerAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
+use crate::menu::BusyWhen;
+
+/// Most menu nodes one call may pass through before it counts as stuck.
+pub const MAX_STEPS: u32 = 10_000;
+/// Most calls one caller makes (call-backs and redials) before giving up.
+pub const MAX_CALLS: u32 = 100;
+/// How long after the last arrival the run may go on to finish calls.
+pub const DRAIN_LIMIT: f64 = 7.0 * 86400.0;
+/// Width of the time bins of the queue-length and busy-seat series.
+pub const BIN: f64 = 300.0;
+
+/// Settings of one replication.
+#[derive(Clone, Copy, Debug)]
+pub struct RunSettings {
+    /// Seconds of day at simulated time 0 (the start of the warm-up).
+    pub clock0: f64,
+    /// Warm-up length.
+    pub warmup: f64,
+    /// End of arrivals (warm-up + measured duration).
+    pub end: f64,
+    /// Service-level target in seconds.
+    pub sl_target: f64,
+    /// Most callers in the system at once before the run is stopped.
+    pub max_in_system: usize,
+}
+
+/// What one replication measured.
+#[derive(Clone, Debug)]
+pub struct RepResult {
+    /// All queued calls.
+    pub total: QueueAcc,
+    /// Per queue (index in `Plan::queues`).
+    pub queues: Vec<QueueAcc>,
+    /// Per segment slot (0: no segment).
+    pub seg_queue: Vec<QueueAcc>,
+    /// All callers.
+    pub callers: CallerAcc,
+    /// Per segment slot.
+    pub seg_callers: Vec<CallerAcc>,
+    /// Per pool.
+    pub pools: Vec<PoolAcc>,
+    /// Callers still in the system when the drain limit was reached.
+    pub unfinished: u64,
+    /// Calls that hit the step limit.
+    pub stuck_calls: u64,
+    /// Per queue: integral of callers waiting over the measured period.
+    pub queue_area: Vec<f64>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Ev {
+    Arrival,
+    NewCall(u32),
+    QueueArrive(u32, u32, u32),
+    Abandon(u32, u32),
+    MaxWait(u32, u32),
+    Offer(u32, u32),
+    Depart(u32),
+    Shift(u32),
+}
+
+struct Item {
+    t: f64,
+    seq: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Item {
+    fn eq(&self, o: &Item) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Item {}
+impl PartialOrd for Item {
+    fn partial_cmp(&self, o: &Item) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Item {
+    fn cmp(&self, o: &Item) -> Ordering {
+        // Reversed: the heap pops the earliest time, then the lowest sequence.
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Caller {
+    epoch: u32,
+    seg: u8,
+    counted: bool,
+    first: f64,
+    calls: u32,
+    deflected: bool,
+    forced: bool,
+    waiting: bool,
+    callback: bool,
+    queue: u32,
+    enq: f64,
+    patience: f64,
+}
+
+struct Pool {
+    cap: u32,
+    busy: u32,
+    waiting: usize,
+    /// FIFO lines by priority, highest first.
+    lines: Vec<(i64, VecDeque<(u32, u32)>)>,
+    last: f64,
+}
+
+/// The state of one replication.
+pub struct Engine<'a> {
+    plan: &'a Plan,
+    s: RunSettings,
+    rng: Rng,
+    heap: BinaryHeap<Item>,
+    seq: u64,
+    callers: Vec<Caller>,
+    free: Vec<u32>,
+    active: usize,
+    arrival_pending: bool,
+    pools: Vec<Pool>,
+    queue_waiting: Vec<usize>,
+    queue_last: Vec<f64>,
+    queue_area: Vec<f64>,
+    out: RepResult,
+}
+
+impl<'a> Engine<'a> {
+    /// A replication with its own seed.
+    pub fn new(plan: &'a Plan, s: RunSettings, seed: u64) -> Engine<'a> {
+        use rand::SeedableRng;
+        let nq = plan.queues.len();
+        let nseg = plan.segments.len() + 1;
+        let bins = (s.end / BIN).ceil() as usize + 1;
+        let pools = plan
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let mut prios: Vec<i64> = plan.queues.iter().filter(|q| q.pool == i).map(|q| q.priority).collect();
+                prios.sort_unstable_by(|a, b| b.cmp(a));
+                prios.dedup();
+                Pool {
+                    cap: plan.seats_at(i, s.clock0),
+                    busy: 0,
+                    waiting: 0,
+                    lines: prios.into_iter().map(|p| (p, VecDeque::new())).collect(),
+                    last: 0.0,
+                }
+            })
+            .collect();
+        Engine {
+            plan,
+            s,
+            rng: Rng::seed_from_u64(seed),
+            heap: BinaryHeap::with_capacity(1024),
+            seq: 0,
+            callers: Vec::new(),
+            free: Vec::new(),
+            active: 0,
+            arrival_pending: false,
+            pools,
+            queue_waiting: vec![0; nq],
+            queue_last: vec![0.0; nq],
+            queue_area: vec![0.0; nq],
+            out: RepResult {
+                total: QueueAcc::default(),
+                queues: vec![QueueAcc::default(); nq],
+                seg_queue: vec![QueueAcc::default(); nseg],
+                callers: CallerAcc::default(),
+                seg_callers: vec![CallerAcc::default(); nseg],
+                pools: (0..plan.pools.len())
+                    .map(|_| PoolAcc {
+                        busy_bins: vec![0.0; bins],
+                        wait_bins: vec![0.0; bins],
+                        ..PoolAcc::default()
+                    })
+                    .collect(),
+                unfinished: 0,
+                stuck_calls: 0,
+                queue_area: Vec::new(),
+            },
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, t: f64, ev: Ev) {
+        self.seq += 1;
+        self.heap.push(Item { t, seq: self.seq, ev });
+    }
+
+    /// Runs the replication to the end.
+    pub fn run(mut self) -> Result<RepResult, String> {
+        if self.plan.peak_rate > 0.0 {
+            let t = self.next_arrival(0.0);
+            if t < self.s.end {
+                self.push(t, Ev::Arrival);
+                self.arrival_pending = true;
+            }
+        }
+        for p in 0..self.pools.len() {
+            self.schedule_shift(p, 0.0);
+        }
+        let limit = self.s.end + DRAIN_LIMIT;
+        while let Some(Item { t, ev, .. }) = self.heap.pop() {
+            if t > limit || (self.active == 0 && !self.arrival_pending && t >= self.s.end) {
+                break;
+            }
+            match ev {
+                Ev::Arrival => {
+                    let next = self.next_arrival(t);
+                    self.arrival_pending = next < self.s.end;
+                    if self.arrival_pending {
+                        self.push(next, Ev::Arrival);
+                    }
+                    self.arrive(t)?;
+                }
+                Ev::NewCall(slot) => self.call(slot, t),
+                Ev::QueueArrive(slot, epoch, q) => {
+                    if self.callers[slot as usize].epoch == epoch {
+                        self.join_queue(slot, q as usize, t);
+                    }
+                }
+                Ev::Abandon(slot, epoch) => self.abandon(slot, epoch, t),
+                Ev::MaxWait(slot, epoch) => self.max_wait(slot, epoch, t),
+                Ev::Offer(slot, epoch) => {
+                    let c = &self.callers[slot as usize];
+                    if c.epoch == epoch && c.waiting && !c.callback {
+                        let q = c.queue as usize;
+                        if let Some((_, accepts)) = self.plan.queues[q].callback {
+                            if self.rng.random::<f64>() < accepts {
+                                self.callers[slot as usize].callback = true;
+                                self.queue_acc(slot, q, |a| a.callbacks += 1);
+                            }
+                        }
+                    }
+                }
+                Ev::Depart(p) => {
+                    let p = p as usize;
+                    self.touch(p, t);
+                    self.pools[p].busy -= 1;
+                    self.serve(p, t);
+                }
+                Ev::Shift(p) => {
+                    let p = p as usize;
+                    self.touch(p, t);
+                    self.pools[p].cap = self.plan.seats_at(p, self.s.clock0 + t);
+                    self.serve(p, t);
+                    if self.active > 0 || self.arrival_pending || t < self.s.end {
+                        self.schedule_shift(p, t);
+                    }
+                }
+            }
+        }
+        for p in 0..self.pools.len() {
+            self.touch(p, limit.min(self.s.end));
+        }
+        for q in 0..self.queue_waiting.len() {
+            self.touch_queue(q, self.s.end);
+        }
+        self.out.unfinished = self.active as u64;
+        self.out.queue_area = std::mem::take(&mut self.queue_area);
+        Ok(self.out)
+    }
+
+    /// The next arrival after `t` (thinning for a day profile).
+    fn next_arrival(&mut self, mut t: f64) -> f64 {
+        let peak = self.plan.peak_rate;
+        loop {
+            let e: f64 = Exp1.sample(&mut self.rng);
+            t += e / peak;
+            if t >= self.s.end {
+                return t;
+            }
+            let rate = self.plan.rate_at(self.s.clock0 + t);
+            if rate >= peak || self.rng.random::<f64>() * peak < rate {
+                return t;
+            }
+        }
+    }
+
+    fn schedule_shift(&mut self, p: usize, t: f64) {
+        let sched = &self.plan.pools[p].schedule;
+        if sched.is_empty() {
+            return;
+        }
+        let day = (self.s.clock0 + t).rem_euclid(86400.0);
+        let next = sched
+            .iter()
+            .map(|&(c, _)| c)
+            .find(|&c| c > day + 1e-9)
+            .map_or(86400.0 - day + sched[0].0, |c| c - day);
+        self.push(t + next, Ev::Shift(p as u32));
+    }
+
+    fn arrive(&mut self, t: f64) -> Result<(), String> {
+        let seg = self.plan.draw_segment(&mut self.rng);
+        let patience = match &self.plan.patience[seg] {
+            Some(p) => p.sample(&mut self.rng),
+            None => f64::INFINITY,
+        };
+        let counted = t >= self.s.warmup;
+        let caller = Caller {
+            epoch: 0,
+            seg: seg as u8,
+            counted,
+            first: t,
+            patience,
+            ..Caller::default()
+        };
+        let slot = match self.free.pop() {
+            Some(s) => {
+                let epoch = self.callers[s as usize].epoch.wrapping_add(1);
+                self.callers[s as usize] = Caller { epoch, ..caller };
+                s
+            }
+            None => {
+                self.callers.push(caller);
+                (self.callers.len() - 1) as u32
+            }
+        };
+        self.active += 1;
+        if self.active > self.s.max_in_system {
+            return Err(format!(
+                "more than {} callers were in the system at once: the queues grow without bound (is the load above the seats, with callers who never abandon?); raise --max-in-system to go on",
+                self.s.max_in_system
+            ));
+        }
+        if counted {
+            self.out.callers.callers += 1;
+            self.out.seg_callers[seg].callers += 1;
+        }
+        self.call(slot, t);
+        Ok(())
+    }
+
+    /// Starts a call (first, call-back or redial) at the entry.
+    fn call(&mut self, slot: u32, t: f64) {
+        let c = &mut self.callers[slot as usize];
+        c.calls += 1;
+        c.forced = false;
+        if c.counted {
+            self.out.callers.calls += 1;
+            self.out.seg_callers[c.seg as usize].calls += 1;
+        }
+        if c.calls > MAX_CALLS {
+            self.finish(slot, Outcome::GaveUp);
+            return;
+        }
+        let entry = self.plan.entry;
+        self.walk(slot, entry, t);
+    }
+
+    /// Walks the menu from `node` at time `t` until a queue or the end of the call.
+    fn walk(&mut self, slot: u32, mut node: u32, now: f64) {
+        let plan = self.plan;
+        let seg = self.callers[slot as usize].seg as usize;
+        let mut t = now;
+        for _ in 0..MAX_STEPS {
+            let n = node as usize;
+            let dur = &plan.duration[n];
+            match &plan.steps[n] {
+                Step::Prompt { next } => {
+                    t += dur.sample(&mut self.rng);
+                    node = *next;
+                }
+                Step::Ask { choices, timeout, retries, no_input, invalid, on_fail, understood, on_misunderstood } => {
+                    let mut chosen = None;
+                    for _ in 0..=*retries {
+                        t += dur.sample(&mut self.rng);
+                        let u: f64 = self.rng.random();
+                        if u < *no_input {
+                            t += timeout;
+                            continue;
+                        }
+                        if *invalid > 0.0 && self.rng.random::<f64>() < *invalid {
+                            continue;
+                        }
+                        let v: f64 = self.rng.random();
+                        let table = &choices[seg];
+                        chosen = table.iter().find(|c| v < c.cum).or(table.last());
+                        break;
+                    }
+                    node = match chosen {
+                        None => *on_fail,
+                        Some(c) if c.insist == 0 => c.to,
+                        Some(c) => {
+                            let mut to = c.to;
+                            for r in 0..c.insist {
+                                if r > 0 {
+                                    t += dur.sample(&mut self.rng);
+                                }
+                                if *understood < 1.0 && self.rng.random::<f64>() >= *understood {
+                                    to = *on_misunderstood;
+                                    break;
+                                }
+                            }
+                            to
+                        }
+                    };
+                }
+                Step::SelfService { resolves, next } => {
+                    t += dur.sample(&mut self.rng);
+                    if self.rng.random::<f64>() < *resolves {
+                        self.finish(slot, Outcome::ResolvedSelfService);
+                        return;
+                    }
+                    node = *next;
+                }
+                Step::Branch { cases, otherwise } => {
+                    t += dur.sample(&mut self.rng);
+                    let clock = self.s.clock0 + t;
+                    node = cases
+                        .iter()
+                        .find(|c| c.segment.is_none_or(|s| s + 1 == seg) && c.hours.as_ref().is_none_or(|h| h.contains(clock)))
+                        .map_or(*otherwise, |c| c.to);
+                }
+                Step::Queue(q) => {
+                    let q = *q as u32;
+                    if t == now {
+                        self.join_queue(slot, q as usize, t);
+                    } else {
+                        let epoch = self.callers[slot as usize].epoch;
+                        self.push(t, Ev::QueueArrive(slot, epoch, q));
+                    }
+                    return;
+                }
+                Step::Online { resolves, calls_back, after } => {
+                    t += dur.sample(&mut self.rng);
+                    let u: f64 = self.rng.random();
+                    if u < *resolves {
+                        self.finish(slot, Outcome::ResolvedOnline);
+                    } else if u < resolves + calls_back {
+                        let d = after.sample(&mut self.rng);
+                        self.push(t + d, Ev::NewCall(slot));
+                    } else {
+                        self.finish(slot, Outcome::GaveUp);
+                    }
+                    return;
+                }
+                Step::Hangup => {
+                    let forced = self.callers[slot as usize].forced;
+                    self.finish(slot, if forced { Outcome::ForcedOut } else { Outcome::HungUp });
+                    return;
+                }
+            }
+            if node == u32::MAX {
+                let forced = self.callers[slot as usize].forced;
+                self.finish(slot, if forced { Outcome::ForcedOut } else { Outcome::HungUp });
+                return;
+            }
+        }
+        self.out.stuck_calls += 1;
+        self.finish(slot, Outcome::Stuck);
+    }
+
+    /// Ends a caller's journey.
+    fn finish(&mut self, slot: u32, outcome: Outcome) {
+        let c = &mut self.callers[slot as usize];
+        c.epoch = c.epoch.wrapping_add(1);
+        c.waiting = false;
+        if c.counted {
+            let i = Outcome::ALL.iter().position(|&o| o == outcome).unwrap_or(0);
+            self.out.callers.outcomes[i] += 1;
+            self.out.seg_callers[c.seg as usize].outcomes[i] += 1;
+            if c.deflected {
+                self.out.callers.deflected += 1;
+                self.out.seg_callers[c.seg as usize].deflected += 1;
+            }
+        }
+        self.free.push(slot);
+        self.active -= 1;
+    }
+
+    /// Applies `f` to the queue accumulators of a counted caller's call.
+    #[inline]
+    fn queue_acc(&mut self, slot: u32, q: usize, f: impl Fn(&mut QueueAcc)) {
+        let c = &self.callers[slot as usize];
+        if c.counted {
+            f(&mut self.out.total);
+            f(&mut self.out.queues[q]);
+            f(&mut self.out.seg_queue[c.seg as usize]);
+        }
+    }
+
+    /// Integrates the pool's state up to `t`.
+    fn touch(&mut self, p: usize, t: f64) {
+        let pool = &mut self.pools[p];
+        let (a, b) = (pool.last, t);
+        pool.last = t;
+        if b <= a {
+            return;
+        }
+        let acc = &mut self.out.pools[p];
+        let (w0, w1) = (self.s.warmup, self.s.end);
+        let (lo, hi) = (a.max(w0), b.min(w1));
+        if hi > lo {
+            let dt = hi - lo;
+            acc.busy_area += f64::from(pool.busy) * dt;
+            acc.seat_area += f64::from(pool.cap) * dt;
+            acc.wait_area += pool.waiting as f64 * dt;
+        }
+        if pool.busy == 0 && pool.waiting == 0 {
+            return;
+        }
+        let end = b.min(w1);
+        let mut x = a;
+        while x < end {
+            let bin = (x / BIN) as usize;
+            let next = ((bin + 1) as f64 * BIN).min(end);
+            if let (Some(bb), Some(wb)) = (acc.busy_bins.get_mut(bin), acc.wait_bins.get_mut(bin)) {
+                *bb += f64::from(pool.busy) * (next - x);
+                *wb += pool.waiting as f64 * (next - x);
+            }
+            x = next;
+        }
+    }
+
+    fn touch_queue(&mut self, q: usize, t: f64) {
+        let (a, b) = (self.queue_last[q], t);
+        self.queue_last[q] = t;
+        let (lo, hi) = (a.max(self.s.warmup), b.min(self.s.end));
+        if hi > lo {
+            self.queue_area[q] += self.queue_waiting[q] as f64 * (hi - lo);
+        }
+    }
+
+    /// A caller reaches a queue.
+    fn join_queue(&mut self, slot: u32, q: usize, t: f64) {
+        let plan = self.plan;
+        let qp = &plan.queues[q];
+        let p = qp.pool;
+        if let Some((when, msg, deflects, to)) = &qp.busy {
+            let pool = &self.pools[p];
+            let all_busy = pool.busy >= pool.cap;
+            let applies = match *when {
+                BusyWhen::ExpectedWait(w) => {
+                    all_busy && (pool.waiting as f64 + 1.0) * plan.pools[p].mean_handle / f64::from(pool.cap.max(1)) >= w
+                }
+                BusyWhen::QueueLength(n) => pool.waiting >= n as usize,
+            };
+            if applies && self.rng.random::<f64>() < *deflects {
+                self.queue_acc(slot, q, |a| a.deflected += 1);
+                self.callers[slot as usize].deflected = true;
+                let t2 = t + msg.sample(&mut self.rng);
+                self.walk(slot, *to, t2);
+                return;
+            }
+        }
+        self.queue_acc(slot, q, |a| a.queued += 1);
+        let pool = &self.pools[p];
+        if pool.busy < pool.cap && pool.waiting == 0 {
+            self.answer(slot, q, t, 0.0);
+            return;
+        }
+        // Wait in line.
+        self.touch(p, t);
+        self.touch_queue(q, t);
+        let c = &mut self.callers[slot as usize];
+        c.waiting = true;
+        c.callback = false;
+        c.queue = q as u32;
+        c.enq = t;
+        let (epoch, patience) = (c.epoch, c.patience);
+        let pool = &mut self.pools[p];
+        pool.waiting += 1;
+        self.queue_waiting[q] += 1;
+        if let Some(line) = pool.lines.iter_mut().find(|(pr, _)| *pr == qp.priority) {
+            line.1.push_back((slot, epoch));
+        }
+        if patience.is_finite() {
+            self.push(t + patience, Ev::Abandon(slot, epoch));
+        }
+        if let Some((m, _)) = qp.max_wait {
+            self.push(t + m, Ev::MaxWait(slot, epoch));
+        }
+        if let Some((after, _)) = qp.callback {
+            self.push(t + after, Ev::Offer(slot, epoch));
+        }
+    }
+
+    /// Takes a waiting caller out of line (the entry in the line goes stale).
+    fn leave_line(&mut self, slot: u32, t: f64) -> usize {
+        let q = self.callers[slot as usize].queue as usize;
+        let p = self.plan.queues[q].pool;
+        self.touch(p, t);
+        self.touch_queue(q, t);
+        self.pools[p].waiting -= 1;
+        self.queue_waiting[q] -= 1;
+        let c = &mut self.callers[slot as usize];
+        c.waiting = false;
+        c.epoch = c.epoch.wrapping_add(1);
+        q
+    }
+
+    fn abandon(&mut self, slot: u32, epoch: u32, t: f64) {
+        let c = &self.callers[slot as usize];
+        if c.epoch != epoch || !c.waiting || c.callback {
+            return;
+        }
+        let wait = t - c.enq;
+        let q = self.leave_line(slot, t);
+        let sl = self.s.sl_target;
+        self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Abandoned, sl));
+        if let Some((share, after)) = &self.plan.redial {
+            if self.rng.random::<f64>() < *share {
+                let d = after.sample(&mut self.rng);
+                self.push(t + d, Ev::NewCall(slot));
+                return;
+            }
+        }
+        self.finish(slot, Outcome::Abandoned);
+    }
+
+    fn max_wait(&mut self, slot: u32, epoch: u32, t: f64) {
+        let c = &self.callers[slot as usize];
+        if c.epoch != epoch || !c.waiting || c.callback {
+            return;
+        }
+        let wait = t - c.enq;
+        let q = self.leave_line(slot, t);
+        let sl = self.s.sl_target;
+        self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Forced, sl));
+        self.callers[slot as usize].forced = true;
+        let to = self.plan.queues[q].max_wait.map_or(u32::MAX, |(_, to)| to);
+        if to == u32::MAX {
+            self.finish(slot, Outcome::ForcedOut);
+        } else {
+            self.walk(slot, to, t);
+        }
+    }
+
+    /// Answers waiting callers while seats are free.
+    fn serve(&mut self, p: usize, t: f64) {
+        while self.pools[p].busy < self.pools[p].cap && self.pools[p].waiting > 0 {
+            let mut next = None;
+            for (_, line) in self.pools[p].lines.iter_mut() {
+                while let Some((slot, epoch)) = line.pop_front() {
+                    let c = &self.callers[slot as usize];
+                    if c.epoch == epoch && c.waiting {
+                        next = Some(slot);
+                        break;
+                    }
+                }
+                if next.is_some() {
+                    break;
+                }
+            }
+            let Some(slot) = next else { break };
+            let wait = t - self.callers[slot as usize].enq;
+            let q = self.leave_line(slot, t);
+            self.answer(slot, q, t, wait);
+        }
+    }
+
+    fn answer(&mut self, slot: u32, q: usize, t: f64, wait: f64) {
+        let sl = self.s.sl_target;
+        self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl));
+        let c = &self.callers[slot as usize];
+        if c.counted {
+            let tth = t - c.first;
+            let seg = c.seg as usize;
+            for acc in [&mut self.out.callers, &mut self.out.seg_callers[seg]] {
+                acc.time_to_human_sum += tth;
+                acc.time_to_human.add(tth);
+            }
+        }
+        let p = self.plan.queues[q].pool;
+        self.touch(p, t);
+        self.pools[p].busy += 1;
+        let h = self.plan.pools[p].handle.sample(&mut self.rng);
+        self.push(t + h, Ev::Depart(p as u32));
+        self.finish(slot, Outcome::Answered);
+    }
+}

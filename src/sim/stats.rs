@@ -1,0 +1,359 @@
+//! Streaming statistics: counters, fixed-bin histograms and time integrals
+//! per replication, and Welford accumulators across replications. Memory
+//! depends on the number of queues, segments and time bins, never on the
+//! number of callers simulated.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// Width of a wait-time histogram bin, seconds.
+pub const HIST_BIN: f64 = 1.0;
+/// Number of histogram bins (waits beyond the last go in an overflow bin).
+pub const HIST_BINS: usize = 6 * 3600;
+
+/// A histogram of waits with [`HIST_BIN`]-second bins.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hist {
+    /// Counts per bin; the last bin holds everything beyond.
+    pub counts: Vec<u64>,
+    /// Total count.
+    pub total: u64,
+}
+
+impl Default for Hist {
+    fn default() -> Hist {
+        Hist {
+            counts: vec![0; HIST_BINS + 1],
+            total: 0,
+        }
+    }
+}
+
+impl Hist {
+    /// Adds a value.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        let b = ((x / HIST_BIN) as usize).min(HIST_BINS);
+        self.counts[b] += 1;
+        self.total += 1;
+    }
+
+    /// Adds another histogram.
+    pub fn merge(&mut self, o: &Hist) {
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+        self.total += o.total;
+    }
+
+    /// The q-quantile, interpolated within its bin; `NaN` when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.total == 0 {
+            return f64::NAN;
+        }
+        let target = q * self.total as f64;
+        let mut seen = 0.0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            let next = seen + c as f64;
+            if next >= target && c > 0 {
+                let frac = ((target - seen) / c as f64).clamp(0.0, 1.0);
+                return (i as f64 + frac) * HIST_BIN;
+            }
+            seen = next;
+        }
+        HIST_BINS as f64 * HIST_BIN
+    }
+
+    /// Share of values at or below `x` (to bin precision).
+    pub fn cdf(&self, x: f64) -> f64 {
+        if self.total == 0 {
+            return f64::NAN;
+        }
+        let b = ((x / HIST_BIN) as usize).min(HIST_BINS);
+        self.counts[..b].iter().sum::<u64>() as f64 / self.total as f64
+    }
+}
+
+/// Counters of queued calls (one per arrival at a queue that was not deflected).
+#[derive(Clone, Debug, Default)]
+pub struct QueueAcc {
+    /// Calls that joined the queue.
+    pub queued: u64,
+    /// Calls that waited more than zero.
+    pub waited: u64,
+    /// Sum of waits (answered: until answered; others: until they left).
+    pub wait_sum: f64,
+    /// Calls answered.
+    pub answered: u64,
+    /// Sum of waits of answered calls.
+    pub wait_answered_sum: f64,
+    /// Calls abandoned.
+    pub abandoned: u64,
+    /// Calls disconnected by `max_wait`.
+    pub forced: u64,
+    /// Calls answered within the service-level target.
+    pub within_sl: u64,
+    /// Calls answered within 180 s.
+    pub within_180: u64,
+    /// Calls that accepted a call-back.
+    pub callbacks: u64,
+    /// Arrivals at the queue turned away by the busy rule.
+    pub deflected: u64,
+    /// Waits of all queued calls.
+    pub hist: Hist,
+    /// Waits of answered calls.
+    pub hist_answered: Hist,
+    /// Waits of abandoned calls (until they hung up).
+    pub hist_abandoned: Hist,
+}
+
+impl QueueAcc {
+    /// Records a finished wait.
+    #[inline]
+    pub fn wait(&mut self, w: f64, how: WaitEnd, sl_target: f64) {
+        if w > 0.0 {
+            self.waited += 1;
+        }
+        self.wait_sum += w;
+        self.hist.add(w);
+        match how {
+            WaitEnd::Answered => {
+                self.hist_answered.add(w);
+                self.answered += 1;
+                self.wait_answered_sum += w;
+                if w <= sl_target {
+                    self.within_sl += 1;
+                }
+                if w <= 180.0 {
+                    self.within_180 += 1;
+                }
+            }
+            WaitEnd::Abandoned => {
+                self.hist_abandoned.add(w);
+                self.abandoned += 1;
+            }
+            WaitEnd::Forced => self.forced += 1,
+        }
+    }
+}
+
+impl QueueAcc {
+    /// Adds another replication's counters (for pooled histograms).
+    pub fn merge_hists(&mut self, o: &QueueAcc) {
+        self.hist.merge(&o.hist);
+        self.hist_answered.merge(&o.hist_answered);
+        self.hist_abandoned.merge(&o.hist_abandoned);
+    }
+}
+
+/// How a wait ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitEnd {
+    /// An agent answered.
+    Answered,
+    /// The caller hung up.
+    Abandoned,
+    /// `max_wait` disconnected the caller.
+    Forced,
+}
+
+/// How a caller's journey (all its calls) ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// An agent answered.
+    Answered,
+    /// Hung up in a queue and did not call again.
+    Abandoned,
+    /// Disconnected by `max_wait`.
+    ForcedOut,
+    /// Resolved by self-service.
+    ResolvedSelfService,
+    /// Resolved online.
+    ResolvedOnline,
+    /// Sent online, neither resolved nor calling back (or too many calls).
+    GaveUp,
+    /// Reached a hangup node of the menu.
+    HungUp,
+    /// Looped in the menu past the step limit.
+    Stuck,
+}
+
+impl Outcome {
+    /// Every outcome, in report order.
+    pub const ALL: [Outcome; 8] = [
+        Outcome::Answered,
+        Outcome::Abandoned,
+        Outcome::ForcedOut,
+        Outcome::ResolvedSelfService,
+        Outcome::ResolvedOnline,
+        Outcome::GaveUp,
+        Outcome::HungUp,
+        Outcome::Stuck,
+    ];
+
+    /// The metric key of the outcome's share.
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Answered => "p_reach_human",
+            Outcome::Abandoned => "p_abandoned",
+            Outcome::ForcedOut => "p_forced_out",
+            Outcome::ResolvedSelfService => "p_resolved_self_service",
+            Outcome::ResolvedOnline => "p_resolved_online",
+            Outcome::GaveUp => "p_gave_up",
+            Outcome::HungUp => "p_hung_up",
+            Outcome::Stuck => "p_stuck",
+        }
+    }
+
+    /// A short name for tables and plots.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::Abandoned => "abandoned",
+            Outcome::ForcedOut => "forced out",
+            Outcome::ResolvedSelfService => "resolved by self-service",
+            Outcome::ResolvedOnline => "resolved online",
+            Outcome::GaveUp => "gave up",
+            Outcome::HungUp => "hung up by the menu",
+            Outcome::Stuck => "stuck in the menu",
+        }
+    }
+}
+
+/// Counters of callers (journeys).
+#[derive(Clone, Debug, Default)]
+pub struct CallerAcc {
+    /// Callers whose first call fell in the measured period.
+    pub callers: u64,
+    /// Their calls (first calls, call-backs and redials).
+    pub calls: u64,
+    /// Final outcomes, indexed as [`Outcome::ALL`].
+    pub outcomes: [u64; 8],
+    /// Callers deflected by a busy message at least once.
+    pub deflected: u64,
+    /// Sum of seconds from first dial to an agent answering.
+    pub time_to_human_sum: f64,
+    /// Times from first dial to an agent answering.
+    pub time_to_human: Hist,
+}
+
+/// Time integrals of a pool over the measured period and in time bins.
+#[derive(Clone, Debug, Default)]
+pub struct PoolAcc {
+    /// Integral of busy seats.
+    pub busy_area: f64,
+    /// Integral of staffed seats.
+    pub seat_area: f64,
+    /// Integral of callers waiting.
+    pub wait_area: f64,
+    /// Busy seats integrated per time bin.
+    pub busy_bins: Vec<f64>,
+    /// Callers waiting integrated per time bin.
+    pub wait_bins: Vec<f64>,
+}
+
+/// Mean and 95% confidence interval of a metric across replications.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Mean over replications.
+    pub mean: f64,
+    /// 95% confidence interval (Student t); equal to the mean with one replication.
+    pub ci95: [f64; 2],
+    /// Replications in which the metric was defined.
+    #[serde(skip)]
+    pub n: u64,
+}
+
+/// Welford accumulator of one metric across replications.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Welford {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    /// Adds a replication's value (`NaN`: undefined there, skipped).
+    pub fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// The estimate with its 95% interval.
+    pub fn estimate(&self) -> Option<Estimate> {
+        if self.n == 0 {
+            return None;
+        }
+        let half = if self.n > 1 {
+            let sd = (self.m2 / (self.n - 1) as f64).sqrt();
+            t_quantile_975(self.n - 1) * sd / (self.n as f64).sqrt()
+        } else {
+            0.0
+        };
+        Some(Estimate {
+            mean: clean(self.mean),
+            ci95: [clean(self.mean - half), clean(self.mean + half)],
+            n: self.n,
+        })
+    }
+}
+
+/// Rounds to 12 significant digits so printed figures are stable.
+fn clean(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 12 - x.abs().log10().ceil() as i32;
+    let f = 10f64.powi(digits.clamp(-300, 300));
+    (x * f).round() / f
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_975(df: u64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    StudentsT::new(0.0, 1.0, df as f64).map_or(1.959964, |t| t.inverse_cdf(0.975))
+}
+
+/// Metric values of one replication, by key, in report order.
+pub type Metrics = IndexMap<String, f64>;
+
+/// A share, `NaN` when the denominator is zero.
+pub fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles() {
+        let mut h = Hist::default();
+        for i in 0..100 {
+            h.add(i as f64 + 0.5);
+        }
+        assert!((h.quantile(0.5) - 50.0).abs() < 1e-9);
+        assert!((h.quantile(0.9) - 90.0).abs() < 1e-9);
+        assert!((h.cdf(10.0) - 0.1).abs() < 1e-12);
+        assert!(Hist::default().quantile(0.5).is_nan());
+    }
+
+    #[test]
+    fn welford_and_student_t() {
+        let mut w = Welford::default();
+        for x in [1.0, 2.0, 3.0, 4.0, f64::NAN] {
+            w.add(x);
+        }
+        let e = w.estimate().unwrap();
+        assert_eq!(e.mean, 2.5);
+        assert_eq!(e.n, 4);
+        // sd = 1.29099, t(3) = 3.18245: half-width 2.05431.
+        assert!((e.ci95[1] - 2.5 - 2.054_31).abs() < 1e-4, "{:?}", e);
+        assert!((t_quantile_975(1_000_000) - 1.959_96).abs() < 1e-4);
+    }
+}

@@ -1,0 +1,156 @@
+//! The simulator against queueing theory, with confidence intervals over
+//! replications (not seeded snapshots), and its invariants.
+
+mod support;
+
+use hotline::menu::{Hotline, load_str};
+use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
+use support::theory::{erlang_a, erlang_c};
+
+/// A hotline that is a single queue.
+fn queue_only(lambda_per_min: f64, mean_handle_min: f64, seats: u32, patience_min: Option<f64>, hours: f64) -> Hotline {
+    let patience = patience_min.map_or(String::new(), |p| format!("  patience: exp(mean={}s)\n", p * 60.0));
+    let text = format!(
+        "hotline: Queue\nentry: q\nnodes:\n  q: {{ kind: queue, pool: desk }}\n\
+         agents:\n  desk: {{ seats: {seats}, handle_time: exp(mean={}s) }}\n\
+         callers:\n  arrivals: {lambda_per_min}/m\n{patience}\
+         simulation: {{ start: \"00:00\", duration: {}s, warmup: 2h }}\n",
+        mean_handle_min * 60.0,
+        hours * 3600.0
+    );
+    let loaded = load_str(&text, "queue.yaml", &Default::default());
+    assert!(!loaded.has_errors(), "{}", loaded.render());
+    loaded.hotline.unwrap()
+}
+
+fn run(h: &Hotline, replications: u32, seed: u64) -> SimReport {
+    let mut o = SimOptions::from_menu(h);
+    o.replications = replications;
+    o.seed = seed;
+    simulate(h, &o, &|_, _, _| {}).unwrap()
+}
+
+/// The theory value lies within twice the 95% half-width (about four
+/// standard errors) of the replication mean, plus `slack` for bias of a
+/// finite run.
+fn agrees(name: &str, e: &Estimate, theory: f64, slack: f64) {
+    let half = (e.ci95[1] - e.ci95[0]) / 2.0;
+    assert!(
+        (e.mean - theory).abs() <= 2.0 * half + slack,
+        "{name}: simulated {} [{}, {}], theory {theory}",
+        e.mean,
+        e.ci95[0],
+        e.ci95[1]
+    );
+    // The interval must be informative, not so wide that anything agrees.
+    assert!(half < 0.1 * theory.abs().max(0.01), "{name}: interval too wide: ±{half}");
+}
+
+#[test]
+fn erlang_c_on_several_loads() {
+    // (λ per minute, mean handle in minutes, seats): 95%, 80% and 67% load.
+    for (lambda, handle, seats) in [(9.5, 1.0, 10u32), (4.0, 1.0, 5), (1.0, 2.0, 3)] {
+        let h = queue_only(lambda, handle, seats, None, 100.0);
+        let r = run(&h, 30, 7);
+        let th = erlang_c(lambda / 60.0, 1.0 / (handle * 60.0), seats);
+        let m = &r.metrics;
+        let tag = format!("λ={lambda}/min, 1/μ={handle} min, c={seats}");
+        agrees(&format!("{tag} P(wait)"), &m["p_wait"], th.p_wait, 0.0);
+        agrees(&format!("{tag} mean wait"), &m["mean_wait_s"], th.mean_wait, 0.0);
+        agrees(&format!("{tag} service level 20 s"), &m["service_level"], th.service_level(20.0), 0.0);
+        agrees(&format!("{tag} within 180 s"), &m["p_answered_within_180s"], th.service_level(180.0), 0.0);
+        assert_eq!(m["p_abandon"].mean, 0.0, "no patience, no abandonment");
+    }
+}
+
+#[test]
+fn erlang_a_with_exponential_patience() {
+    // (λ per minute, mean handle, seats, mean patience): the benchmark reference and an overload.
+    for (lambda, handle, seats, patience) in [(9.5, 1.0, 10u32, 2.0), (12.0, 1.0, 10, 1.0), (3.0, 2.0, 5, 4.0)] {
+        let h = queue_only(lambda, handle, seats, Some(patience), 40.0);
+        let r = run(&h, 20, 11);
+        let th = erlang_a(lambda / 60.0, 1.0 / (handle * 60.0), seats, 1.0 / (patience * 60.0));
+        let m = &r.metrics;
+        let tag = format!("λ={lambda}/min, c={seats}, patience {patience} min");
+        agrees(&format!("{tag} P(wait)"), &m["p_wait"], th.p_wait, 0.0);
+        agrees(&format!("{tag} P(abandon)"), &m["p_abandon"], th.p_abandon, 0.0);
+        agrees(&format!("{tag} mean wait"), &m["mean_wait_s"], th.mean_wait, 0.0);
+        agrees(&format!("{tag} mean wait answered"), &m["mean_wait_answered_s"], th.mean_wait_answered, 0.0);
+        agrees(&format!("{tag} mean queue"), &m["mean_queue_length"], th.mean_queue, 0.0);
+    }
+}
+
+#[test]
+fn littles_law_on_queue_length() {
+    for menu in ["bank.yaml", "group_buying.yaml", "ecommerce.yaml"] {
+        let h = sample(menu);
+        let r = run(&h, 20, 3);
+        for (q, m) in &r.queues {
+            let l = &m["mean_queue_length"];
+            let lambda_w = m["queue_arrival_rate_per_h"].mean / 3600.0 * m["mean_wait_s"].mean;
+            let half = (l.ci95[1] - l.ci95[0]) / 2.0;
+            assert!((l.mean - lambda_w).abs() <= 2.0 * half + 0.02 * lambda_w + 1e-3, "{menu} {q}: L = {:?}, λW = {lambda_w}", l);
+        }
+    }
+}
+
+fn sample(name: &str) -> Hotline {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus").join(name);
+    hotline::menu::load(&path, &Default::default()).unwrap().hotline.unwrap()
+}
+
+fn sample_names() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus"))
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "yaml").then(|| p.file_name().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_caller_ends_in_exactly_one_outcome() {
+    let outcomes = ["p_reach_human", "p_abandoned", "p_forced_out", "p_resolved_self_service", "p_resolved_online", "p_gave_up", "p_hung_up", "p_stuck"];
+    for name in sample_names() {
+        let r = run(&sample(&name), 4, 5);
+        for row in &r.rows {
+            let total: f64 = outcomes.iter().map(|k| row[*k]).sum();
+            assert!((total - 1.0).abs() < 1e-9, "{name}: outcomes add up to {total}");
+            assert!(row["mean_wait_s"].is_nan() || row["mean_wait_s"] >= 0.0);
+            assert!(row["calls_per_caller"] >= 1.0, "{name}");
+        }
+        assert!(r.warnings.is_empty(), "{name}: {:?}", r.warnings);
+    }
+}
+
+#[test]
+fn a_deterministic_walk_takes_exactly_its_prompt_time() {
+    let text = "hotline: D\nentry: hello\nnodes:\n  hello: { kind: prompt, duration: 10s, next: menu }\n\
+                \x20 menu:\n    kind: menu\n    duration: 7s\n    options:\n      \"0\": { to: q }\n\
+                \x20 q: { kind: queue, pool: desk }\nagents:\n  desk: { seats: 1000, handle_time: 1m }\n\
+                callers:\n  arrivals: 60/h\nsimulation: { duration: 2h }\n";
+    let h = load_str(text, "d.yaml", &Default::default()).hotline.unwrap();
+    let r = run(&h, 3, 1);
+    let t = &r.metrics["mean_time_to_human_s"];
+    assert!((t.mean - 17.0).abs() < 1e-9 && (t.ci95[1] - t.ci95[0]).abs() < 1e-9, "{t:?}");
+    assert_eq!(r.metrics["p_reach_human"].mean, 1.0);
+    assert_eq!(r.metrics["p_wait"].mean, 0.0);
+}
+
+#[test]
+fn results_do_not_depend_on_threads() {
+    let h = sample("ecommerce.yaml");
+    let mut o = SimOptions::from_menu(&h);
+    o.replications = 6;
+    o.threads = 1;
+    let one = serde_json::to_string(&simulate(&h, &o, &|_, _, _| {}).unwrap()).unwrap();
+    o.threads = 4;
+    let four = serde_json::to_string(&simulate(&h, &o, &|_, _, _| {}).unwrap()).unwrap();
+    assert_eq!(one, four);
+    o.seed += 1;
+    let other = serde_json::to_string(&simulate(&h, &o, &|_, _, _| {}).unwrap()).unwrap();
+    assert_ne!(one, other, "another seed gives another run");
+}

@@ -68,7 +68,6 @@ pub struct RepResult {
 
 #[derive(Clone, Copy, Debug)]
 enum Ev {
-    Arrival,
     NewCall(u32),
     QueueArrive(u32, u32, u32),
     Abandon(u32, u32),
@@ -78,15 +77,22 @@ enum Ev {
     Shift(u32),
 }
 
+/// An event in the queue. Times are never negative, so the bits of a time
+/// order like the time itself and the key compares as plain integers.
 struct Item {
-    t: f64,
-    seq: u64,
+    key: (u64, u64),
     ev: Ev,
+}
+
+impl Item {
+    fn time(&self) -> f64 {
+        f64::from_bits(self.key.0)
+    }
 }
 
 impl PartialEq for Item {
     fn eq(&self, o: &Item) -> bool {
-        self.cmp(o) == Ordering::Equal
+        self.key == o.key
     }
 }
 impl Eq for Item {}
@@ -98,7 +104,7 @@ impl PartialOrd for Item {
 impl Ord for Item {
     fn cmp(&self, o: &Item) -> Ordering {
         // Reversed: the heap pops the earliest time, then the lowest sequence.
-        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+        o.key.cmp(&self.key)
     }
 }
 
@@ -205,16 +211,19 @@ impl<'a> Engine<'a> {
 
     #[inline]
     fn push(&mut self, t: f64, ev: Ev) {
+        debug_assert!(t >= 0.0);
         self.seq += 1;
-        self.heap.push(Item { t, seq: self.seq, ev });
+        self.heap.push(Item { key: (t.to_bits(), self.seq), ev });
     }
 
     /// Runs the replication to the end.
     pub fn run(mut self) -> Result<RepResult, String> {
+        // The next arrival is kept beside the heap: one push and pop fewer per caller.
+        let mut next_arrival = f64::INFINITY;
         if self.plan.peak_rate > 0.0 {
             let t = self.next_arrival(0.0);
             if t < self.s.end {
-                self.push(t, Ev::Arrival);
+                next_arrival = t;
                 self.arrival_pending = true;
             }
         }
@@ -222,19 +231,22 @@ impl<'a> Engine<'a> {
             self.schedule_shift(p, 0.0);
         }
         let limit = self.s.end + DRAIN_LIMIT;
-        while let Some(Item { t, ev, .. }) = self.heap.pop() {
+        loop {
+            let heap_t = self.heap.peek().map_or(f64::INFINITY, Item::time);
+            if next_arrival <= heap_t && next_arrival.is_finite() {
+                let t = next_arrival;
+                let next = self.next_arrival(t);
+                self.arrival_pending = next < self.s.end;
+                next_arrival = if self.arrival_pending { next } else { f64::INFINITY };
+                self.arrive(t)?;
+                continue;
+            }
+            let Some(item) = self.heap.pop() else { break };
+            let (t, ev) = (item.time(), item.ev);
             if t > limit || (self.active == 0 && !self.arrival_pending && t >= self.s.end) {
                 break;
             }
             match ev {
-                Ev::Arrival => {
-                    let next = self.next_arrival(t);
-                    self.arrival_pending = next < self.s.end;
-                    if self.arrival_pending {
-                        self.push(next, Ev::Arrival);
-                    }
-                    self.arrive(t)?;
-                }
                 Ev::NewCall(slot) => self.call(slot, t),
                 Ev::QueueArrive(slot, epoch, q) => {
                     if self.callers[slot as usize].epoch == epoch {
@@ -277,6 +289,12 @@ impl<'a> Engine<'a> {
         }
         for q in 0..self.queue_waiting.len() {
             self.touch_queue(q, self.s.end);
+        }
+        for q in &self.out.queues {
+            self.out.total.merge(q);
+        }
+        if self.out.seg_queue.len() == 1 {
+            self.out.seg_queue[0] = self.out.total.clone();
         }
         self.out.unfinished = self.active as u64;
         self.out.queue_area = std::mem::take(&mut self.queue_area);
@@ -493,13 +511,16 @@ impl<'a> Engine<'a> {
     }
 
     /// Applies `f` to the queue accumulators of a counted caller's call.
+    /// (The total is the sum of the queues, added up at the end; segment
+    /// counters are kept only when the menu has segments.)
     #[inline]
     fn queue_acc(&mut self, slot: u32, q: usize, f: impl Fn(&mut QueueAcc)) {
         let c = &self.callers[slot as usize];
         if c.counted {
-            f(&mut self.out.total);
             f(&mut self.out.queues[q]);
-            f(&mut self.out.seg_queue[c.seg as usize]);
+            if self.out.seg_queue.len() > 1 {
+                f(&mut self.out.seg_queue[c.seg as usize]);
+            }
         }
     }
 
@@ -514,6 +535,9 @@ impl<'a> Engine<'a> {
         let acc = &mut self.out.pools[p];
         let (w0, w1) = (self.s.warmup, self.s.end);
         let (lo, hi) = (a.max(w0), b.min(w1));
+        if b > w1 && a >= w1 {
+            return;
+        }
         if hi > lo {
             let dt = hi - lo;
             acc.busy_area += f64::from(pool.busy) * dt;
@@ -524,6 +548,17 @@ impl<'a> Engine<'a> {
             return;
         }
         let end = b.min(w1);
+        let first = (a / BIN) as usize;
+        if end <= (first + 1) as f64 * BIN {
+            // The usual case: the interval lies in one bin.
+            if end > a {
+                if let (Some(bb), Some(wb)) = (acc.busy_bins.get_mut(first), acc.wait_bins.get_mut(first)) {
+                    *bb += f64::from(pool.busy) * (end - a);
+                    *wb += pool.waiting as f64 * (end - a);
+                }
+            }
+            return;
+        }
         let mut x = a;
         while x < end {
             let bin = (x / BIN) as usize;

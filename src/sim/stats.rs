@@ -138,7 +138,23 @@ impl QueueAcc {
 }
 
 impl QueueAcc {
-    /// Adds another replication's counters (for pooled histograms).
+    /// Adds another accumulator's counters and histograms.
+    pub fn merge(&mut self, o: &QueueAcc) {
+        self.queued += o.queued;
+        self.waited += o.waited;
+        self.wait_sum += o.wait_sum;
+        self.answered += o.answered;
+        self.wait_answered_sum += o.wait_answered_sum;
+        self.abandoned += o.abandoned;
+        self.forced += o.forced;
+        self.within_sl += o.within_sl;
+        self.within_180 += o.within_180;
+        self.callbacks += o.callbacks;
+        self.deflected += o.deflected;
+        self.merge_hists(o);
+    }
+
+    /// Adds another replication's histograms (for pooled plots).
     pub fn merge_hists(&mut self, o: &QueueAcc) {
         self.hist.merge(&o.hist);
         self.hist_answered.merge(&o.hist_answered);

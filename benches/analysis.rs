@@ -10,7 +10,9 @@ fn generated_menu(nodes: usize) -> String {
     let mut s = String::from("hotline: Generated\nentry: m0\nnodes:\n");
     let menus = nodes - 2;
     for i in 0..menus {
-        s.push_str(&format!("  m{i}:\n    kind: menu\n    duration: 5s\n    no_input: 0.02\n    on_fail: bye\n    options:\n"));
+        s.push_str(&format!(
+            "  m{i}:\n    kind: menu\n    duration: 5s\n    no_input: 0.02\n    on_fail: bye\n    options:\n"
+        ));
         let mut given = 0.0;
         for k in 1..=4 {
             let child = 4 * i + k;
@@ -42,7 +44,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("analysis");
     g.sample_size(10);
     g.bench_function("analyze 100k nodes", |b| b.iter(|| analyze(&h, &rules)));
-    g.bench_function("load 100k nodes", |b| b.iter(|| load_str(&text, "generated.yaml", &options)));
+    g.bench_function("load 100k nodes", |b| {
+        b.iter(|| load_str(&text, "generated.yaml", &options))
+    });
     g.finish();
 }
 

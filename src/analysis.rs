@@ -75,7 +75,12 @@ pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
         .map(|(i, name)| (name.to_string(), reach(h, Some(i))))
         .collect();
     let mut findings = findings::check(h, rules, &reach_human, &routes);
-    findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.line.cmp(&b.line)).then(a.rule.cmp(b.rule)));
+    findings.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.line.cmp(&b.line))
+            .then(a.rule.cmp(b.rule))
+    });
     Analysis {
         hotline: h.name.clone(),
         reach_human,

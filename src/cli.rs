@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+mod bench;
 mod text;
 
 use crate::Error;
@@ -18,7 +19,11 @@ use crate::yaml::Limits;
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
-#[command(name = "hotline", version, about = "Check, measure and simulate phone hotline menus (IVR)")]
+#[command(
+    name = "hotline",
+    version,
+    about = "Check, measure and simulate phone hotline menus (IVR)"
+)]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]
@@ -34,6 +39,10 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Simulate callers through the menu and its queues (Monte Carlo replications).
     Simulate(SimulateArgs),
+    /// Two designs side by side, simulated with the same seeds (paired).
+    Compare(CompareArgs),
+    /// Callers simulated per second on one thread: the Erlang-A reference and a menu.
+    Bench(BenchArgs),
     /// Draw the menu as Graphviz DOT or a Mermaid flowchart.
     Graph(GraphArgs),
     /// A regulator's table over every menu under a folder.
@@ -79,9 +88,58 @@ pub struct SimulateArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write a report (HTML, Markdown, JSON, CSV, plots) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
     /// Loader limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// `hotline compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Design A.
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+    /// Design B.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+    /// Replications of each (default: A's `simulation.replications`).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Seed of both runs (default: A's `simulation.seed`).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub threads: usize,
+    /// Service-level target in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
+    pub sl_target: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write a comparison report into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// `hotline bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The menu to measure besides the reference queue.
+    #[arg(value_name = "MENU", default_value = "menus/bank.yaml")]
+    pub menu: PathBuf,
+    /// Replications of the menu.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub replications: u32,
 }
 
 /// Diagram format.
@@ -211,10 +269,18 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Check(a) => check(&a),
         Command::Analyze(a) => analyze(&a),
         Command::Simulate(a) => simulate(&a),
+        Command::Compare(a) => compare(&a),
+        Command::Bench(a) => {
+            print(&bench::run(&a.menu, a.replications)?)?;
+            Ok(0)
+        }
         Command::Survey(a) => {
             use crate::survey;
             let rules = rule_set(a.rules.as_deref())?;
-            let files = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read { path: a.dir.display().to_string(), source: e })?;
+            let files = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read {
+                path: a.dir.display().to_string(),
+                source: e,
+            })?;
             let s = survey::survey(&files, &a.limits.options(), &rules);
             print(&match a.format {
                 SurveyFormat::Text => survey::to_text(&s),
@@ -280,39 +346,142 @@ fn analyze(a: &AnalyzeArgs) -> Result<i32, Error> {
     Ok(0)
 }
 
-fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
-    let (loaded, h) = load_valid(&a.menu, &a.limits)?;
-    let mut o = crate::sim::SimOptions::from_menu(&h);
-    if let Some(r) = a.replications {
+/// Set by Ctrl-C: long runs stop and leave no half-written report.
+static STOP: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> = std::sync::OnceLock::new();
+
+fn stop_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    STOP.get_or_init(|| {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let f = flag.clone();
+        // Without a handler (another one is installed) Ctrl-C just ends the process.
+        let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+fn interrupted() -> bool {
+    STOP.get().is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
+}
+
+/// Simulation options from the menu and the command line.
+fn sim_options(
+    h: &crate::Hotline,
+    path: &str,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    threads: usize,
+    sl_target: f64,
+) -> Result<crate::sim::SimOptions, Error> {
+    let mut o = crate::sim::SimOptions::from_menu(h);
+    if let Some(r) = replications {
         o.replications = r;
     }
-    if let Some(s) = a.seed {
+    if let Some(s) = seed {
         o.seed = s;
     }
-    o.threads = a.threads;
-    o.max_in_system = a.max_in_system;
-    if !(a.sl_target.is_finite() && a.sl_target >= 0.0) {
-        return Err(Error::Unusable { path: loaded.path, message: "--sl-target must be a number of seconds from 0 up".into() });
+    if !(sl_target.is_finite() && sl_target >= 0.0) {
+        return Err(Error::Unusable {
+            path: path.into(),
+            message: "--sl-target must be a number of seconds from 0 up".into(),
+        });
     }
     if o.replications == 0 {
-        return Err(Error::Unusable { path: loaded.path, message: "--replications must be at least 1".into() });
+        return Err(Error::Unusable {
+            path: path.into(),
+            message: "--replications must be at least 1".into(),
+        });
     }
-    o.sl_target = a.sl_target;
-    let bar = progress_bar(a.quiet, u64::from(o.replications));
-    let report = crate::sim::simulate(&h, &o, &|done, _, callers| {
+    o.threads = threads;
+    o.sl_target = sl_target;
+    o.stop = Some(stop_flag());
+    Ok(o)
+}
+
+/// Runs a simulation with a progress bar.
+fn run_sim(
+    h: &crate::Hotline,
+    path: &str,
+    o: &crate::sim::SimOptions,
+    quiet: bool,
+) -> Result<crate::sim::SimReport, Error> {
+    let bar = progress_bar(quiet, u64::from(o.replications));
+    let report = crate::sim::simulate(h, o, &|done, _, callers| {
         if let Some(b) = &bar {
             b.set_position(u64::from(done));
             let secs = b.elapsed().as_secs_f64().max(1e-9);
             b.set_message(format!("{:.0} callers/s", callers as f64 / secs));
         }
-    })
-    .map_err(|message| Error::Unusable { path: loaded.path.clone(), message })?;
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    report.map_err(|message| {
+        if message == crate::sim::INTERRUPTED {
+            Error::Interrupted
+        } else {
+            Error::Unusable {
+                path: path.into(),
+                message,
+            }
+        }
+    })
+}
+
+fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
+    let (loaded, h) = load_valid(&a.menu, &a.limits)?;
+    let mut o = sim_options(&h, &loaded.path, a.replications, a.seed, a.threads, a.sl_target)?;
+    o.max_in_system = a.max_in_system;
+    if let Some(dir) = &a.report {
+        // Refuse a folder of the user's files before spending time on the run.
+        crate::report::prepare_dir(dir)?;
+    }
+    let report = run_sim(&h, &loaded.path, &o, a.quiet)?;
+    if let Some(dir) = &a.report {
+        let analysis = crate::analysis::analyze(&h, &RuleSet::default());
+        let written = crate::report::write_report(dir, &h, &loaded.path, &analysis, &report, &interrupted)?;
+        if !a.quiet {
+            eprintln!("hotline: wrote {} files to {}", written.len(), dir.display());
+        }
     }
     print(&match a.format {
         Format::Text => text::simulation(&report),
         Format::Json => json_text(&report),
+    })?;
+    Ok(0)
+}
+
+fn compare(a: &CompareArgs) -> Result<i32, Error> {
+    use crate::report::compare::{self, Side};
+    let (la, ha) = load_valid(&a.a, &a.limits)?;
+    let (lb, hb) = load_valid(&a.b, &a.limits)?;
+    let oa = sim_options(&ha, &la.path, a.replications, a.seed, a.threads, a.sl_target)?;
+    let mut ob = sim_options(
+        &hb,
+        &lb.path,
+        Some(oa.replications),
+        Some(oa.seed),
+        a.threads,
+        a.sl_target,
+    )?;
+    ob.max_in_system = oa.max_in_system;
+    if let Some(dir) = &a.report {
+        crate::report::prepare_dir(dir)?;
+    }
+    let ra = run_sim(&ha, &la.path, &oa, a.quiet)?;
+    let rb = run_sim(&hb, &lb.path, &ob, a.quiet)?;
+    let side = |h: &crate::Hotline, path: &str| Side {
+        hotline: h.name.clone(),
+        path: path.into(),
+        reach_human: crate::analysis::reach(h, None),
+    };
+    let c = compare::compare((side(&ha, &la.path), &ra), (side(&hb, &lb.path), &rb));
+    if let Some(dir) = &a.report {
+        compare::write_report(dir, &c, &ra, &rb, &interrupted)?;
+    }
+    print(&match a.format {
+        Format::Text => compare::to_text(&c),
+        Format::Json => json_text(&c),
     })?;
     Ok(0)
 }
@@ -365,7 +534,10 @@ fn check(a: &CheckArgs) -> Result<i32, Error> {
                         text.push('\n');
                     }
                     let verdict = if errors > 0 { "FAILED" } else { "ok" };
-                    text.push_str(&format!("{}: {verdict} ({errors} error(s), {warnings} warning(s))\n", loaded.path));
+                    text.push_str(&format!(
+                        "{}: {verdict} ({errors} error(s), {warnings} warning(s))\n",
+                        loaded.path
+                    ));
                 }
                 files.push(json!({
                     "path": loaded.path,

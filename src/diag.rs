@@ -144,7 +144,11 @@ pub fn render(d: &Diagnostic, path: &str, source: &str) -> String {
                 .skip(col.saturating_sub(1) as usize)
                 .take_while(|c| !matches!(c, ',' | '}' | ']' | '#') && !c.is_whitespace())
                 .collect();
-            let carets = token.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<usize>().max(1);
+            let carets = token
+                .chars()
+                .map(|c| if is_wide(c) { 2 } else { 1 })
+                .sum::<usize>()
+                .max(1);
             writeln!(out, "{:width$} |", "").ok();
             writeln!(out, "{line:>width$} | {shown}").ok();
             writeln!(out, "{:width$} | {pad}{}", "", "^".repeat(carets)).ok();

@@ -41,7 +41,6 @@ impl Route {
             .windows(2)
             .filter_map(|w| {
                 h.out(w[0])
-                    .into_iter()
                     .filter(|(e, to, _)| *to == w[1] && allowed[e.index()])
                     .map(|(e, _, _)| e)
                     .min_by(|a, b| {
@@ -66,7 +65,9 @@ pub fn node_text(h: &Hotline, n: NodeIndex) -> String {
     let mut detail = node.kind.name().replace('_', " ");
     match &node.kind {
         Kind::Queue(q) => detail = format!("queue: {}", h.pools[q.pool].name),
-        Kind::SelfService { resolves } if *resolves > 0.0 => detail = format!("self service, resolves {}%", trim_float(resolves * 100.0)),
+        Kind::SelfService { resolves } if *resolves > 0.0 => {
+            detail = format!("self service, resolves {}%", trim_float(resolves * 100.0))
+        }
         _ => {}
     }
     if !node.duration.is_zero() {

@@ -20,6 +20,7 @@ pub mod diag;
 pub mod error;
 pub mod graph;
 pub mod menu;
+pub mod report;
 pub mod schema;
 pub mod sim;
 pub mod survey;

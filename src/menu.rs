@@ -59,9 +59,15 @@ impl Hotline {
 
     /// The transitions out of a node, in the order they were written.
     pub fn out(&self, n: NodeIndex) -> impl ExactSizeIterator<Item = (EdgeIndex, NodeIndex, &Transition)> + Clone + '_ {
-        let (a, b) = (self.first_edge[n.index()] as usize, self.first_edge[n.index() + 1] as usize);
+        let (a, b) = (
+            self.first_edge[n.index()] as usize,
+            self.first_edge[n.index() + 1] as usize,
+        );
         let edges = &self.graph.raw_edges()[a..b];
-        edges.iter().enumerate().map(move |(i, e)| (EdgeIndex::new(a + i), e.target(), &e.weight))
+        edges
+            .iter()
+            .enumerate()
+            .map(move |(i, e)| (EdgeIndex::new(a + i), e.target(), &e.weight))
     }
 
     /// Names of the caller segments, in file order.

@@ -33,6 +33,8 @@ pub struct SimOptions {
     pub sl_target: f64,
     /// Most callers in the system at once before a replication is stopped.
     pub max_in_system: usize,
+    /// Set from another thread (Ctrl-C) to stop after the current batch.
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl SimOptions {
@@ -44,6 +46,7 @@ impl SimOptions {
             threads: 0,
             sl_target: 20.0,
             max_in_system: 1_000_000,
+            stop: None,
         }
     }
 }
@@ -133,6 +136,9 @@ pub struct Settings {
     pub sl_target_s: f64,
 }
 
+/// The error message of a run stopped by [`SimOptions::stop`].
+pub const INTERRUPTED: &str = "interrupted";
+
 /// Most per-replication rows kept for `replications.csv`.
 pub const MAX_ROWS: usize = 10_000;
 
@@ -157,6 +163,12 @@ pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) +
     let batch = (pool.current_num_threads() * 2).max(1) as u32;
     let mut done = 0;
     while done < o.replications {
+        if o.stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            return Err(INTERRUPTED.into());
+        }
         let upto = (done + batch).min(o.replications);
         let results: Vec<Result<RepResult, String>> = pool.install(|| {
             (done..upto)
@@ -284,8 +296,10 @@ impl Aggregator {
 
     fn finish(mut self, h: &Hotline, o: &SimOptions) -> SimReport {
         let mut metrics = IndexMap::new();
-        let mut queues: IndexMap<String, IndexMap<String, Estimate>> = self.names_q.iter().map(|n| (n.clone(), IndexMap::new())).collect();
-        let mut segments: IndexMap<String, IndexMap<String, Estimate>> = self.names_seg.iter().map(|n| (n.clone(), IndexMap::new())).collect();
+        let mut queues: IndexMap<String, IndexMap<String, Estimate>> =
+            self.names_q.iter().map(|n| (n.clone(), IndexMap::new())).collect();
+        let mut segments: IndexMap<String, IndexMap<String, Estimate>> =
+            self.names_seg.iter().map(|n| (n.clone(), IndexMap::new())).collect();
         for ((scope, i, key), w) in &self.welford {
             let Some(e) = w.estimate() else { continue };
             match scope {
@@ -326,7 +340,11 @@ impl Aggregator {
                     if t < self.settings.warmup {
                         continue;
                     }
-                    let e = w.estimate().unwrap_or(Estimate { mean: 0.0, ci95: [0.0, 0.0], n: 0 });
+                    let e = w.estimate().unwrap_or(Estimate {
+                        mean: 0.0,
+                        ci95: [0.0, 0.0],
+                        n: 0,
+                    });
                     s.clock.push(clock0 + t);
                     s.mean.push(e.mean);
                     s.lo.push(e.ci95[0].max(0.0));
@@ -340,7 +358,11 @@ impl Aggregator {
             self.plots.queue_length.insert(name.clone(), q);
             self.plots.busy_seats.insert(name.clone(), series(&self.busy[p]));
         }
-        self.plots.outcomes = Outcome::ALL.iter().zip(self.outcomes).map(|(o, n)| (o.name(), n)).collect();
+        self.plots.outcomes = Outcome::ALL
+            .iter()
+            .zip(self.outcomes)
+            .map(|(o, n)| (o.name(), n))
+            .collect();
         let sim = &h.simulation;
         SimReport {
             hotline: h.name.clone(),
@@ -371,12 +393,18 @@ fn queue_metrics(q: &QueueAcc, window: f64) -> Metrics {
     m.insert("queued_calls".into(), n);
     m.insert("p_wait".into(), ratio(q.waited as f64, n));
     m.insert("mean_wait_s".into(), ratio(q.wait_sum, n));
-    m.insert("mean_wait_answered_s".into(), ratio(q.wait_answered_sum, q.answered as f64));
+    m.insert(
+        "mean_wait_answered_s".into(),
+        ratio(q.wait_answered_sum, q.answered as f64),
+    );
     m.insert("p_abandon".into(), ratio(q.abandoned as f64, n));
     m.insert("p_disconnected".into(), ratio(q.forced as f64, n));
     m.insert("service_level".into(), ratio(q.within_sl as f64, n));
     m.insert("p_answered_within_180s".into(), ratio(q.within_180 as f64, n));
-    m.insert("p_busy_deflected".into(), ratio(q.deflected as f64, n + q.deflected as f64));
+    m.insert(
+        "p_busy_deflected".into(),
+        ratio(q.deflected as f64, n + q.deflected as f64),
+    );
     m.insert("p_callback".into(), ratio(q.callbacks as f64, n));
     m.insert("wait_p50_s".into(), q.hist.quantile(0.5));
     m.insert("wait_p90_s".into(), q.hist.quantile(0.9));

@@ -148,7 +148,9 @@ fn elderly_line(h: &Hotline, a: &analysis::Analysis) -> Option<bool> {
     let callers = h.callers.as_ref()?;
     let seg = callers.segments.iter().find(|s| {
         let t = format!("{} {}", s.name, s.label.clone().unwrap_or_default()).to_lowercase();
-        ["elder", "senior", "65", "older", "aged", "老", "长者"].iter().any(|w| t.contains(w))
+        ["elder", "senior", "65", "older", "aged", "老", "长者"]
+            .iter()
+            .any(|w| t.contains(w))
     })?;
     Some(a.segments.get(&seg.name).is_some_and(|r| r.selections == Some(0)))
 }
@@ -163,7 +165,11 @@ fn aggregate(rows: &[Row]) -> Aggregate {
     secs.sort_by(f64::total_cmp);
     let median = (!secs.is_empty()).then(|| {
         let m = secs.len() / 2;
-        if secs.len() % 2 == 1 { secs[m] } else { (secs[m - 1] + secs[m]) / 2.0 }
+        if secs.len() % 2 == 1 {
+            secs[m]
+        } else {
+            (secs[m - 1] + secs[m]) / 2.0
+        }
     });
     Aggregate {
         files: rows.len(),
@@ -180,7 +186,17 @@ fn aggregate(rows: &[Row]) -> Aggregate {
 pub fn to_csv(s: &Survey) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "name", "file", "reachable", "selections", "seconds", "one_press_everywhere", "elderly_line", "deflection_loop", "errors", "warnings", "error",
+        "name",
+        "file",
+        "reachable",
+        "selections",
+        "seconds",
+        "one_press_everywhere",
+        "elderly_line",
+        "deflection_loop",
+        "errors",
+        "warnings",
+        "error",
     ])
     .ok();
     let opt = |x: Option<String>| x.unwrap_or_default();
@@ -207,15 +223,22 @@ pub fn to_csv(s: &Survey) -> String {
 pub fn to_text(s: &Survey) -> String {
     use crate::diag::width;
     let yn = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" }).to_string();
-    let header = ["hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "err", "warn"].map(String::from);
+    let header = [
+        "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "err", "warn",
+    ]
+    .map(String::from);
     let mut table = vec![header.to_vec()];
     for r in &s.rows {
         table.push(vec![
-            if r.name.is_empty() { "(did not load)".into() } else { r.name.clone() },
+            if r.name.is_empty() {
+                "(did not load)".into()
+            } else {
+                r.name.clone()
+            },
             r.file.clone(),
             yn(r.reachable),
             r.selections.map_or("-".into(), |x| x.to_string()),
-            r.seconds.map_or("-".into(), |x| crate::value::trim_float(x)),
+            r.seconds.map_or("-".into(), crate::value::trim_float),
             yn(r.one_press_everywhere),
             yn(r.elderly_line),
             yn(r.deflection_loop),
@@ -223,10 +246,16 @@ pub fn to_text(s: &Survey) -> String {
             r.warnings.to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..header.len()).map(|c| table.iter().map(|row| width(&row[c])).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| table.iter().map(|row| width(&row[c])).max().unwrap_or(0))
+        .collect();
     let mut out = String::new();
     for row in &table {
-        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell}{}", " ".repeat(w - width(cell)))).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - width(cell))))
+            .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -234,7 +263,11 @@ pub fn to_text(s: &Survey) -> String {
         out.push_str(&format!("{}: {}\n", r.file, r.error.as_deref().unwrap_or_default()));
     }
     let a = &s.aggregate;
-    let pct = |x: Option<f64>| x.map_or("-".into(), |x| format!("{}%", crate::value::trim_float((x * 1000.0).round() / 10.0)));
+    let pct = |x: Option<f64>| {
+        x.map_or("-".into(), |x| {
+            format!("{}%", crate::value::trim_float((x * 1000.0).round() / 10.0))
+        })
+    };
     out.push_str(&format!(
         "\n{} file(s), {} hotline(s) loaded\n  needing 2 or more selections before a human: {}\n  with no human at all: {}\n  with a one-press human at every menu: {}\n  median seconds to a human: {}\n  with a busy-to-online deflection loop: {}\n",
         a.files,

@@ -179,7 +179,11 @@ impl Rate {
             "m" | "min" | "minute" => 60.0,
             "s" | "sec" | "second" => 1.0,
             "d" | "day" => 86400.0,
-            other => return Err(format!("\"{other}\" is not a time unit in rate \"{t}\" (use h, m or s)")),
+            other => {
+                return Err(format!(
+                    "\"{other}\" is not a time unit in rate \"{t}\" (use h, m or s)"
+                ));
+            }
         };
         if !n.is_finite() || n < 0.0 {
             return Err(format!("rate \"{t}\" must be a finite number of events, not negative"));
@@ -270,10 +274,7 @@ impl Hours {
         let mut ranges = Vec::new();
         for part in text.split(',') {
             let Some((a, b)) = part.split_once('-') else {
-                return Err(format!(
-                    "\"{}\" is not an hour range (write 08:00-20:00)",
-                    part.trim()
-                ));
+                return Err(format!("\"{}\" is not an hour range (write 08:00-20:00)", part.trim()));
             };
             let (a, b) = (Clock::parse(a)?, Clock::parse(b)?);
             if a == b {
@@ -445,9 +446,9 @@ impl Dist {
             Dist::Uniform { lo, hi } if lo > hi => {
                 Err(format!("uniform low bound {lo}s is above its high bound {hi}s"))
             }
-            Dist::Weibull { shape, scale } if shape <= 0.0 || scale <= 0.0 || !shape.is_finite() => {
-                Err(format!("weibull shape and scale must be above zero (shape={shape}, scale={scale}s)"))
-            }
+            Dist::Weibull { shape, scale } if shape <= 0.0 || scale <= 0.0 || !shape.is_finite() => Err(format!(
+                "weibull shape and scale must be above zero (shape={shape}, scale={scale}s)"
+            )),
             _ => Ok(()),
         }
     }
@@ -538,7 +539,9 @@ impl<'a> Args<'a> {
         if v.trim_start().starts_with('-') {
             return Err(format!("{key} must not be negative, not {v}"));
         }
-        Duration::parse(v).map(Duration::secs).map_err(|e| format!("{key}: {e}"))
+        Duration::parse(v)
+            .map(Duration::secs)
+            .map_err(|e| format!("{key}: {e}"))
     }
 
     fn number(&self, key: &str) -> Result<f64, String> {
@@ -730,7 +733,19 @@ mod tests {
         for (text, secs) in ok {
             assert_eq!(Duration::parse(text).unwrap().secs(), secs, "{text}");
         }
-        for bad in ["", "-3s", "3x", "m", "1s1m", "2m2m", "abc", "1e400", "NaN", "inf", "99999999h"] {
+        for bad in [
+            "",
+            "-3s",
+            "3x",
+            "m",
+            "1s1m",
+            "2m2m",
+            "abc",
+            "1e400",
+            "NaN",
+            "inf",
+            "99999999h",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad} should fail");
         }
     }
@@ -781,14 +796,29 @@ mod tests {
             ("lognormal(mean=5m, sd=3m)", Dist::LogNormal { mean: 300.0, sd: 180.0 }),
             ("gamma(mean=4m, sd=2m)", Dist::Gamma { mean: 240.0, sd: 120.0 }),
             ("erlang(k=2, mean=4m)", Dist::Erlang { k: 2, mean: 240.0 }),
-            ("weibull(shape=1, scale=2m)", Dist::Weibull { shape: 1.0, scale: 120.0 }),
+            (
+                "weibull(shape=1, scale=2m)",
+                Dist::Weibull {
+                    shape: 1.0,
+                    scale: 120.0,
+                },
+            ),
         ];
         for (text, want) in cases {
             let got = Dist::parse(text).unwrap();
             assert_eq!(got, want, "{text}");
             assert_eq!(Dist::parse(&got.to_string()).unwrap(), want, "round trip {text}");
         }
-        assert!((Dist::Weibull { shape: 1.0, scale: 120.0 }.mean() - 120.0).abs() < 1e-9);
+        assert!(
+            (Dist::Weibull {
+                shape: 1.0,
+                scale: 120.0
+            }
+            .mean()
+                - 120.0)
+                .abs()
+                < 1e-9
+        );
         for bad in [
             "exp(mean=-1m)",
             "exp(mean=0)",

@@ -532,10 +532,7 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
         v: V,
     ) -> Result<V::Value, DeError> {
         if name == SPANNED_NAME {
-            return v.visit_map(SpannedDe {
-                node: self.0,
-                state: 0,
-            });
+            return v.visit_map(SpannedDe { node: self.0, state: 0 });
         }
         let _ = fields;
         self.deserialize_any(v)
@@ -706,6 +703,7 @@ mod tests {
     fn spanned_fields_and_errors() {
         let cfg: Cfg = from_node(&tree("name: 银行\nseats: 3\n")).unwrap();
         assert_eq!(cfg.name.value, "银行");
+        assert_eq!(cfg.seats, 3);
         assert_eq!(cfg.name.pos, Pos { line: 1, column: 7 });
 
         let e = from_node::<Cfg>(&tree("name: x\nsaets: 3\n")).unwrap_err();
@@ -756,9 +754,14 @@ mod tests {
     fn distributions_split_by_flow_commas_are_rejoined() {
         let t = tree("p: { seats: 2, handle_time: lognormal(mean=5m, sd=3m), label: x }\nl: [uniform(1s, 2s), 3]\n");
         let p = t.get("p").unwrap();
-        assert_eq!(p.get("handle_time").unwrap().value, Value::Str("lognormal(mean=5m, sd=3m)".into()));
+        assert_eq!(
+            p.get("handle_time").unwrap().value,
+            Value::Str("lognormal(mean=5m, sd=3m)".into())
+        );
         assert_eq!(p.as_map().unwrap().len(), 3);
-        let Value::Seq(items) = &t.get("l").unwrap().value else { panic!() };
+        let Value::Seq(items) = &t.get("l").unwrap().value else {
+            panic!()
+        };
         assert_eq!(items[0].value, Value::Str("uniform(1s, 2s)".into()));
         assert_eq!(items.len(), 2);
     }

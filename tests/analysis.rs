@@ -72,7 +72,11 @@ fn a_loop_through_an_information_message() {
     );
     let r = analyze(&h).reach_human;
     assert!(close(r.probability, 2.0 / 3.0), "{}", r.probability);
-    assert!(close(r.expected_ivr_seconds.unwrap(), 18.4 / 0.6), "{:?}", r.expected_ivr_seconds);
+    assert!(
+        close(r.expected_ivr_seconds.unwrap(), 18.4 / 0.6),
+        "{:?}",
+        r.expected_ivr_seconds
+    );
 }
 
 #[test]
@@ -86,7 +90,11 @@ fn retries_and_timeouts_in_the_chain() {
     );
     let r = analyze(&h).reach_human;
     assert!(close(r.probability, 0.75));
-    assert!(close(r.expected_ivr_seconds.unwrap(), 18.75), "{:?}", r.expected_ivr_seconds);
+    assert!(
+        close(r.expected_ivr_seconds.unwrap(), 18.75),
+        "{:?}",
+        r.expected_ivr_seconds
+    );
 }
 
 #[test]
@@ -138,7 +146,10 @@ fn segment_shares_override_the_others() {
     let a = analyze(&h);
     assert!(close(a.reach_human.probability, 0.2));
     assert!(close(a.segments["elderly"].probability, 0.9));
-    assert!(rules_of(&a).contains(&"elderly-one-key"), "a 65+ segment that must press a key");
+    assert!(
+        rules_of(&a).contains(&"elderly-one-key"),
+        "a 65+ segment that must press a key"
+    );
 }
 
 #[test]
@@ -159,7 +170,12 @@ fn traps_unreachable_nodes_and_no_human() {
     }
     let trap = a.findings.iter().find(|f| f.rule == "trap").unwrap();
     assert!(trap.message.contains("\"a\", \"b\""), "{}", trap.message);
-    let unreachable: Vec<&str> = a.findings.iter().filter(|f| f.rule == "unreachable").map(|f| f.node.as_str()).collect();
+    let unreachable: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == "unreachable")
+        .map(|f| f.node.as_str())
+        .collect();
     assert_eq!(unreachable, ["orphan", "q"]);
 }
 
@@ -180,7 +196,9 @@ fn sludge_when_cancel_is_deeper_than_sales() {
 }
 
 fn sample(name: &str) -> Analysis {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("menus")
+        .join(name);
     let loaded = hotline::menu::load(&path, &Default::default()).unwrap();
     analyze(loaded.hotline.as_ref().unwrap())
 }
@@ -195,9 +213,24 @@ fn the_well_designed_hotline_breaks_no_rule() {
 #[test]
 fn each_sample_triggers_its_rules() {
     let expect: &[(&str, &[&str])] = &[
-        ("bank.yaml", &["callback-offered", "fail-hangs-up", "forced-disconnect", "long-greeting", "max-wait-3min", "speech-fallback", "wait-announced", "zero-out"]),
+        (
+            "bank.yaml",
+            &[
+                "callback-offered",
+                "fail-hangs-up",
+                "forced-disconnect",
+                "long-greeting",
+                "max-wait-3min",
+                "speech-fallback",
+                "wait-announced",
+                "zero-out",
+            ],
+        ),
         ("ecommerce.yaml", &["dead-end", "deflection-loop"]),
-        ("utility.yaml", &["human-depth", "menu-breadth", "human-on-request", "sludge", "zero-out"]),
+        (
+            "utility.yaml",
+            &["human-depth", "menu-breadth", "human-on-request", "sludge", "zero-out"],
+        ),
         ("group_buying.yaml", &["forced-disconnect", "wait-announced"]),
     ];
     for (file, rules) in expect {
@@ -211,7 +244,11 @@ fn each_sample_triggers_its_rules() {
     let utility = sample("utility.yaml");
     assert_eq!(utility.reach_human.selections, Some(3), "utility: three levels down");
     let zh = sample("mobile_operator_zh.yaml");
-    assert_eq!(zh.segments["老年人"].selections, Some(0), "the 65+ line is one key (none at all)");
+    assert_eq!(
+        zh.segments["老年人"].selections,
+        Some(0),
+        "the 65+ line is one key (none at all)"
+    );
     assert!(!rules_of(&zh).contains(&"elderly-one-key"));
 }
 
@@ -219,15 +256,25 @@ fn each_sample_triggers_its_rules() {
 fn rules_can_be_switched_off_and_rethresholded() {
     let h = {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/utility.yaml");
-        hotline::menu::load(&path, &Default::default()).unwrap().hotline.unwrap()
+        hotline::menu::load(&path, &Default::default())
+            .unwrap()
+            .hotline
+            .unwrap()
     };
-    let rules = RuleSet::from_yaml("menu-breadth: { threshold: 6 }\nhuman-depth: { severity: error, threshold: 1 }\nsludge: false\n").unwrap();
+    let rules = RuleSet::from_yaml(
+        "menu-breadth: { threshold: 6 }\nhuman-depth: { severity: error, threshold: 1 }\nsludge: false\n",
+    )
+    .unwrap();
     let a = analysis::analyze(&h, &rules);
     let found = rules_of(&a);
     assert!(!found.contains(&"menu-breadth"));
     assert!(!found.contains(&"sludge"));
     let depth = a.findings.iter().find(|f| f.rule == "human-depth").unwrap();
     assert_eq!(depth.severity, hotline::diag::Severity::Error);
-    assert!(RuleSet::from_yaml("menu-bredth: false").unwrap_err().contains("did you mean \"menu-breadth\""));
+    assert!(
+        RuleSet::from_yaml("menu-bredth: false")
+            .unwrap_err()
+            .contains("did you mean \"menu-breadth\"")
+    );
     assert!(RuleSet::from_yaml("trap: { threshold: 3 }").is_err());
 }

@@ -34,7 +34,11 @@ fn every_sample_menu_checks_clean() {
     for m in menus {
         let out = hotline(&["check", m.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{}: {}", m.display(), stdout(&out));
-        assert!(stdout(&out).contains(": ok (0 error(s), 0 warning(s))"), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains(": ok (0 error(s), 0 warning(s))"),
+            "{}",
+            stdout(&out)
+        );
     }
 }
 
@@ -126,7 +130,13 @@ fn text_diagnostics_show_the_line_and_a_caret() {
 
 #[test]
 fn several_files_and_json_shape() {
-    let out = hotline(&["check", "menus/bank.yaml", "menus/bad/share_sum.yaml", "--format", "json"]);
+    let out = hotline(&[
+        "check",
+        "menus/bank.yaml",
+        "menus/bad/share_sum.yaml",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
@@ -157,8 +167,13 @@ fn unreadable_paths_and_bad_flags_exit_2() {
 fn schema_matches_the_committed_copy() {
     let out = hotline(&["schema"]);
     assert_eq!(out.status.code(), Some(0));
-    let committed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/hotline.schema.json")).unwrap();
-    assert_eq!(stdout(&out), committed, "run `hotline schema > schema/hotline.schema.json`");
+    let committed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/hotline.schema.json")).unwrap();
+    assert_eq!(
+        stdout(&out),
+        committed,
+        "run `hotline schema > schema/hotline.schema.json`"
+    );
 }
 
 #[test]
@@ -173,7 +188,10 @@ fn every_sample_menu_validates_against_the_schema() {
             m.display()
         );
         let doc: Value = serde_saphyr::from_str(&text).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", m.display());
     }
     // The schema is strict enough to catch a misspelt key.
@@ -188,7 +206,14 @@ fn analyze_json_has_the_documented_shape() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["hotline"], "示例移动客服热线");
     let r = &v["reach_human"];
-    for key in ["reachable", "selections", "seconds", "route", "probability", "expected_ivr_seconds"] {
+    for key in [
+        "reachable",
+        "selections",
+        "seconds",
+        "route",
+        "probability",
+        "expected_ivr_seconds",
+    ] {
         assert!(r.get(key).is_some(), "reach_human.{key}");
     }
     assert_eq!(v["segments"]["老年人"]["selections"], 0);
@@ -198,7 +223,10 @@ fn analyze_json_has_the_documented_shape() {
     }
     let text = stdout(&hotline(&["analyze", "menus/bank.yaml"]));
     assert!(text.contains("selections to human  2"), "{text}");
-    assert!(text.contains("route                welcome → main → loans → q_sales"), "{text}");
+    assert!(
+        text.contains("route                welcome → main → loans → q_sales"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -214,11 +242,25 @@ fn analyze_refuses_a_broken_menu_with_its_diagnostics() {
 #[test]
 fn rules_lists_every_rule() {
     let text = stdout(&hotline(&["rules"]));
-    for id in ["trap", "zero-out", "elderly-one-key", "max-wait-3min", "sludge", "menu-breadth", "long-greeting", "human-depth"] {
+    for id in [
+        "trap",
+        "zero-out",
+        "elderly-one-key",
+        "max-wait-3min",
+        "sludge",
+        "menu-breadth",
+        "long-greeting",
+        "human-depth",
+    ] {
         assert!(text.contains(id), "{id}");
     }
     let v: Value = serde_json::from_slice(&hotline(&["rules", "--format", "json"]).stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().all(|r| r["source"].as_str().is_some_and(|s| !s.is_empty())));
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["source"].as_str().is_some_and(|s| !s.is_empty()))
+    );
 }
 
 #[test]
@@ -230,7 +272,10 @@ fn graph_dot_and_mermaid() {
         assert!(dot.contains("color=\"#d33\""), "{m}: the route is highlighted");
         let mermaid = stdout(&hotline(&["graph", m, "--format", "mermaid"]));
         assert!(mermaid.contains("flowchart TD"), "{m}");
-        assert!(!mermaid.lines().skip(4).any(|l| l.matches('"').count() % 2 == 1), "{m}: balanced quotes");
+        assert!(
+            !mermaid.lines().skip(4).any(|l| l.matches('"').count() % 2 == 1),
+            "{m}: balanced quotes"
+        );
         // Graphviz itself accepts the DOT (CI installs it; skipped only on a machine without it).
         let dot_tool = Command::new("dot").arg("-V").output().is_ok();
         assert!(dot_tool || std::env::var("CI").is_err(), "CI must install graphviz");
@@ -248,7 +293,12 @@ fn graph_dot_and_mermaid() {
             assert!(out.status.success(), "{m}: {}", String::from_utf8_lossy(&out.stderr));
         }
     }
-    let zh = stdout(&hotline(&["graph", "menus/mobile_operator_zh.yaml", "--format", "mermaid"]));
+    let zh = stdout(&hotline(&[
+        "graph",
+        "menus/mobile_operator_zh.yaml",
+        "--format",
+        "mermaid",
+    ]));
     assert!(zh.contains("主菜单") && zh.contains("title: \"示例移动客服热线\""));
 }
 
@@ -264,9 +314,15 @@ fn survey_over_the_sample_menus() {
     let a = &v["aggregate"];
     assert_eq!(a["hotlines"], 8, "seven samples and the warning-only bad menu load");
     let text = stdout(&hotline(&["survey", "menus", "--max-depth", "1"]));
-    assert!(text.contains("needing 2 or more selections before a human: 28.6%"), "{text}");
+    assert!(
+        text.contains("needing 2 or more selections before a human: 28.6%"),
+        "{text}"
+    );
     assert!(text.contains("示例移动客服热线"));
     let csv = stdout(&hotline(&["survey", "menus", "--max-depth", "1", "--format", "csv"]));
-    assert_eq!(csv.lines().next().unwrap(), "name,file,reachable,selections,seconds,one_press_everywhere,elderly_line,deflection_loop,errors,warnings,error");
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "name,file,reachable,selections,seconds,one_press_everywhere,elderly_line,deflection_loop,errors,warnings,error"
+    );
     assert_eq!(csv.lines().count(), 8);
 }

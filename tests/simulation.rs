@@ -43,7 +43,10 @@ fn agrees(name: &str, e: &Estimate, theory: f64, slack: f64) {
         e.ci95[1]
     );
     // The interval must be informative, not so wide that anything agrees.
-    assert!(half < 0.1 * theory.abs().max(0.01), "{name}: interval too wide: ±{half}");
+    assert!(
+        half < 0.1 * theory.abs().max(0.01),
+        "{name}: interval too wide: ±{half}"
+    );
 }
 
 #[test]
@@ -57,8 +60,18 @@ fn erlang_c_on_several_loads() {
         let tag = format!("λ={lambda}/min, 1/μ={handle} min, c={seats}");
         agrees(&format!("{tag} P(wait)"), &m["p_wait"], th.p_wait, 0.0);
         agrees(&format!("{tag} mean wait"), &m["mean_wait_s"], th.mean_wait, 0.0);
-        agrees(&format!("{tag} service level 20 s"), &m["service_level"], th.service_level(20.0), 0.0);
-        agrees(&format!("{tag} within 180 s"), &m["p_answered_within_180s"], th.service_level(180.0), 0.0);
+        agrees(
+            &format!("{tag} service level 20 s"),
+            &m["service_level"],
+            th.service_level(20.0),
+            0.0,
+        );
+        agrees(
+            &format!("{tag} within 180 s"),
+            &m["p_answered_within_180s"],
+            th.service_level(180.0),
+            0.0,
+        );
         assert_eq!(m["p_abandon"].mean, 0.0, "no patience, no abandonment");
     }
 }
@@ -75,8 +88,18 @@ fn erlang_a_with_exponential_patience() {
         agrees(&format!("{tag} P(wait)"), &m["p_wait"], th.p_wait, 0.0);
         agrees(&format!("{tag} P(abandon)"), &m["p_abandon"], th.p_abandon, 0.0);
         agrees(&format!("{tag} mean wait"), &m["mean_wait_s"], th.mean_wait, 0.0);
-        agrees(&format!("{tag} mean wait answered"), &m["mean_wait_answered_s"], th.mean_wait_answered, 0.0);
-        agrees(&format!("{tag} mean queue"), &m["mean_queue_length"], th.mean_queue, 0.0);
+        agrees(
+            &format!("{tag} mean wait answered"),
+            &m["mean_wait_answered_s"],
+            th.mean_wait_answered,
+            0.0,
+        );
+        agrees(
+            &format!("{tag} mean queue"),
+            &m["mean_queue_length"],
+            th.mean_queue,
+            0.0,
+        );
     }
 }
 
@@ -89,14 +112,23 @@ fn littles_law_on_queue_length() {
             let l = &m["mean_queue_length"];
             let lambda_w = m["queue_arrival_rate_per_h"].mean / 3600.0 * m["mean_wait_s"].mean;
             let half = (l.ci95[1] - l.ci95[0]) / 2.0;
-            assert!((l.mean - lambda_w).abs() <= 2.0 * half + 0.02 * lambda_w + 1e-3, "{menu} {q}: L = {:?}, λW = {lambda_w}", l);
+            assert!(
+                (l.mean - lambda_w).abs() <= 2.0 * half + 0.02 * lambda_w + 1e-3,
+                "{menu} {q}: L = {:?}, λW = {lambda_w}",
+                l
+            );
         }
     }
 }
 
 fn sample(name: &str) -> Hotline {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus").join(name);
-    hotline::menu::load(&path, &Default::default()).unwrap().hotline.unwrap()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("menus")
+        .join(name);
+    hotline::menu::load(&path, &Default::default())
+        .unwrap()
+        .hotline
+        .unwrap()
 }
 
 fn sample_names() -> Vec<String> {
@@ -113,7 +145,16 @@ fn sample_names() -> Vec<String> {
 
 #[test]
 fn every_caller_ends_in_exactly_one_outcome() {
-    let outcomes = ["p_reach_human", "p_abandoned", "p_forced_out", "p_resolved_self_service", "p_resolved_online", "p_gave_up", "p_hung_up", "p_stuck"];
+    let outcomes = [
+        "p_reach_human",
+        "p_abandoned",
+        "p_forced_out",
+        "p_resolved_self_service",
+        "p_resolved_online",
+        "p_gave_up",
+        "p_hung_up",
+        "p_stuck",
+    ];
     for name in sample_names() {
         let r = run(&sample(&name), 4, 5);
         for row in &r.rows {
@@ -135,7 +176,10 @@ fn a_deterministic_walk_takes_exactly_its_prompt_time() {
     let h = load_str(text, "d.yaml", &Default::default()).hotline.unwrap();
     let r = run(&h, 3, 1);
     let t = &r.metrics["mean_time_to_human_s"];
-    assert!((t.mean - 17.0).abs() < 1e-9 && (t.ci95[1] - t.ci95[0]).abs() < 1e-9, "{t:?}");
+    assert!(
+        (t.mean - 17.0).abs() < 1e-9 && (t.ci95[1] - t.ci95[0]).abs() < 1e-9,
+        "{t:?}"
+    );
     assert_eq!(r.metrics["p_reach_human"].mean, 1.0);
     assert_eq!(r.metrics["p_wait"].mean, 0.0);
 }

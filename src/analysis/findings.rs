@@ -7,9 +7,9 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
-use super::{Reach, Routes};
 use super::route::{self, Cost};
 use super::rules::{RULES, RuleSet};
+use super::{Reach, Routes};
 use crate::diag::Severity;
 use crate::menu::{Hotline, Kind, Via};
 use crate::value::trim_float;
@@ -64,9 +64,32 @@ impl Checker<'_> {
 }
 
 /// Labels that mark a complaint or cancel option (lower case, any language).
-const COMPLAINT_WORDS: &[&str] = &["complain", "complaint", "cancel", "terminate", "close account", "dispute", "投诉", "取消", "退订", "销户", "注销"];
+const COMPLAINT_WORDS: &[&str] = &[
+    "complain",
+    "complaint",
+    "cancel",
+    "terminate",
+    "close account",
+    "dispute",
+    "投诉",
+    "取消",
+    "退订",
+    "销户",
+    "注销",
+];
 /// Labels that mark a sales option.
-const SALES_WORDS: &[&str] = &["sales", "sale", "buy", "new loan", "new policy", "new customer", "upgrade", "办理", "购买", "新装"];
+const SALES_WORDS: &[&str] = &[
+    "sales",
+    "sale",
+    "buy",
+    "new loan",
+    "new policy",
+    "new customer",
+    "upgrade",
+    "办理",
+    "购买",
+    "新装",
+];
 /// Segment names or labels that mean callers aged 65 and over.
 const ELDERLY_WORDS: &[&str] = &["elder", "senior", "65", "older", "aged", "老", "长者"];
 
@@ -77,12 +100,20 @@ fn has_word(text: &str, words: &[&str]) -> bool {
 
 /// Runs every enabled rule.
 pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach, routes: &Routes) -> Vec<Finding> {
-    let mut c = Checker { h, rules, out: Vec::new() };
+    let mut c = Checker {
+        h,
+        rules,
+        out: Vec::new(),
+    };
     let all_edges = vec![true; h.graph.edge_count()];
     let reachable = reachable_from(h, h.entry, &all_edges);
 
     if !reach.reachable {
-        c.add("no-human", h.entry, "no queue can be reached from the entry: callers can never speak to a person".into());
+        c.add(
+            "no-human",
+            h.entry,
+            "no queue can be reached from the entry: callers can never speak to a person".into(),
+        );
     }
     structural(&mut c, &reachable);
     let (to_queue, free) = route::can_reach_queue(h, &routes.allowed);
@@ -135,10 +166,19 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
         }
         if let Kind::Queue(q) = &h.graph[n].kind {
             if let Some(m) = q.max_wait {
-                let to_hangup = h.out(n).any(|(_, t, tr)| tr.via == Via::MaxWait && matches!(h.graph[t].kind, Kind::Hangup));
+                let to_hangup = h
+                    .out(n)
+                    .any(|(_, t, tr)| tr.via == Via::MaxWait && matches!(h.graph[t].kind, Kind::Hangup));
                 let no_target = !h.out(n).any(|(_, _, tr)| tr.via == Via::MaxWait);
                 if to_hangup || no_target {
-                    c.add("forced-disconnect", n, format!("callers still waiting after {} are disconnected", crate::value::Duration::from_secs(m).unwrap_or_default()));
+                    c.add(
+                        "forced-disconnect",
+                        n,
+                        format!(
+                            "callers still waiting after {} are disconnected",
+                            crate::value::Duration::from_secs(m).unwrap_or_default()
+                        ),
+                    );
                 }
             }
         }
@@ -159,11 +199,21 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
             }
         }
         for scc in tarjan_scc(&h.graph) {
-            let trapped: Vec<NodeIndex> = scc.into_iter().filter(|n| reachable[n.index()] && !escapes[n.index()]).collect();
+            let trapped: Vec<NodeIndex> = scc
+                .into_iter()
+                .filter(|n| reachable[n.index()] && !escapes[n.index()])
+                .collect();
             if let Some(&first) = trapped.iter().min() {
                 let mut ids: Vec<&str> = trapped.iter().map(|n| h.graph[*n].id.as_str()).collect();
                 ids.sort();
-                c.add("trap", first, format!("callers who reach {} can never reach a queue or end the call", ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")));
+                c.add(
+                    "trap",
+                    first,
+                    format!(
+                        "callers who reach {} can never reach a queue or end the call",
+                        ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+                    ),
+                );
             }
         }
     }
@@ -185,7 +235,10 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
                         c.add(
                             "deflection-loop",
                             q,
-                            format!("the busy message sends callers to \"{}\", from where they call back into this queue", h.graph[o].id),
+                            format!(
+                                "the busy message sends callers to \"{}\", from where they call back into this queue",
+                                h.graph[o].id
+                            ),
                         );
                     }
                 }
@@ -200,9 +253,15 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
         let node = &h.graph[n];
         let out = h.out(n);
         if route::asks(h, n) {
-            let hangs_up = out.clone().any(|(_, t, tr)| tr.via == Via::Fail && matches!(h.graph[t].kind, Kind::Hangup));
+            let hangs_up = out
+                .clone()
+                .any(|(_, t, tr)| tr.via == Via::Fail && matches!(h.graph[t].kind, Kind::Hangup));
             if hangs_up {
-                c.add("fail-hangs-up", n, "callers who press nothing or a wrong key are disconnected (on_fail goes to a hangup)".into());
+                c.add(
+                    "fail-hangs-up",
+                    n,
+                    "callers who press nothing or a wrong key are disconnected (on_fail goes to a hangup)".into(),
+                );
             }
             let one_choice = out.clone().any(|(_, t, tr)| tr.is_choice() && free[t.index()]);
             if !one_choice {
@@ -211,17 +270,29 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
         }
         if let Kind::Speech(_) = &node.kind {
             if !out.clone().any(|(_, _, tr)| matches!(tr.via, Via::Key(_))) {
-                c.add("speech-fallback", n, "the voice bot accepts no key presses: callers who cannot be understood have no fallback".into());
+                c.add(
+                    "speech-fallback",
+                    n,
+                    "the voice bot accepts no key presses: callers who cannot be understood have no fallback".into(),
+                );
             }
         }
         if let Kind::Queue(q) = &node.kind {
             if !q.announce_wait {
-                c.add("wait-announced", n, "the expected wait is not announced when callers join the queue".into());
+                c.add(
+                    "wait-announced",
+                    n,
+                    "the expected wait is not announced when callers join the queue".into(),
+                );
             }
             let limit = c.rules.threshold("callback-offered");
             let can_be_long = q.max_wait.is_none_or(|m| m > limit) || q.busy.is_some();
             if q.callback.is_none() && can_be_long {
-                c.add("callback-offered", n, "the queue can be long but offers no call-back".into());
+                c.add(
+                    "callback-offered",
+                    n,
+                    "the queue can be long but offers no call-back".into(),
+                );
             }
         }
     }
@@ -255,7 +326,11 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
         let node = &h.graph[n];
         let ends = matches!(node.kind, Kind::Hangup | Kind::Online(_) | Kind::Queue(_));
         if !any[n.index()] && !ends {
-            c.add("human-on-request", n, "no queue can be reached from this point on request".into());
+            c.add(
+                "human-on-request",
+                n,
+                "no queue can be reached from this point on request".into(),
+            );
         }
         if let Kind::Queue(q) = &node.kind {
             let limit = c.rules.threshold("max-wait-3min");
@@ -268,7 +343,9 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
 }
 
 fn secs(s: f64) -> String {
-    crate::value::Duration::from_secs(s).map(|d| d.to_string()).unwrap_or_else(|_| format!("{s}s"))
+    crate::value::Duration::from_secs(s)
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| format!("{s}s"))
 }
 
 /// FCA sludge: complaint or cancel costs more than sales.
@@ -290,7 +367,9 @@ fn sludge(c: &mut Checker<'_>, routes: &Routes) {
             continue;
         };
         let (from, _) = h.graph.edge_endpoints(e).expect("edge exists");
-        let (Some(d), Some(s)) = (dist[from.index()], time[from.index()]) else { continue };
+        let (Some(d), Some(s)) = (dist[from.index()], time[from.index()]) else {
+            continue;
+        };
         let cost = d + route::edge_cost(h, e);
         let seconds = s.seconds + route::edge_cost(h, e).seconds;
         let slot = &mut best[which];
@@ -322,7 +401,11 @@ fn industry(c: &mut Checker<'_>, reach: &Reach, routes: &Routes) {
         if let Kind::Menu(_) = h.graph[n].kind {
             let options = h.out(n).filter(|(_, _, t)| t.is_choice()).count();
             if options as f64 > breadth {
-                c.add("menu-breadth", n, format!("the menu offers {options} options (threshold {})", trim_float(breadth)));
+                c.add(
+                    "menu-breadth",
+                    n,
+                    format!("the menu offers {options} options (threshold {})", trim_float(breadth)),
+                );
             }
         }
     }
@@ -337,13 +420,28 @@ fn industry(c: &mut Checker<'_>, reach: &Reach, routes: &Routes) {
     let limit = c.rules.threshold("long-greeting");
     if let Some(g) = first_menu {
         if g > limit + 1e-9 {
-            c.add("long-greeting", h.entry, format!("callers hear {}s of messages before the first menu (threshold {}s)", trim_float(g), trim_float(limit)));
+            c.add(
+                "long-greeting",
+                h.entry,
+                format!(
+                    "callers hear {}s of messages before the first menu (threshold {}s)",
+                    trim_float(g),
+                    trim_float(limit)
+                ),
+            );
         }
     }
     let depth = c.rules.threshold("human-depth");
     if let Some(s) = reach.selections {
         if f64::from(s) > depth {
-            c.add("human-depth", h.entry, format!("a human is first offered after {s} selections (threshold {})", trim_float(depth)));
+            c.add(
+                "human-depth",
+                h.entry,
+                format!(
+                    "a human is first offered after {s} selections (threshold {})",
+                    trim_float(depth)
+                ),
+            );
         }
     }
 }

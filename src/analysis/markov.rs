@@ -41,7 +41,11 @@ pub struct Row {
 /// probability `f`, up to `retries` times, and the chance it ends in a choice.
 pub fn hearings(f: f64, retries: u32) -> (f64, f64) {
     let fail_all = f.powi(retries as i32 + 1);
-    let expected = if f < 1.0 { (1.0 - fail_all) / (1.0 - f) } else { f64::from(retries + 1) };
+    let expected = if f < 1.0 {
+        (1.0 - fail_all) / (1.0 - f)
+    } else {
+        f64::from(retries + 1)
+    };
     (expected, 1.0 - fail_all)
 }
 
@@ -278,11 +282,12 @@ fn gauss_jordan(mut a: Vec<Vec<f64>>) -> Vec<f64> {
         if d.abs() < 1e-300 {
             continue;
         }
-        for r in 0..m {
-            if r != col && a[r][col] != 0.0 {
-                let f = a[r][col] / d;
-                for c in col..=m {
-                    a[r][c] -= f * a[col][c];
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != col && row[col] != 0.0 {
+                let f = row[col] / d;
+                for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
             }
         }
@@ -328,7 +333,10 @@ fn feedback_set(rows: &[Row], comp: &[usize], in_comp: &[usize], useful: &[bool]
                 continue;
             }
             acyclic = false;
-            let hub = scc.iter().map(|n| n.index()).max_by_key(|&k| (indegree[k], std::cmp::Reverse(k)))?;
+            let hub = scc
+                .iter()
+                .map(|n| n.index())
+                .max_by_key(|&k| (indegree[k], std::cmp::Reverse(k)))?;
             cut[hub] = true;
             chosen.push(hub);
             if chosen.len() > MAX_CUT {
@@ -511,7 +519,11 @@ mod tests {
         let n = 500;
         let mut rows: Vec<Row> = (0..n)
             .map(|i| {
-                let kids: Vec<(usize, f64)> = [2 * i + 1, 2 * i + 2].iter().filter(|&&k| k < n).map(|&k| (k, 0.45)).collect();
+                let kids: Vec<(usize, f64)> = [2 * i + 1, 2 * i + 2]
+                    .iter()
+                    .filter(|&&k| k < n)
+                    .map(|&k| (k, 0.45))
+                    .collect();
                 let back = 0.95 - 0.45 * kids.len() as f64;
                 let mut next = kids;
                 next.push((0, back));

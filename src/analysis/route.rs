@@ -92,7 +92,11 @@ pub fn best_queue(h: &Hotline, dist: &Distances) -> Option<(NodeIndex, Cost)> {
         .enumerate()
         .filter_map(|(i, c)| Some((NodeIndex::new(i), (*c)?)))
         .filter(|(n, _)| h.is_queue(*n))
-        .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)))
+        .min_by(|a, b| {
+            a.1.partial_cmp(&b.1)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.0.cmp(&b.0))
+        })
 }
 
 /// A route from `start` to `target` achieving the distances in `dist`.

@@ -36,24 +36,150 @@ const SURVEYS: &str = "consumer council hotline surveys";
 
 /// Every rule `hotline analyze` checks.
 pub const RULES: &[Rule] = &[
-    Rule { id: "no-human", severity: Severity::Error, threshold: None, unit: "", source: SURVEYS, summary: "no queue can be reached from the entry" },
-    Rule { id: "unreachable", severity: Severity::Warning, threshold: None, unit: "", source: STRUCTURE, summary: "a node no caller can reach from the entry" },
-    Rule { id: "dead-end", severity: Severity::Warning, threshold: None, unit: "", source: STRUCTURE, summary: "callers leave a node with no way on: an online node whose unresolved callers neither call back nor are helped" },
-    Rule { id: "trap", severity: Severity::Error, threshold: None, unit: "", source: STRUCTURE, summary: "a set of nodes from which neither a queue nor the end of the call can be reached" },
-    Rule { id: "deflection-loop", severity: Severity::Warning, threshold: None, unit: "", source: SURVEYS, summary: "a queue's busy message sends callers online, and callers come back from there into the same queue" },
-    Rule { id: "fail-hangs-up", severity: Severity::Warning, threshold: None, unit: "", source: GETHUMAN, summary: "a menu or voice bot disconnects callers who press nothing or the wrong key (on_fail goes to a hangup)" },
-    Rule { id: "forced-disconnect", severity: Severity::Warning, threshold: None, unit: "", source: SURVEYS, summary: "a queue disconnects callers after max_wait" },
-    Rule { id: "zero-out", severity: Severity::Warning, threshold: None, unit: "", source: GETHUMAN, summary: "a menu does not offer a queue in one choice (\"0 for a human\")" },
-    Rule { id: "wait-announced", severity: Severity::Info, threshold: None, unit: "", source: GETHUMAN, summary: "a queue does not announce the expected wait" },
-    Rule { id: "callback-offered", severity: Severity::Warning, threshold: Some(180.0), unit: "seconds", source: GETHUMAN, summary: "a queue that can be long (no max_wait, or max_wait above the threshold, or a busy rule) offers no call-back" },
-    Rule { id: "speech-fallback", severity: Severity::Warning, threshold: None, unit: "", source: GETHUMAN, summary: "a voice bot has no key-press fallback (no options)" },
-    Rule { id: "elderly-one-key", severity: Severity::Warning, threshold: None, unit: "", source: MIIT, summary: "callers in a 65+ segment need a menu choice before a queue (or no such segment is routed)" },
-    Rule { id: "human-on-request", severity: Severity::Warning, threshold: None, unit: "", source: SPAIN, summary: "a node from which no queue can be reached: a human is not available on request at every point" },
-    Rule { id: "max-wait-3min", severity: Severity::Warning, threshold: Some(180.0), unit: "seconds", source: SPAIN, summary: "a queue lets callers wait longer than the threshold (the law asks 95% of calls answered within 3 minutes)" },
-    Rule { id: "sludge", severity: Severity::Warning, threshold: None, unit: "", source: FCA, summary: "the route to a complaint or cancel option takes more selections or seconds than the route to sales" },
-    Rule { id: "menu-breadth", severity: Severity::Warning, threshold: Some(5.0), unit: "options", source: INDUSTRY, summary: "a menu offers more options than the threshold" },
-    Rule { id: "long-greeting", severity: Severity::Warning, threshold: Some(8.0), unit: "seconds", source: INDUSTRY, summary: "the time from the entry to the first menu is above the threshold" },
-    Rule { id: "human-depth", severity: Severity::Warning, threshold: Some(2.0), unit: "selections", source: INDUSTRY, summary: "a human is first offered deeper than the threshold" },
+    Rule {
+        id: "no-human",
+        severity: Severity::Error,
+        threshold: None,
+        unit: "",
+        source: SURVEYS,
+        summary: "no queue can be reached from the entry",
+    },
+    Rule {
+        id: "unreachable",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: STRUCTURE,
+        summary: "a node no caller can reach from the entry",
+    },
+    Rule {
+        id: "dead-end",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: STRUCTURE,
+        summary: "callers leave a node with no way on: an online node whose unresolved callers neither call back nor are helped",
+    },
+    Rule {
+        id: "trap",
+        severity: Severity::Error,
+        threshold: None,
+        unit: "",
+        source: STRUCTURE,
+        summary: "a set of nodes from which neither a queue nor the end of the call can be reached",
+    },
+    Rule {
+        id: "deflection-loop",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: SURVEYS,
+        summary: "a queue's busy message sends callers online, and callers come back from there into the same queue",
+    },
+    Rule {
+        id: "fail-hangs-up",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: GETHUMAN,
+        summary: "a menu or voice bot disconnects callers who press nothing or the wrong key (on_fail goes to a hangup)",
+    },
+    Rule {
+        id: "forced-disconnect",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: SURVEYS,
+        summary: "a queue disconnects callers after max_wait",
+    },
+    Rule {
+        id: "zero-out",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: GETHUMAN,
+        summary: "a menu does not offer a queue in one choice (\"0 for a human\")",
+    },
+    Rule {
+        id: "wait-announced",
+        severity: Severity::Info,
+        threshold: None,
+        unit: "",
+        source: GETHUMAN,
+        summary: "a queue does not announce the expected wait",
+    },
+    Rule {
+        id: "callback-offered",
+        severity: Severity::Warning,
+        threshold: Some(180.0),
+        unit: "seconds",
+        source: GETHUMAN,
+        summary: "a queue that can be long (no max_wait, or max_wait above the threshold, or a busy rule) offers no call-back",
+    },
+    Rule {
+        id: "speech-fallback",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: GETHUMAN,
+        summary: "a voice bot has no key-press fallback (no options)",
+    },
+    Rule {
+        id: "elderly-one-key",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: MIIT,
+        summary: "callers in a 65+ segment need a menu choice before a queue (or no such segment is routed)",
+    },
+    Rule {
+        id: "human-on-request",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: SPAIN,
+        summary: "a node from which no queue can be reached: a human is not available on request at every point",
+    },
+    Rule {
+        id: "max-wait-3min",
+        severity: Severity::Warning,
+        threshold: Some(180.0),
+        unit: "seconds",
+        source: SPAIN,
+        summary: "a queue lets callers wait longer than the threshold (the law asks 95% of calls answered within 3 minutes)",
+    },
+    Rule {
+        id: "sludge",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: FCA,
+        summary: "the route to a complaint or cancel option takes more selections or seconds than the route to sales",
+    },
+    Rule {
+        id: "menu-breadth",
+        severity: Severity::Warning,
+        threshold: Some(5.0),
+        unit: "options",
+        source: INDUSTRY,
+        summary: "a menu offers more options than the threshold",
+    },
+    Rule {
+        id: "long-greeting",
+        severity: Severity::Warning,
+        threshold: Some(8.0),
+        unit: "seconds",
+        source: INDUSTRY,
+        summary: "the time from the entry to the first menu is above the threshold",
+    },
+    Rule {
+        id: "human-depth",
+        severity: Severity::Warning,
+        threshold: Some(2.0),
+        unit: "selections",
+        source: INDUSTRY,
+        summary: "a human is first offered deeper than the threshold",
+    },
 ];
 
 /// Settings of one rule after the user's overrides.
@@ -123,7 +249,10 @@ impl RuleSet {
     /// `rule-id: { enabled: true, severity: error, threshold: 3 }`.
     pub fn from_file(path: &Path) -> Result<RuleSet, Error> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Read { path: shown.clone(), source: e })?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+            path: shown.clone(),
+            source: e,
+        })?;
         RuleSet::from_yaml(&text).map_err(|message| Error::Rules { path: shown, message })
     }
 
@@ -139,16 +268,22 @@ impl RuleSet {
         if text.trim().is_empty() {
             return Ok(set);
         }
-        let raw: HashMap<String, RawSetting> = serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
+        let raw: HashMap<String, RawSetting> =
+            serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
         for (id, s) in raw {
             let Some(rule) = RULES.iter().find(|r| r.id == id) else {
-                let hint = crate::yaml::closest(&id, RULES.iter().map(|r| r.id)).map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
+                let hint = crate::yaml::closest(&id, RULES.iter().map(|r| r.id))
+                    .map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
                 return Err(format!("unknown rule \"{id}\"{hint}; `hotline rules` lists them"));
             };
             let entry = set.settings.get_mut(rule.id).expect("every rule has a setting");
             match s {
                 RawSetting::Switch(on) => entry.enabled = on,
-                RawSetting::Full { enabled, severity, threshold } => {
+                RawSetting::Full {
+                    enabled,
+                    severity,
+                    threshold,
+                } => {
                     if let Some(e) = enabled {
                         entry.enabled = e;
                     }

@@ -2,17 +2,32 @@
 
 use std::fmt::Write;
 
-use crate::analysis::{Analysis, Reach};
 use crate::analysis::rules::RULES;
+use crate::analysis::{Analysis, Reach};
 use crate::value::trim_float;
 
 /// `hotline rules` as a table.
 pub fn rules() -> String {
     let mut out = String::new();
-    writeln!(out, "{:<18} {:<8} {:<12} source / what it checks", "rule", "severity", "threshold").ok();
+    writeln!(
+        out,
+        "{:<18} {:<8} {:<12} source / what it checks",
+        "rule", "severity", "threshold"
+    )
+    .ok();
     for r in RULES {
-        let threshold = r.threshold.map_or_else(|| "-".into(), |t| format!("{} {}", trim_float(t), r.unit));
-        writeln!(out, "{:<18} {:<8} {:<12} {}", r.id, r.severity.to_string(), threshold, r.source).ok();
+        let threshold = r
+            .threshold
+            .map_or_else(|| "-".into(), |t| format!("{} {}", trim_float(t), r.unit));
+        writeln!(
+            out,
+            "{:<18} {:<8} {:<12} {}",
+            r.id,
+            r.severity.to_string(),
+            threshold,
+            r.source
+        )
+        .ok();
         writeln!(out, "{:<40} {}", "", r.summary).ok();
     }
     out
@@ -27,9 +42,18 @@ fn reach(out: &mut String, r: &Reach) {
         writeln!(out, "  route                {}", r.route.join(" → ")).ok();
         writeln!(out, "  seconds to human     {}", trim_float(r.seconds.unwrap_or(0.0))).ok();
     }
-    writeln!(out, "  P(reach a human)     {}", trim_float((r.probability * 1e4).round() / 1e4)).ok();
+    writeln!(
+        out,
+        "  P(reach a human)     {}",
+        trim_float((r.probability * 1e4).round() / 1e4)
+    )
+    .ok();
     match r.expected_ivr_seconds {
-        Some(s) => writeln!(out, "  expected IVR time    {} s", trim_float((s * 10.0).round() / 10.0)),
+        Some(s) => writeln!(
+            out,
+            "  expected IVR time    {} s",
+            trim_float((s * 10.0).round() / 10.0)
+        ),
         None => writeln!(out, "  expected IVR time    unbounded: some callers are trapped"),
     }
     .ok();
@@ -55,7 +79,12 @@ pub fn analysis(a: &Analysis, path: &str) -> String {
     )
     .ok();
     for f in &a.findings {
-        writeln!(out, "  {path}:{}:{}: {}[{}]: node \"{}\": {}", f.line, f.column, f.severity, f.rule, f.node, f.message).ok();
+        writeln!(
+            out,
+            "  {path}:{}:{}: {}[{}]: node \"{}\": {}",
+            f.line, f.column, f.severity, f.rule, f.node, f.message
+        )
+        .ok();
         writeln!(out, "      source: {}", f.source).ok();
     }
     out
@@ -79,7 +108,13 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
     )
     .ok();
     let fmt = |e: &Estimate, pct: bool| {
-        let f = |x: f64| if pct { format!("{:.1}%", x * 100.0) } else { format!("{x:.1}") };
+        let f = |x: f64| {
+            if pct {
+                format!("{:.1}%", x * 100.0)
+            } else {
+                format!("{x:.1}")
+            }
+        };
         format!("{:>9}  [{}, {}]", f(e.mean), f(e.ci95[0]), f(e.ci95[1]))
     };
     let rows: &[(&str, &str, bool)] = &[
@@ -110,7 +145,14 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
     }
     for (name, m) in &r.queues {
         if let (Some(sl), Some(w), Some(ab)) = (m.get("service_level"), m.get("mean_wait_s"), m.get("p_abandon")) {
-            writeln!(out, "\nqueue {name}: service level {}, mean wait {} s, abandoned {}", fmt(sl, true).trim(), fmt(w, false).trim(), fmt(ab, true).trim()).ok();
+            writeln!(
+                out,
+                "\nqueue {name}: service level {}, mean wait {} s, abandoned {}",
+                fmt(sl, true).trim(),
+                fmt(w, false).trim(),
+                fmt(ab, true).trim()
+            )
+            .ok();
         }
     }
     for (name, m) in &r.segments {

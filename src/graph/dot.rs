@@ -45,14 +45,31 @@ impl Diagram for Dot {
         let mut out = String::new();
         writeln!(out, "digraph {} {{", quote(&h.name)).ok();
         writeln!(out, "  label={}; labelloc=t; rankdir=TB;", quote(&h.name)).ok();
-        writeln!(out, "  node [fontname=\"DejaVu Sans\"]; edge [fontname=\"DejaVu Sans\", fontsize=10];").ok();
+        writeln!(
+            out,
+            "  node [fontname=\"DejaVu Sans\"]; edge [fontname=\"DejaVu Sans\", fontsize=10];"
+        )
+        .ok();
         for n in h.graph.node_indices() {
             let on_route = route.nodes.contains(&n);
             let extra = if on_route { ", color=\"#d33\", penwidth=2" } else { "" };
-            writeln!(out, "  {} [label={}, {}{extra}];", quote(&h.graph[n].id), quote(&node_text(h, n)), shape(&h.graph[n].kind)).ok();
+            writeln!(
+                out,
+                "  {} [label={}, {}{extra}];",
+                quote(&h.graph[n].id),
+                quote(&node_text(h, n)),
+                shape(&h.graph[n].kind)
+            )
+            .ok();
         }
         for e in h.graph.edge_references() {
-            let style = if route.has_edge(e.id()) { ", color=\"#d33\", penwidth=2.5" } else if e.weight().is_choice() { "" } else { ", style=dashed" };
+            let style = if route.has_edge(e.id()) {
+                ", color=\"#d33\", penwidth=2.5"
+            } else if e.weight().is_choice() {
+                ""
+            } else {
+                ", style=dashed"
+            };
             writeln!(
                 out,
                 "  {} -> {} [label={}{style}];",

@@ -53,11 +53,22 @@ impl Diagram for Mermaid {
         let mut route_links = Vec::new();
         for (i, e) in h.graph.edge_references().enumerate() {
             let text = edge_text(h, e.id());
-            let arrow = if e.weight().is_choice() || route.has_edge(e.id()) { "-->" } else { "-.->" };
+            let arrow = if e.weight().is_choice() || route.has_edge(e.id()) {
+                "-->"
+            } else {
+                "-.->"
+            };
             if text.is_empty() {
                 writeln!(out, "  n{} {arrow} n{}", e.source().index(), e.target().index()).ok();
             } else {
-                writeln!(out, "  n{} {arrow}|\"{}\"| n{}", e.source().index(), escape(&text), e.target().index()).ok();
+                writeln!(
+                    out,
+                    "  n{} {arrow}|\"{}\"| n{}",
+                    e.source().index(),
+                    escape(&text),
+                    e.target().index()
+                )
+                .ok();
             }
             if route.has_edge(e.id()) {
                 route_links.push(i.to_string());
@@ -65,16 +76,31 @@ impl Diagram for Mermaid {
         }
         writeln!(out, "  classDef queue fill:#c8f0c8,stroke:#393;").ok();
         writeln!(out, "  classDef route stroke:#d33,stroke-width:3px;").ok();
-        let queues: Vec<String> = h.graph.node_indices().filter(|&n| h.is_queue(n)).map(|n| format!("n{}", n.index())).collect();
+        let queues: Vec<String> = h
+            .graph
+            .node_indices()
+            .filter(|&n| h.is_queue(n))
+            .map(|n| format!("n{}", n.index()))
+            .collect();
         if !queues.is_empty() {
             writeln!(out, "  class {} queue", queues.join(",")).ok();
         }
-        let on_route: Vec<String> = route.nodes.iter().filter(|n| !h.is_queue(**n)).map(|n| format!("n{}", n.index())).collect();
+        let on_route: Vec<String> = route
+            .nodes
+            .iter()
+            .filter(|n| !h.is_queue(**n))
+            .map(|n| format!("n{}", n.index()))
+            .collect();
         if !on_route.is_empty() {
             writeln!(out, "  class {} route", on_route.join(",")).ok();
         }
         if !route_links.is_empty() {
-            writeln!(out, "  linkStyle {} stroke:#d33,stroke-width:3px", route_links.join(",")).ok();
+            writeln!(
+                out,
+                "  linkStyle {} stroke:#d33,stroke-width:3px",
+                route_links.join(",")
+            )
+            .ok();
         }
         out
     }
@@ -86,6 +112,9 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(escape("按 \"0\" #1 <人工>\n下一行"), "按 #quot;0#quot; #35;1 #lt;人工#gt;<br/>下一行");
+        assert_eq!(
+            escape("按 \"0\" #1 <人工>\n下一行"),
+            "按 #quot;0#quot; #35;1 #lt;人工#gt;<br/>下一行"
+        );
     }
 }

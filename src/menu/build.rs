@@ -197,7 +197,9 @@ impl Builder {
         match yaml::from_node::<T>(node) {
             Ok(v) => Some(v),
             // A key written twice was already reported by `duplicates`.
-            Err(DeError { code: "duplicate-key", .. }) => None,
+            Err(DeError {
+                code: "duplicate-key", ..
+            }) => None,
             Err(DeError { code, message, pos }) => {
                 self.err(code, message, pos.or(Some(node.pos)), owner);
                 None
@@ -209,7 +211,10 @@ impl Builder {
         let Some(top) = tree.as_map() else {
             self.err(
                 "wrong-type",
-                format!("a menu file must be a mapping of keys (hotline, entry, nodes, …), not {}", tree.type_name()),
+                format!(
+                    "a menu file must be a mapping of keys (hotline, entry, nodes, …), not {}",
+                    tree.type_name()
+                ),
                 Some(tree.pos),
                 None,
             );
@@ -229,10 +234,21 @@ impl Builder {
                     let key = k.scalar_text().unwrap_or_default();
                     if let Some(first) = seen.get(&key) {
                         let (code, msg, owner) = if path.len() == 1 && path[0] == "nodes" {
-                            ("duplicate-node", format!("node id \"{key}\" is defined twice (first on line {})", first.line), Some(key.clone()))
+                            (
+                                "duplicate-node",
+                                format!("node id \"{key}\" is defined twice (first on line {})", first.line),
+                                Some(key.clone()),
+                            )
                         } else {
                             let owner = (path.len() >= 2 && path[0] == "nodes").then(|| path[1].clone());
-                            ("duplicate-key", format!("key \"{key}\" is written twice in this mapping (first on line {})", first.line), owner)
+                            (
+                                "duplicate-key",
+                                format!(
+                                    "key \"{key}\" is written twice in this mapping (first on line {})",
+                                    first.line
+                                ),
+                                owner,
+                            )
                         };
                         self.err(code, msg, Some(k.pos), owner.as_deref());
                     } else {
@@ -281,14 +297,26 @@ impl Builder {
                         }
                     }
                     None if v.value == Value::Null => {}
-                    None => self.err("wrong-type", format!("\"agents\" must be a mapping of pool names, not {}", v.type_name()), Some(v.pos), None),
+                    None => self.err(
+                        "wrong-type",
+                        format!("\"agents\" must be a mapping of pool names, not {}", v.type_name()),
+                        Some(v.pos),
+                        None,
+                    ),
                 },
                 "callers" => s.callers = self.de(v, None).map(|c| (v.pos, c)),
                 "simulation" => s.simulation = self.de(v, None),
                 other => {
-                    let hint = closest(other, TOP_KEYS.iter().copied())
-                        .map_or_else(|| format!(" (valid keys: {})", TOP_KEYS.join(", ")), |c| format!(" (did you mean \"{c}\"?)"));
-                    self.err("unknown-key", format!("unknown key \"{other}\"{hint}"), Some(k.pos), None);
+                    let hint = closest(other, TOP_KEYS.iter().copied()).map_or_else(
+                        || format!(" (valid keys: {})", TOP_KEYS.join(", ")),
+                        |c| format!(" (did you mean \"{c}\"?)"),
+                    );
+                    self.err(
+                        "unknown-key",
+                        format!("unknown key \"{other}\"{hint}"),
+                        Some(k.pos),
+                        None,
+                    );
                 }
             }
         }
@@ -298,7 +326,12 @@ impl Builder {
             ("nodes", seen.contains("nodes")),
         ] {
             if !have {
-                self.err("missing-key", format!("missing required key \"{key}\""), Some(top_pos), None);
+                self.err(
+                    "missing-key",
+                    format!("missing required key \"{key}\""),
+                    Some(top_pos),
+                    None,
+                );
             }
         }
         Some(s)
@@ -306,13 +339,22 @@ impl Builder {
 
     fn nodes(&mut self, v: &Node, s: &mut Sections, options: &LoadOptions) -> Option<()> {
         let Some(entries) = v.as_map() else {
-            self.err("wrong-type", format!("\"nodes\" must be a mapping of node ids, not {}", v.type_name()), Some(v.pos), None);
+            self.err(
+                "wrong-type",
+                format!("\"nodes\" must be a mapping of node ids, not {}", v.type_name()),
+                Some(v.pos),
+                None,
+            );
             return Some(());
         };
         if entries.len() > options.max_nodes {
             self.err(
                 "too-many-nodes",
-                format!("the menu has {} nodes, above the limit of {} (raise it with --max-nodes)", entries.len(), options.max_nodes),
+                format!(
+                    "the menu has {} nodes, above the limit of {} (raise it with --max-nodes)",
+                    entries.len(),
+                    options.max_nodes
+                ),
                 Some(v.pos),
                 None,
             );
@@ -329,11 +371,21 @@ impl Builder {
             }
             s.ids.insert(id.clone(), k.pos);
             if body.as_map().is_none() {
-                self.err("wrong-type", format!("a node must be a mapping with a \"kind\", not {}", body.type_name()), Some(body.pos), Some(&id));
+                self.err(
+                    "wrong-type",
+                    format!("a node must be a mapping with a \"kind\", not {}", body.type_name()),
+                    Some(body.pos),
+                    Some(&id),
+                );
                 continue;
             }
             let Some(kind_node) = body.get("kind") else {
-                self.err("missing-key", format!("missing required key \"kind\" (one of {})", KINDS.join(", ")), Some(k.pos), Some(&id));
+                self.err(
+                    "missing-key",
+                    format!("missing required key \"kind\" (one of {})", KINDS.join(", ")),
+                    Some(k.pos),
+                    Some(&id),
+                );
                 continue;
             };
             let kind = kind_node.scalar_text().unwrap_or_default();
@@ -347,8 +399,14 @@ impl Builder {
                 "online" => self.de(body, Some(&id)).map(RawNode::Online),
                 "hangup" => self.de(body, Some(&id)).map(RawNode::Hangup),
                 other => {
-                    let hint = closest(other, KINDS.iter().copied()).map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
-                    self.err("unknown-kind", format!("unknown kind \"{other}\"{hint}; kinds are {}", KINDS.join(", ")), Some(kind_node.pos), Some(&id));
+                    let hint = closest(other, KINDS.iter().copied())
+                        .map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
+                    self.err(
+                        "unknown-kind",
+                        format!("unknown kind \"{other}\"{hint}; kinds are {}", KINDS.join(", ")),
+                        Some(kind_node.pos),
+                        Some(&id),
+                    );
                     None
                 }
             };
@@ -396,12 +454,21 @@ impl Builder {
             edges.extend(cx.edges.into_iter().map(|(to, t)| (from, to, t)));
             if let Some(n) = node {
                 let slot = &mut graph[from];
-                *slot = MenuNode { id: slot.id.clone(), pos: slot.pos, ..n };
+                *slot = MenuNode {
+                    id: slot.id.clone(),
+                    pos: slot.pos,
+                    ..n
+                };
             }
         }
         for (name, pos, _) in &s.pools {
             if !used_pools.contains(name.as_str()) {
-                self.warn("unused-pool", format!("pool \"{name}\" is not used by any queue"), Some(*pos), None);
+                self.warn(
+                    "unused-pool",
+                    format!("pool \"{name}\" is not used by any queue"),
+                    Some(*pos),
+                    None,
+                );
             }
         }
         if self.diags.iter().any(Diagnostic::is_error) {
@@ -437,7 +504,12 @@ impl Builder {
         }
         if !s.ids.contains_key(e.value.as_str()) {
             let hint = suggest(&e.value, s.ids.keys());
-            self.err("unknown-entry", format!("entry \"{}\" is not a node id{hint}", e.value), Some(e.pos), None);
+            self.err(
+                "unknown-entry",
+                format!("entry \"{}\" is not a node id{hint}", e.value),
+                Some(e.pos),
+                None,
+            );
         }
         None
     }
@@ -456,7 +528,12 @@ impl Builder {
             });
         }
         if total > 1.0 + 1e-9 {
-            self.err("segment-shares", format!("segment shares add up to {}, above 1", crate::value::trim_float(total)), Some(*pos), None);
+            self.err(
+                "segment-shares",
+                format!("segment shares add up to {}, above 1", crate::value::trim_float(total)),
+                Some(*pos),
+                None,
+            );
         }
         out
     }
@@ -470,7 +547,15 @@ impl Builder {
                 let seats = self.seats(&shift.seats);
                 if let Some(&(last, _)) = schedule.last() {
                     if shift.from.value <= last {
-                        self.err("schedule-order", format!("pool \"{name}\": shift from {} is not after the shift from {last}", shift.from.value), Some(shift.from.pos), None);
+                        self.err(
+                            "schedule-order",
+                            format!(
+                                "pool \"{name}\": shift from {} is not after the shift from {last}",
+                                shift.from.value
+                            ),
+                            Some(shift.from.pos),
+                            None,
+                        );
                     }
                 }
                 schedule.push((shift.from.value, seats));
@@ -491,7 +576,12 @@ impl Builder {
 
     fn seats(&mut self, n: &Spanned<i64>) -> u32 {
         if !(0..=100_000).contains(&n.value) {
-            self.err("out-of-range", format!("seats must be from 0 to 100000, not {}", n.value), Some(n.pos), None);
+            self.err(
+                "out-of-range",
+                format!("seats must be from 0 to 100000, not {}", n.value),
+                Some(n.pos),
+                None,
+            );
             return 0;
         }
         n.value as u32
@@ -506,15 +596,33 @@ impl Builder {
                 for p in periods {
                     if let Some(&(last, _)) = v.last() {
                         if p.from.value <= last {
-                            self.err("schedule-order", format!("arrival period from {} is not after the period from {last}", p.from.value), Some(p.from.pos), None);
+                            self.err(
+                                "schedule-order",
+                                format!(
+                                    "arrival period from {} is not after the period from {last}",
+                                    p.from.value
+                                ),
+                                Some(p.from.pos),
+                                None,
+                            );
                         }
                     }
                     v.push((p.from.value, p.rate.value.0.per_sec()));
                 }
                 if v.is_empty() {
-                    self.err("missing-key", "the arrival profile has no periods", Some(c.arrivals.pos), None);
+                    self.err(
+                        "missing-key",
+                        "the arrival profile has no periods",
+                        Some(c.arrivals.pos),
+                        None,
+                    );
                 } else if v.iter().all(|&(_, r)| r == 0.0) {
-                    self.warn("no-arrivals", "the arrival rate is zero all day: no caller will call", Some(c.arrivals.pos), None);
+                    self.warn(
+                        "no-arrivals",
+                        "the arrival rate is zero all day: no caller will call",
+                        Some(c.arrivals.pos),
+                        None,
+                    );
                 }
                 v
             }
@@ -522,7 +630,12 @@ impl Builder {
         Some(Callers {
             arrivals,
             patience: c.patience.as_ref().map(|p| p.value),
-            redial: c.redial.as_ref().map(|r| (r.share.value.0, r.value.after.as_ref().map_or(Dist::default(), |a| a.value))),
+            redial: c.redial.as_ref().map(|r| {
+                (
+                    r.share.value.0,
+                    r.value.after.as_ref().map_or(Dist::default(), |a| a.value),
+                )
+            }),
             segments: segments.to_vec(),
         })
     }
@@ -535,7 +648,12 @@ impl Builder {
         }
         if let Some(v) = &r.duration {
             if v.value.secs() <= 0.0 {
-                self.err("out-of-range", "the simulated duration must be above zero", Some(v.pos), None);
+                self.err(
+                    "out-of-range",
+                    "the simulated duration must be above zero",
+                    Some(v.pos),
+                    None,
+                );
             }
             sim.duration = v.value.secs();
         }
@@ -544,7 +662,12 @@ impl Builder {
         }
         if let Some(v) = &r.replications {
             if !(1..=1_000_000).contains(&v.value) {
-                self.err("out-of-range", format!("replications must be from 1 to 1000000, not {}", v.value), Some(v.pos), None);
+                self.err(
+                    "out-of-range",
+                    format!("replications must be from 1 to 1000000, not {}", v.value),
+                    Some(v.pos),
+                    None,
+                );
             } else {
                 sim.replications = v.value as u32;
             }
@@ -582,7 +705,11 @@ impl NodeCx<'_> {
     fn edge(&mut self, what: &str, target: &Spanned<String>, via: Via, share: f64) -> Option<&mut Transition> {
         if !self.ids.contains_key(target.value.as_str()) {
             let hint = suggest(&target.value, self.ids.keys());
-            self.err("unknown-target", format!("{what} goes to \"{}\", which does not exist{hint}", target.value), target.pos);
+            self.err(
+                "unknown-target",
+                format!("{what} goes to \"{}\", which does not exist{hint}", target.value),
+                target.pos,
+            );
             return None;
         }
         let to = *self.graph_ids.get(target.value.as_str())?;
@@ -605,8 +732,16 @@ impl NodeCx<'_> {
         if found.is_none() {
             let names: Vec<String> = self.segments.iter().map(|s| s.name.clone()).collect();
             let hint = suggest(&name.value, names.iter());
-            let known = if names.is_empty() { " (callers.segments defines none)".to_string() } else { hint };
-            self.err("unknown-segment", format!("segment \"{}\" is not defined in callers.segments{known}", name.value), name.pos);
+            let known = if names.is_empty() {
+                " (callers.segments defines none)".to_string()
+            } else {
+                hint
+            };
+            self.err(
+                "unknown-segment",
+                format!("segment \"{}\" is not defined in callers.segments{known}", name.value),
+                name.pos,
+            );
         }
         found
     }
@@ -616,7 +751,11 @@ impl NodeCx<'_> {
             None => 2,
             Some(r) if (0..=9).contains(&r.value) => r.value as u32,
             Some(r) => {
-                self.err("retries-out-of-range", format!("retries must be from 0 to 9, not {}", r.value), r.pos);
+                self.err(
+                    "retries-out-of-range",
+                    format!("retries must be from 0 to 9, not {}", r.value),
+                    r.pos,
+                );
                 2
             }
         }
@@ -648,7 +787,11 @@ impl NodeCx<'_> {
             }
             RawNode::Speech(sp) => {
                 if sp.intents.is_empty() && sp.options.is_empty() {
-                    self.err("no-options", "a speech node needs at least one intent or option", self.ids[self.id]);
+                    self.err(
+                        "no-options",
+                        "a speech node needs at least one intent or option",
+                        self.ids[self.id],
+                    );
                 }
                 let mut choices: Vec<_> = sp.intents.iter().map(|(k, c)| (Via::Intent(k.clone()), c)).collect();
                 choices.extend(sp.options.iter().map(|(k, c)| (Via::Key(k.clone()), c)));
@@ -662,7 +805,11 @@ impl NodeCx<'_> {
                     }
                     None if understood < 1.0 => {
                         let pos = sp.understood.as_ref().map_or(self.ids[self.id], |u| u.pos);
-                        self.err("missing-key", "missing key \"on_misunderstood\": it is required when understood is below 1", pos);
+                        self.err(
+                            "missing-key",
+                            "missing key \"on_misunderstood\": it is required when understood is below 1",
+                            pos,
+                        );
                     }
                     None => {}
                 }
@@ -675,7 +822,11 @@ impl NodeCx<'_> {
                         self.edge("next", t, Via::Next, 1.0);
                     }
                     None if resolves < 1.0 => {
-                        self.err("missing-key", "missing key \"next\": it is required when resolves is below 1", self.ids[self.id]);
+                        self.err(
+                            "missing-key",
+                            "missing key \"next\": it is required when resolves is below 1",
+                            self.ids[self.id],
+                        );
                     }
                     None => {}
                 }
@@ -685,9 +836,16 @@ impl NodeCx<'_> {
                 for (i, case) in br.cases.iter().enumerate() {
                     let c = &case.condition.value;
                     if c.segment.is_none() && c.hours.is_none() {
-                        self.err("empty-condition", "a case's \"if\" needs a segment or hours", case.condition.pos);
+                        self.err(
+                            "empty-condition",
+                            "a case's \"if\" needs a segment or hours",
+                            case.condition.pos,
+                        );
                     }
-                    let segment = c.segment.as_ref().and_then(|s| self.segment(s).map(|i| (i, s.value.clone())));
+                    let segment = c
+                        .segment
+                        .as_ref()
+                        .and_then(|s| self.segment(s).map(|i| (i, s.value.clone())));
                     let cond = Condition {
                         segment,
                         hours: c.hours.as_ref().map(|h| h.value.clone()),
@@ -699,14 +857,33 @@ impl NodeCx<'_> {
             }
             RawNode::Queue(q) => Kind::Queue(self.queue(q, pools, pool_names, used_pools)?),
             RawNode::Online(o) => {
-                let calls_back = o.calls_back.as_ref().map(|c| (c.share.value.0, c.value.after.as_ref().map_or(Dist::default(), |a| a.value)));
+                let calls_back = o.calls_back.as_ref().map(|c| {
+                    (
+                        c.share.value.0,
+                        c.value.after.as_ref().map_or(Dist::default(), |a| a.value),
+                    )
+                });
                 let resolves = o.resolves.as_ref().map_or(0.0, |r| r.value.0);
                 if let Some((share, _)) = calls_back {
                     if resolves + share > 1.0 + 1e-9 {
-                        self.err("share-sum", format!("resolves ({resolves}) and calls_back share ({share}) add up to more than 1"), o.calls_back.as_ref()?.pos);
+                        self.err(
+                            "share-sum",
+                            format!("resolves ({resolves}) and calls_back share ({share}) add up to more than 1"),
+                            o.calls_back.as_ref()?.pos,
+                        );
                     }
                     if let (Some(e), Some(c)) = (entry, &o.calls_back) {
-                        self.edges.push((e, Transition { via: Via::CallBack, share, by_segment: Vec::new(), label: None, insist: 1, pos: c.pos }));
+                        self.edges.push((
+                            e,
+                            Transition {
+                                via: Via::CallBack,
+                                share,
+                                by_segment: Vec::new(),
+                                label: None,
+                                insist: 1,
+                                pos: c.pos,
+                            },
+                        ));
                     }
                 }
                 Kind::Online(Online { resolves, calls_back })
@@ -723,7 +900,13 @@ impl NodeCx<'_> {
         })
     }
 
-    fn input(&mut self, timeout: &Option<Spanned<Duration>>, retries: &Option<Spanned<i64>>, no_input: &Option<Spanned<Share>>, invalid: &Option<Spanned<Share>>) -> Input {
+    fn input(
+        &mut self,
+        timeout: &Option<Spanned<Duration>>,
+        retries: &Option<Spanned<i64>>,
+        no_input: &Option<Spanned<Share>>,
+        invalid: &Option<Spanned<Share>>,
+    ) -> Input {
         Input {
             timeout: timeout.as_ref().map_or(5.0, |t| t.value.secs()),
             retries: self.retries(retries),
@@ -738,7 +921,11 @@ impl NodeCx<'_> {
                 self.edge("on_fail", t, Via::Fail, 0.0);
             }
             None if can_fail => {
-                self.err("missing-key", format!("missing key \"on_fail\": it is required when {because}"), self.ids[self.id]);
+                self.err(
+                    "missing-key",
+                    format!("missing key \"on_fail\": it is required when {because}"),
+                    self.ids[self.id],
+                );
             }
             None => {}
         }
@@ -746,20 +933,39 @@ impl NodeCx<'_> {
 
     /// Checks keys and shares of options and intents, and adds their edges.
     fn choices(&mut self, choices: &[(Via, &Spanned<RawChoice>)]) {
-        let given: f64 = choices.iter().filter_map(|(_, c)| c.share.as_ref()).map(|s| s.value.0).sum();
+        let given: f64 = choices
+            .iter()
+            .filter_map(|(_, c)| c.share.as_ref())
+            .map(|s| s.value.0)
+            .sum();
         let missing = choices.iter().filter(|(_, c)| c.share.is_none()).count();
         let node_pos = self.ids[self.id];
-        let fill = if missing > 0 { (1.0 - given) / missing as f64 } else { 0.0 };
+        let fill = if missing > 0 {
+            (1.0 - given) / missing as f64
+        } else {
+            0.0
+        };
         if missing > 0 && fill < -1e-9 {
             self.err("share-sum", format!("the shares given add up to {}, above 1, leaving nothing for the {missing} option(s) without a share", crate::value::trim_float(given)), node_pos);
         } else if missing == 0 && !choices.is_empty() && (given - 1.0).abs() > 1e-9 {
-            self.err("share-sum", format!("the shares of the options add up to {}, not 1", crate::value::trim_float(given)), node_pos);
+            self.err(
+                "share-sum",
+                format!(
+                    "the shares of the options add up to {}, not 1",
+                    crate::value::trim_float(given)
+                ),
+                node_pos,
+            );
         }
         let mut seg_totals: IndexMap<usize, (f64, Pos, String)> = IndexMap::new();
         for (via, c) in choices {
             if let Via::Key(k) = via {
                 if !DTMF_KEYS.contains(&k.as_str()) {
-                    self.err("bad-key", format!("option \"{k}\" is not a phone key (use 0-9, * or #)"), c.pos);
+                    self.err(
+                        "bad-key",
+                        format!("option \"{k}\" is not a phone key (use 0-9, * or #)"),
+                        c.pos,
+                    );
                 }
             }
             let what = match via {
@@ -775,14 +981,21 @@ impl NodeCx<'_> {
                 }
                 Some(n) if (1..=10).contains(&n.value) => n.value as u32,
                 Some(n) => {
-                    self.err("out-of-range", format!("insist must be from 1 to 10, not {}", n.value), n.pos);
+                    self.err(
+                        "out-of-range",
+                        format!("insist must be from 1 to 10, not {}", n.value),
+                        n.pos,
+                    );
                     1
                 }
             };
             let share = c.share.as_ref().map_or(fill.max(0.0), |s| s.value.0);
             let mut by_segment = Vec::new();
             for (name, s) in &c.by_segment {
-                let spanned = Spanned { value: name.clone(), pos: s.pos };
+                let spanned = Spanned {
+                    value: name.clone(),
+                    pos: s.pos,
+                };
                 if let Some(i) = self.segment(&spanned) {
                     by_segment.push((i, s.value.0));
                 }
@@ -793,7 +1006,9 @@ impl NodeCx<'_> {
                 t.by_segment = by_segment.clone();
             }
             for (i, _) in &by_segment {
-                seg_totals.entry(*i).or_insert((0.0, c.pos, self.segments[*i].name.clone()));
+                seg_totals
+                    .entry(*i)
+                    .or_insert((0.0, c.pos, self.segments[*i].name.clone()));
             }
         }
         for (seg, (_, pos, name)) in seg_totals {
@@ -806,17 +1021,34 @@ impl NodeCx<'_> {
                 .sum();
             let _ = seg;
             if (total - 1.0).abs() > 1e-9 {
-                self.err("share-sum", format!("for segment \"{name}\" the shares add up to {}, not 1", crate::value::trim_float(total)), pos);
+                self.err(
+                    "share-sum",
+                    format!(
+                        "for segment \"{name}\" the shares add up to {}, not 1",
+                        crate::value::trim_float(total)
+                    ),
+                    pos,
+                );
             }
         }
     }
 
-    fn queue(&mut self, q: &raw::RawQueue, pools: &[(Pos, Pool)], pool_names: &HashSet<String>, used: &mut HashSet<String>) -> Option<Queue> {
+    fn queue(
+        &mut self,
+        q: &raw::RawQueue,
+        pools: &[(Pos, Pool)],
+        pool_names: &HashSet<String>,
+        used: &mut HashSet<String>,
+    ) -> Option<Queue> {
         let pool = pools.iter().position(|(_, p)| p.name == q.pool.value);
         if !pool_names.contains(&q.pool.value) {
             let names: Vec<String> = pools.iter().map(|(_, p)| p.name.clone()).collect();
             let hint = suggest(&q.pool.value, names.iter());
-            self.err("unknown-pool", format!("pool \"{}\" is not defined under agents{hint}", q.pool.value), q.pool.pos);
+            self.err(
+                "unknown-pool",
+                format!("pool \"{}\" is not defined under agents{hint}", q.pool.value),
+                q.pool.pos,
+            );
         }
         used.insert(q.pool.value.clone());
         let busy = match &q.busy {
@@ -826,11 +1058,19 @@ impl NodeCx<'_> {
                     (Some(w), None) => BusyWhen::ExpectedWait(w.value.secs()),
                     (None, Some(n)) if (1..=10_000_000).contains(&n.value) => BusyWhen::QueueLength(n.value as u32),
                     (None, Some(n)) => {
-                        self.err("out-of-range", format!("queue_length must be from 1 to 10000000, not {}", n.value), n.pos);
+                        self.err(
+                            "out-of-range",
+                            format!("queue_length must be from 1 to 10000000, not {}", n.value),
+                            n.pos,
+                        );
                         BusyWhen::QueueLength(1)
                     }
                     _ => {
-                        self.err("bad-busy-rule", "busy.when needs exactly one of expected_wait or queue_length", b.when.pos);
+                        self.err(
+                            "bad-busy-rule",
+                            "busy.when needs exactly one of expected_wait or queue_length",
+                            b.when.pos,
+                        );
                         BusyWhen::QueueLength(1)
                     }
                 };
@@ -847,13 +1087,22 @@ impl NodeCx<'_> {
         let max_wait = q.max_wait.as_ref().map(|m| m.value.secs());
         if let Some(t) = &q.on_max_wait {
             if max_wait.is_none() {
-                self.b.warn("on-max-wait-unused", "on_max_wait has no effect without max_wait", Some(t.pos), Some(self.id));
+                self.b.warn(
+                    "on-max-wait-unused",
+                    "on_max_wait has no effect without max_wait",
+                    Some(t.pos),
+                    Some(self.id),
+                );
             }
             self.edge("on_max_wait", t, Via::MaxWait, 0.0);
         }
         let priority = match &q.priority {
             Some(p) if p.value.abs() > 1000 => {
-                self.err("out-of-range", format!("priority must be from -1000 to 1000, not {}", p.value), p.pos);
+                self.err(
+                    "out-of-range",
+                    format!("priority must be from -1000 to 1000, not {}", p.value),
+                    p.pos,
+                );
                 0
             }
             Some(p) => p.value,
@@ -877,7 +1126,11 @@ impl NodeCx<'_> {
 fn common(raw: &RawNode) -> (Option<String>, Dist, Option<String>) {
     macro_rules! pick {
         ($n:expr) => {
-            ($n.say.clone(), $n.duration.as_ref().map_or(Dist::default(), |d| d.value), $n.label.clone())
+            (
+                $n.say.clone(),
+                $n.duration.as_ref().map_or(Dist::default(), |d| d.value),
+                $n.label.clone(),
+            )
         };
     }
     match raw {

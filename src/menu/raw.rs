@@ -27,7 +27,10 @@ pub const TOP_KEYS: &[&str] = &[
 /// the sections one by one so that one bad section does not hide the others).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "hotline menu", description = "A phone hotline menu (IVR) for the hotline tool.")]
+#[schemars(
+    title = "hotline menu",
+    description = "A phone hotline menu (IVR) for the hotline tool."
+)]
 pub struct RawHotline {
     /// Display name of the hotline.
     pub hotline: String,

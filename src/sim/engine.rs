@@ -213,7 +213,10 @@ impl<'a> Engine<'a> {
     fn push(&mut self, t: f64, ev: Ev) {
         debug_assert!(t >= 0.0);
         self.seq += 1;
-        self.heap.push(Item { key: (t.to_bits(), self.seq), ev });
+        self.heap.push(Item {
+            key: (t.to_bits(), self.seq),
+            ev,
+        });
     }
 
     /// Runs the replication to the end.
@@ -292,9 +295,6 @@ impl<'a> Engine<'a> {
         }
         for q in &self.out.queues {
             self.out.total.merge(q);
-        }
-        if self.out.seg_queue.len() == 1 {
-            self.out.seg_queue[0] = self.out.total.clone();
         }
         self.out.unfinished = self.active as u64;
         self.out.queue_area = std::mem::take(&mut self.queue_area);
@@ -402,7 +402,16 @@ impl<'a> Engine<'a> {
                     t += dur.sample(&mut self.rng);
                     node = *next;
                 }
-                Step::Ask { choices, timeout, retries, no_input, invalid, on_fail, understood, on_misunderstood } => {
+                Step::Ask {
+                    choices,
+                    timeout,
+                    retries,
+                    no_input,
+                    invalid,
+                    on_fail,
+                    understood,
+                    on_misunderstood,
+                } => {
                     let mut chosen = None;
                     for _ in 0..=*retries {
                         t += dur.sample(&mut self.rng);
@@ -450,7 +459,9 @@ impl<'a> Engine<'a> {
                     let clock = self.s.clock0 + t;
                     node = cases
                         .iter()
-                        .find(|c| c.segment.is_none_or(|s| s + 1 == seg) && c.hours.as_ref().is_none_or(|h| h.contains(clock)))
+                        .find(|c| {
+                            c.segment.is_none_or(|s| s + 1 == seg) && c.hours.as_ref().is_none_or(|h| h.contains(clock))
+                        })
                         .map_or(*otherwise, |c| c.to);
                 }
                 Step::Queue(q) => {
@@ -463,7 +474,11 @@ impl<'a> Engine<'a> {
                     }
                     return;
                 }
-                Step::Online { resolves, calls_back, after } => {
+                Step::Online {
+                    resolves,
+                    calls_back,
+                    after,
+                } => {
                     t += dur.sample(&mut self.rng);
                     let u: f64 = self.rng.random();
                     if u < *resolves {
@@ -590,7 +605,8 @@ impl<'a> Engine<'a> {
             let all_busy = pool.busy >= pool.cap;
             let applies = match *when {
                 BusyWhen::ExpectedWait(w) => {
-                    all_busy && (pool.waiting as f64 + 1.0) * plan.pools[p].mean_handle / f64::from(pool.cap.max(1)) >= w
+                    all_busy
+                        && (pool.waiting as f64 + 1.0) * plan.pools[p].mean_handle / f64::from(pool.cap.max(1)) >= w
                 }
                 BusyWhen::QueueLength(n) => pool.waiting >= n as usize,
             };

@@ -3,8 +3,8 @@
 //! walks petgraph structures or parses anything.
 
 use rand::RngExt;
-use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Weibull};
 use rand::rngs::Xoshiro256PlusPlus as Rng;
+use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Weibull};
 
 use crate::menu::{BusyWhen, Hotline, Kind, Via};
 use crate::value::{Dist, Hours};
@@ -48,7 +48,9 @@ impl Sampler {
                     Sampler::Gamma(Gamma::new(f64::from(k), mean / f64::from(k)).expect("validated parameters"))
                 }
             }
-            Dist::Weibull { shape, scale } => Sampler::Weibull(Weibull::new(scale, shape).expect("validated parameters")),
+            Dist::Weibull { shape, scale } => {
+                Sampler::Weibull(Weibull::new(scale, shape).expect("validated parameters"))
+            }
         }
     }
 
@@ -233,7 +235,9 @@ impl Plan {
         for n in g.node_indices() {
             let out: Vec<_> = h.out(n).collect();
             let target = |pred: &dyn Fn(&Via) -> bool| {
-                out.iter().find(|(_, _, t)| pred(&t.via)).map_or(u32::MAX, |(_, to, _)| to.index() as u32)
+                out.iter()
+                    .find(|(_, _, t)| pred(&t.via))
+                    .map_or(u32::MAX, |(_, to, _)| to.index() as u32)
             };
             let table = |slot: usize| {
                 let seg = slot.checked_sub(1);
@@ -256,7 +260,9 @@ impl Plan {
                 v
             };
             let step = match &g[n].kind {
-                Kind::Prompt => Step::Prompt { next: target(&|v| *v == Via::Next) },
+                Kind::Prompt => Step::Prompt {
+                    next: target(&|v| *v == Via::Next),
+                },
                 Kind::Menu(input) => Step::Ask {
                     choices: (0..=n_seg).map(table).collect(),
                     timeout: input.timeout,
@@ -300,10 +306,14 @@ impl Plan {
                         node: n.index() as u32,
                         pool: q.pool,
                         priority: q.priority,
-                        busy: q
-                            .busy
-                            .as_ref()
-                            .map(|b| (b.when, Sampler::new(&b.duration), b.deflects, target(&|v| *v == Via::Busy))),
+                        busy: q.busy.as_ref().map(|b| {
+                            (
+                                b.when,
+                                Sampler::new(&b.duration),
+                                b.deflects,
+                                target(&|v| *v == Via::Busy),
+                            )
+                        }),
                         max_wait: q.max_wait.map(|m| (m, target(&|v| *v == Via::MaxWait))),
                         callback: q.callback.map(|c| (c.offered_after, c.accepts)),
                     });

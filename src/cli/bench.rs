@@ -1,0 +1,62 @@
+//! `hotline bench`: callers simulated per second on one thread, for the
+//! Erlang-A reference queue and for a menu.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::Error;
+use crate::menu::{LoadOptions, load_str};
+use crate::sim::{SimOptions, simulate};
+
+/// The Erlang-A reference: λ = 9.5/min, μ = 1/min, c = 10, patience exp(mean = 2 min).
+pub const REFERENCE: &str = "hotline: Erlang-A reference\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
+agents:\n  desk: { seats: 10, handle_time: exp(mean=1m) }\n\
+callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\n\
+simulation: { start: \"00:00\", duration: 100h, warmup: 2h, replications: 30, seed: 1 }\n";
+
+/// Runs both measurements and returns the report text.
+pub fn run(menu: &Path, replications: u32) -> Result<String, Error> {
+    let reference = load_str(REFERENCE, "reference", &LoadOptions::default())
+        .hotline
+        .expect("the reference menu is valid");
+    let mut out = String::from("callers simulated per second, one thread (best of 3 runs)\n");
+    let (n, secs) = measure(&reference, reference.simulation.replications)?;
+    out.push_str(&format!(
+        "  (a) Erlang-A reference, λ=9.5/min μ=1/min c=10 patience exp(2 min): {n} callers in {secs:.3} s = {:.2} million/s\n",
+        n as f64 / secs / 1e6
+    ));
+    let (_, h) = super::load_valid(
+        menu,
+        &super::LimitArgs {
+            max_bytes: 16 << 20,
+            max_nodes: 1_000_000,
+            max_nesting: 64,
+        },
+    )?;
+    let (n, secs) = measure(&h, replications)?;
+    out.push_str(&format!(
+        "  (b) {} ({}), {replications} replications: {n} callers in {secs:.3} s = {:.2} million/s\n",
+        h.name,
+        menu.display(),
+        n as f64 / secs / 1e6
+    ));
+    Ok(out)
+}
+
+fn measure(h: &crate::Hotline, replications: u32) -> Result<(u64, f64), Error> {
+    let mut o = SimOptions::from_menu(h);
+    o.threads = 1;
+    o.replications = replications;
+    let mut best = f64::INFINITY;
+    let mut callers = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let r = simulate(h, &o, &|_, _, _| {}).map_err(|message| Error::Unusable {
+            path: h.name.clone(),
+            message,
+        })?;
+        best = best.min(start.elapsed().as_secs_f64());
+        callers = r.callers;
+    }
+    Ok((callers, best))
+}

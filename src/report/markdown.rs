@@ -1,0 +1,136 @@
+//! `report.md`: the report as Markdown, plots linked as files.
+
+use std::fmt::Write;
+
+use super::{Export, HEADLINE, Report, show};
+use crate::value::trim_float;
+
+/// The Markdown report.
+pub struct Markdown;
+
+/// Escapes the characters that would break a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+impl Export for Markdown {
+    fn export(&self, r: &Report<'_>) -> Vec<(String, Vec<u8>)> {
+        let s = r.sim;
+        let mut o = String::new();
+        writeln!(o, "# {}\n", r.hotline.name).ok();
+        if let Some(d) = &r.hotline.description {
+            writeln!(o, "{}\n", d.trim()).ok();
+        }
+        writeln!(
+            o,
+            "Menu `{}` · {} replications · seed {} · measured from {} for {} after {} of warm-up · service-level target {} s · {} callers, {} calls.\n",
+            r.path,
+            s.replications,
+            s.seed,
+            s.settings.start,
+            crate::value::Duration::from_secs(s.settings.duration_s).unwrap_or_default(),
+            crate::value::Duration::from_secs(s.settings.warmup_s).unwrap_or_default(),
+            trim_float(s.settings.sl_target_s),
+            s.callers,
+            s.calls
+        )
+        .ok();
+        writeln!(
+            o,
+            "## Headline figures\n\n| metric | mean | 95% interval |\n|---|---|---|"
+        )
+        .ok();
+        for (key, label) in HEADLINE {
+            if let Some(m) = s.metrics.get(*key) {
+                writeln!(
+                    o,
+                    "| {label} | {} | {} – {} |",
+                    show(key, m.mean),
+                    show(key, m.ci95[0]),
+                    show(key, m.ci95[1])
+                )
+                .ok();
+            }
+        }
+        for w in &s.warnings {
+            writeln!(o, "\n> Note: {w}").ok();
+        }
+        let a = r.analysis;
+        writeln!(o, "\n## Reaching a human\n\n| caller | reachable | selections | seconds | route | P(reach a queue) | expected IVR time (s) |\n|---|---|---|---|---|---|---|").ok();
+        let mut rows = vec![("caller in no segment".to_string(), &a.reach_human)];
+        rows.extend(a.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
+        for (who, x) in rows {
+            writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {:.1}% | {} |",
+                cell(&who),
+                if x.reachable { "yes" } else { "no" },
+                x.selections.map_or("–".into(), |v| v.to_string()),
+                x.seconds.map_or("–".into(), trim_float),
+                cell(&x.route.join(" → ")),
+                x.probability * 100.0,
+                x.expected_ivr_seconds.map_or("unbounded".into(), |v| format!("{v:.1}"))
+            )
+            .ok();
+        }
+        writeln!(o, "\n## Findings\n").ok();
+        if a.findings.is_empty() {
+            writeln!(o, "No rule is broken.").ok();
+        } else {
+            writeln!(
+                o,
+                "| severity | rule | node | where | finding | source |\n|---|---|---|---|---|---|"
+            )
+            .ok();
+            for f in &a.findings {
+                writeln!(
+                    o,
+                    "| {} | {} | {} | {}:{} | {} | {} |",
+                    f.severity,
+                    f.rule,
+                    cell(&f.node),
+                    f.line,
+                    f.column,
+                    cell(&f.message),
+                    cell(f.source)
+                )
+                .ok();
+            }
+        }
+        writeln!(o, "\n## Plots\n").ok();
+        for p in &r.plots {
+            writeln!(
+                o,
+                "![{}]({}.svg)\n\n*{}* ([PNG]({}.png))\n",
+                p.name, p.name, p.caption, p.name
+            )
+            .ok();
+        }
+        writeln!(o, "## Per queue and per segment\n").ok();
+        let keys = [
+            "service_level",
+            "p_answered_within_180s",
+            "mean_wait_s",
+            "p_abandon",
+            "p_reach_human",
+        ];
+        writeln!(o, "| | {} |\n|---|{}", keys.join(" | "), "---|".repeat(keys.len())).ok();
+        let scopes = s
+            .queues
+            .iter()
+            .map(|(k, v)| (format!("queue {k}"), v))
+            .chain(s.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
+        for (name, m) in scopes {
+            let cells: Vec<String> = keys
+                .iter()
+                .map(|k| {
+                    m.get(*k).map_or("–".into(), |x| {
+                        format!("{} [{}, {}]", show(k, x.mean), show(k, x.ci95[0]), show(k, x.ci95[1]))
+                    })
+                })
+                .collect();
+            writeln!(o, "| {} | {} |", cell(&name), cells.join(" | ")).ok();
+        }
+        vec![("report.md".into(), o.into_bytes())]
+    }
+}

@@ -301,7 +301,11 @@ impl Aggregator {
         let mut segments: IndexMap<String, IndexMap<String, Estimate>> =
             self.names_seg.iter().map(|n| (n.clone(), IndexMap::new())).collect();
         for ((scope, i, key), w) in &self.welford {
-            let Some(e) = w.estimate() else { continue };
+            let Some(mut e) = w.estimate() else { continue };
+            // Every metric is a share (0 to 1) or a non-negative quantity:
+            // the interval is clipped to that range.
+            let top = if is_share(key) { 1.0 } else { f64::INFINITY };
+            e.ci95 = [e.ci95[0].clamp(0.0, top), e.ci95[1].clamp(0.0, top)];
             match scope {
                 0 => {
                     metrics.insert(key.clone(), e);
@@ -384,6 +388,11 @@ impl Aggregator {
             plots: self.plots,
         }
     }
+}
+
+/// Whether a metric is a share between 0 and 1.
+pub fn is_share(key: &str) -> bool {
+    key.starts_with("p_") || matches!(key, "service_level" | "occupancy")
 }
 
 /// Metrics of queued calls.

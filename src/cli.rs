@@ -547,7 +547,12 @@ fn check(a: &CheckArgs) -> Result<i32, Error> {
             }
             Err(e) => {
                 eprintln!("hotline: {e}");
-                unreadable = true;
+                // A file too large is a problem of the input; one that cannot be read is not.
+                if e.exit_code() == 1 {
+                    any_error = true;
+                } else {
+                    unreadable = true;
+                }
                 files.push(json!({ "path": path.display().to_string(), "ok": false, "error": e.to_string(), "diagnostics": [] }));
             }
         }

@@ -222,6 +222,7 @@ struct Aggregator {
     waiting: Vec<Vec<Welford>>,
     unfinished: u64,
     stuck: u64,
+    call_limit: u64,
     outcomes: [u64; 8],
 }
 
@@ -243,6 +244,7 @@ impl Aggregator {
             waiting: vec![vec![Welford::default(); bins]; h.pools.len()],
             unfinished: 0,
             stuck: 0,
+            call_limit: 0,
             outcomes: [0; 8],
         }
     }
@@ -252,6 +254,7 @@ impl Aggregator {
         self.calls += r.callers.calls;
         self.unfinished += r.unfinished;
         self.stuck += r.stuck_calls;
+        self.call_limit += r.call_limit;
         for (a, b) in self.outcomes.iter_mut().zip(r.callers.outcomes) {
             *a += b;
         }
@@ -330,6 +333,13 @@ impl Aggregator {
                 "{} call(s) passed through more than {} menu nodes without leaving the menu (a loop with no way out?)",
                 self.stuck,
                 engine::MAX_STEPS
+            ));
+        }
+        if self.call_limit > 0 {
+            warnings.push(format!(
+                "{} caller(s) called more than {} times (a call-back loop?) and were counted as giving up",
+                self.call_limit,
+                engine::MAX_CALLS
             ));
         }
         if o.replications < 2 {

@@ -374,6 +374,9 @@ impl Dist {
     pub fn parse(text: &str) -> Result<Dist, String> {
         let t = text.trim();
         let Some(open) = t.find('(') else {
+            if t.starts_with('-') {
+                return Err(format!("duration \"{t}\" is negative"));
+            }
             return Duration::parse(t)
                 .map(|d| Dist::Fixed(d.secs()))
                 .map_err(|_| bad_dist(t));

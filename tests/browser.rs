@@ -50,7 +50,14 @@ fn the_report_renders_in_a_real_browser() {
     std::fs::create_dir_all(&out).unwrap();
     let report = out.join("report");
     let status = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(["simulate", "menus/mobile_operator_zh.yaml", "--replications", "4", "--quiet", "--report"])
+        .args([
+            "simulate",
+            "menus/mobile_operator_zh.yaml",
+            "--replications",
+            "4",
+            "--quiet",
+            "--report",
+        ])
         .arg(&report)
         .current_dir(root)
         .output()
@@ -60,33 +67,59 @@ fn the_report_renders_in_a_real_browser() {
     let profile = out.join("profile");
 
     let dom = headless(&browser, &profile, &["--dump-dom".into(), url.clone()]);
-    assert!(dom.status.success(), "chromium failed: {}", String::from_utf8_lossy(&dom.stderr));
+    assert!(
+        dom.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
     let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
-    assert!(dom.contains("<h1 id=\"hotline-name\">示例移动客服热线</h1>"), "the Chinese name is in the page");
+    assert!(
+        dom.contains("<h1 id=\"hotline-name\">示例移动客服热线</h1>"),
+        "the Chinese name is in the page"
+    );
     assert!(dom.contains("主菜单"), "Chinese node labels are in the menu plot");
 
     // Every plot is present and drawn.
-    for name in ["wait_cdf", "time_to_human", "queue_length", "seats_busy", "outcomes", "menu"] {
-        let start = dom.find(&format!("id=\"plot-{name}\"")).unwrap_or_else(|| panic!("plot {name} missing"));
+    for name in [
+        "wait_cdf",
+        "time_to_human",
+        "queue_length",
+        "seats_busy",
+        "outcomes",
+        "menu",
+    ] {
+        let start = dom
+            .find(&format!("id=\"plot-{name}\""))
+            .unwrap_or_else(|| panic!("plot {name} missing"));
         let fig = &dom[start..start + dom[start..].find("</figure>").unwrap()];
         assert!(fig.contains("<svg"), "{name}: no svg");
-        let marks = fig.matches("<path").count() + fig.matches("<polyline").count() + fig.matches("<rect").count() + fig.matches("<polygon").count();
+        let marks = fig.matches("<path").count()
+            + fig.matches("<polyline").count()
+            + fig.matches("<rect").count()
+            + fig.matches("<polygon").count();
         assert!(marks >= 5, "{name}: only {marks} marks");
         assert!(fig.contains("<figcaption>"), "{name}: no caption");
     }
 
     // Headline numbers match summary.json.
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(report.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("summary.json")).unwrap()).unwrap();
     let mut checked = 0;
     for part in dom.split("data-metric=\"").skip(1) {
         let key = &part[..part.find('"').unwrap()];
         let rest = &part[part.find("data-mean=\"").unwrap() + 11..];
         let shown: f64 = rest[..rest.find('"').unwrap()].parse().unwrap();
-        let expected = summary["metrics"][key]["mean"].as_f64().unwrap_or_else(|| panic!("{key} not in summary.json"));
+        let expected = summary["metrics"][key]["mean"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} not in summary.json"));
         assert_eq!(shown, expected, "{key}");
         let text = &rest[rest.find('>').unwrap() + 1..rest.find('<').unwrap()];
         let pct = key.starts_with("p_") || key == "service_level" || key == "occupancy";
-        let want = if pct { format!("{:.1}%", expected * 100.0) } else { format!("{expected:.1}") };
+        let want = if pct {
+            format!("{:.1}%", expected * 100.0)
+        } else {
+            format!("{expected:.1}")
+        };
         assert_eq!(text, want, "{key} as shown");
         checked += 1;
     }
@@ -95,7 +128,18 @@ fn the_report_renders_in_a_real_browser() {
 
     // A screenshot for people.
     let shot = out.join("screenshot.png");
-    let s = headless(&browser, &profile, &[format!("--screenshot={}", shot.display()), "--window-size=1200,2400".into(), url]);
+    let s = headless(
+        &browser,
+        &profile,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1200,2400".into(),
+            url,
+        ],
+    );
     assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
-    assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false), "screenshot written");
+    assert!(
+        std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false),
+        "screenshot written"
+    );
 }

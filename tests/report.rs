@@ -41,7 +41,19 @@ const FILES: &[&str] = &[
 ];
 
 fn simulate_report(menu: &str, dir: &Path) -> Output {
-    hotline(&["simulate", menu, "--replications", "4", "--seed", "9", "--report", dir.to_str().unwrap(), "--format", "json", "--quiet"])
+    hotline(&[
+        "simulate",
+        menu,
+        "--replications",
+        "4",
+        "--seed",
+        "9",
+        "--report",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quiet",
+    ])
 }
 
 #[test]
@@ -51,27 +63,48 @@ fn a_report_has_every_file_and_json_equals_stdout() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     for f in FILES {
         let p = dir.join(f);
-        assert!(std::fs::metadata(&p).map(|m| m.len() > 100).unwrap_or(false), "{f} is missing or empty");
+        assert!(
+            std::fs::metadata(&p).map(|m| m.len() > 100).unwrap_or(false),
+            "{f} is missing or empty"
+        );
     }
-    assert_eq!(std::fs::read(dir.join("summary.json")).unwrap(), out.stdout, "summary.json is what --format json prints");
+    assert_eq!(
+        std::fs::read(dir.join("summary.json")).unwrap(),
+        out.stdout,
+        "summary.json is what --format json prints"
+    );
     let png = std::fs::read(dir.join("wait_cdf.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".hotline-tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".hotline-tmp"))
+        .collect();
     assert!(leftovers.is_empty());
 
     let metrics = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
-    assert_eq!(metrics.lines().next().unwrap(), "scope,name,metric,mean,ci95_low,ci95_high");
+    assert_eq!(
+        metrics.lines().next().unwrap(),
+        "scope,name,metric,mean,ci95_low,ci95_high"
+    );
     assert!(metrics.contains("\nall,,p_reach_human,"));
     assert!(metrics.contains("\nqueue,q_general,service_level,"));
     let reps = std::fs::read_to_string(dir.join("replications.csv")).unwrap();
-    assert!(reps.starts_with("replication,queued_calls,p_wait,mean_wait_s,mean_wait_answered_s,p_abandon,"), "{}", reps.lines().next().unwrap());
+    assert!(
+        reps.starts_with("replication,queued_calls,p_wait,mean_wait_s,mean_wait_answered_s,p_abandon,"),
+        "{}",
+        reps.lines().next().unwrap()
+    );
     assert_eq!(reps.lines().count(), 5, "a header and one row per replication");
 
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(md.starts_with("# Example Bank"));
     assert!(md.contains("![wait_cdf](wait_cdf.svg)"));
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
-    assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "self-contained"
+    );
     assert_eq!(html.matches("<figure").count(), 6);
 }
 
@@ -82,7 +115,11 @@ fn a_rerun_on_the_same_seed_gives_identical_files() {
     assert!(simulate_report("menus/ecommerce.yaml", &a).status.success());
     assert!(simulate_report("menus/ecommerce.yaml", &b).status.success());
     for f in FILES {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs");
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
     }
     // Rerunning into the same folder replaces the report.
     assert!(simulate_report("menus/ecommerce.yaml", &a).status.success());
@@ -126,12 +163,37 @@ fn compare_two_designs() {
     assert_eq!(v["a"]["hotline"], "Example Bank");
     assert_eq!(v["b"]["reach_human"]["selections"], 1);
     let m = &v["metrics"]["p_reach_human"];
-    let (a, b, d) = (m["a"]["mean"].as_f64().unwrap(), m["b"]["mean"].as_f64().unwrap(), m["difference"]["mean"].as_f64().unwrap());
-    assert!((b - a - d).abs() < 1e-9, "the paired mean difference is the difference of means");
+    let (a, b, d) = (
+        m["a"]["mean"].as_f64().unwrap(),
+        m["b"]["mean"].as_f64().unwrap(),
+        m["difference"]["mean"].as_f64().unwrap(),
+    );
+    assert!(
+        (b - a - d).abs() < 1e-9,
+        "the paired mean difference is the difference of means"
+    );
     assert!(m["difference"]["ci95"][0].as_f64().unwrap() <= d);
-    for f in ["index.html", "report.md", "summary.json", "wait_cdf.svg", "wait_cdf.png", "outcomes.png"] {
+    for f in [
+        "index.html",
+        "report.md",
+        "summary.json",
+        "wait_cdf.svg",
+        "wait_cdf.png",
+        "outcomes.png",
+    ] {
         assert!(dir.join(f).exists(), "{f}");
     }
-    let text = String::from_utf8_lossy(&hotline(&["compare", "menus/bank.yaml", "menus/well_designed.yaml", "--replications", "3", "--quiet"]).stdout).into_owned();
+    let text = String::from_utf8_lossy(
+        &hotline(&[
+            "compare",
+            "menus/bank.yaml",
+            "menus/well_designed.yaml",
+            "--replications",
+            "3",
+            "--quiet",
+        ])
+        .stdout,
+    )
+    .into_owned();
     assert!(text.contains("B − A (paired)"), "{text}");
 }

@@ -62,6 +62,8 @@ pub struct RepResult {
     pub unfinished: u64,
     /// Calls that hit the step limit.
     pub stuck_calls: u64,
+    /// Callers stopped at the call limit.
+    pub call_limit: u64,
     /// Per queue: integral of callers waiting over the measured period.
     pub queue_area: Vec<f64>,
 }
@@ -204,6 +206,7 @@ impl<'a> Engine<'a> {
                     .collect(),
                 unfinished: 0,
                 stuck_calls: 0,
+                call_limit: 0,
                 queue_area: Vec::new(),
             },
         }
@@ -382,6 +385,7 @@ impl<'a> Engine<'a> {
             self.out.seg_callers[c.seg as usize].calls += 1;
         }
         if c.calls > MAX_CALLS {
+            self.out.call_limit += 1;
             self.finish(slot, Outcome::GaveUp);
             return;
         }

@@ -1,0 +1,188 @@
+//! A million generated documents thrown at the loader and at `check`'s
+//! rendering (mutated sample menus and random YAML), asserting no panic.
+//! Set HOTLINE_FUZZ_CASES for a longer campaign.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use hotline::menu::{LoadOptions, load_str};
+use rayon::prelude::*;
+
+/// A small deterministic generator (SplitMix64).
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const TOKENS: &[&str] = &[
+    ":",
+    " ",
+    "\n",
+    "  ",
+    "-",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "\"",
+    "'",
+    "&a",
+    "*a",
+    "#",
+    "!!str",
+    "|",
+    ">",
+    "~",
+    "null",
+    "0",
+    "-1",
+    "1e308",
+    ".nan",
+    "3s",
+    "2m",
+    "exp(mean=",
+    ")",
+    "300/h",
+    "0/h",
+    "kind",
+    "menu",
+    "queue",
+    "to",
+    "share",
+    "0.5",
+    "options",
+    "next",
+    "pool",
+    "hotline",
+    "entry",
+    "nodes",
+    "agents",
+    "callers",
+    "segments",
+    "by_segment",
+    "insist",
+    "08:00",
+    "25:00",
+    "示例",
+    "\t",
+    "\u{feff}",
+];
+
+fn mutate(g: &mut Gen, text: &str) -> String {
+    let mut s: Vec<char> = text.chars().collect();
+    for _ in 0..=g.below(4) {
+        if s.is_empty() {
+            break;
+        }
+        let at = g.below(s.len());
+        match g.below(6) {
+            0 => {
+                s.remove(at);
+            }
+            1 => s.insert(at, char::from_u32(g.below(0x3000) as u32).unwrap_or('x')),
+            2 => {
+                for (i, c) in TOKENS[g.below(TOKENS.len())].chars().enumerate() {
+                    s.insert((at + i).min(s.len()), c);
+                }
+            }
+            3 => {
+                // Swap two lines.
+                let text: String = s.iter().collect();
+                let mut lines: Vec<&str> = text.lines().collect();
+                if lines.len() > 2 {
+                    let (a, b) = (g.below(lines.len()), g.below(lines.len()));
+                    lines.swap(a, b);
+                }
+                s = lines.join("\n").chars().collect();
+            }
+            4 => {
+                let end = (at + g.below(40)).min(s.len());
+                s.drain(at..end);
+            }
+            _ => {
+                let end = (at + g.below(30)).min(s.len());
+                let piece: Vec<char> = s[at..end].to_vec();
+                let to = g.below(s.len());
+                for (i, c) in piece.into_iter().enumerate() {
+                    s.insert((to + i).min(s.len()), c);
+                }
+            }
+        }
+    }
+    s.into_iter().collect()
+}
+
+fn random_yaml(g: &mut Gen) -> String {
+    (0..g.below(60)).map(|_| TOKENS[g.below(TOKENS.len())]).collect()
+}
+
+#[test]
+fn a_million_generated_documents_never_panic() {
+    let cases: usize = std::env::var("HOTLINE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("menus");
+    let mut seeds: Vec<String> = Vec::new();
+    for dir in [root.clone(), root.join("bad")] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "yaml") {
+                seeds.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    seeds.sort();
+    // Small menus mutate faster: most cases use the small bad/ menus.
+    let small: Vec<&String> = seeds.iter().filter(|s| s.len() < 2000).collect();
+    let options = LoadOptions::default();
+    let chunks = 64;
+    let per = cases.div_ceil(chunks);
+    let loaded: usize = (0..chunks)
+        .into_par_iter()
+        .map(|chunk| {
+            let mut g = Gen(chunk as u64 * 7919 + 1);
+            let mut ok = 0;
+            for i in 0..per.min(cases.saturating_sub(chunk * per)) {
+                let doc = match i % 10 {
+                    0 => random_yaml(&mut g),
+                    1 => {
+                        let seed = &seeds[g.below(seeds.len())];
+                        mutate(&mut g, seed)
+                    }
+                    _ => {
+                        let seed = small[g.below(small.len())];
+                        mutate(&mut g, seed)
+                    }
+                };
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    let l = load_str(&doc, "fuzz.yaml", &options);
+                    let _ = l.render();
+                    if let Some(h) = &l.hotline {
+                        let _ = hotline::analysis::analyze(h, &Default::default());
+                    }
+                    l.hotline.is_some()
+                }));
+                match result {
+                    Ok(true) => ok += 1,
+                    Ok(false) => {}
+                    Err(_) => panic!("panic on generated document:\n{doc}"),
+                }
+            }
+            ok
+        })
+        .sum();
+    eprintln!("{cases} documents, {loaded} of them valid menus");
+    assert!(loaded > 0, "some mutations stay valid");
+}

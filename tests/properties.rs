@@ -1,0 +1,90 @@
+//! Property tests on generated menus: every caller ends in exactly one
+//! outcome, waits are never negative, outcome shares add up to 1, and the
+//! result is the same for 1 and 8 threads.
+
+use hotline::menu::load_str;
+use hotline::sim::{SimOptions, simulate};
+use proptest::prelude::*;
+
+/// A random valid menu: `n` nodes whose kinds and targets are drawn from `picks`.
+fn menu(n: usize, picks: &[u32], seats: u32, patience: bool, rate: u32) -> String {
+    let pick = |i: usize| picks[i % picks.len()] as usize;
+    let target = |i: usize, k: usize| format!("n{}", pick(i * 7 + k) % n);
+    let mut s = String::from("hotline: Generated\nentry: n0\nnodes:\n");
+    for i in 0..n {
+        let body = match pick(i) % 7 {
+            0 => format!(
+                "{{ kind: prompt, duration: {}s, next: {} }}",
+                pick(i + 1) % 20,
+                target(i, 1)
+            ),
+            1 => format!(
+                "{{ kind: menu, duration: 5s, no_input: 0.1, on_fail: {}, options: {{ \"1\": {{ to: {} }}, \"2\": {{ to: {} }} }} }}",
+                target(i, 2),
+                target(i, 3),
+                target(i, 4)
+            ),
+            2 => format!(
+                "{{ kind: self_service, duration: 20s, resolves: 0.5, next: {} }}",
+                target(i, 5)
+            ),
+            3 => "{ kind: online, resolves: 0.3, calls_back: { share: 0.4, after: 5m } }".to_string(),
+            4 => "{ kind: hangup }".to_string(),
+            5 => format!(
+                "{{ kind: queue, pool: desk, max_wait: 5m, busy: {{ when: {{ queue_length: 3 }}, deflects: 0.5, to: {} }} }}",
+                target(i, 6)
+            ),
+            _ => "{ kind: queue, pool: desk, callback: { offered_after: 1m, accepts: 0.5 } }".to_string(),
+        };
+        s.push_str(&format!("  n{i}: {body}\n"));
+    }
+    s.push_str(&format!(
+        "  spare: {{ kind: queue, pool: desk }}\nagents:\n  desk: {{ seats: {seats}, handle_time: exp(mean=2m) }}\n"
+    ));
+    s.push_str(&format!("callers:\n  arrivals: {rate}/h\n"));
+    if patience {
+        s.push_str("  patience: exp(mean=2m)\n  redial: { share: 0.3, after: 3m }\n");
+    }
+    s.push_str("simulation: { duration: 2h, warmup: 10m, replications: 3 }\n");
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn simulations_of_random_menus_keep_their_invariants(
+        n in 1usize..12,
+        picks in proptest::collection::vec(0u32..1000, 1..40),
+        seats in 0u32..6,
+        patience: bool,
+        rate in 1u32..400,
+    ) {
+        let text = menu(n, &picks, seats, patience, rate);
+        let loaded = load_str(&text, "generated.yaml", &Default::default());
+        prop_assert!(!loaded.has_errors(), "{}\n{}", text, loaded.render());
+        let h = loaded.hotline.unwrap();
+        let mut o = SimOptions::from_menu(&h);
+        o.threads = 1;
+        let one = match simulate(&h, &o, &|_, _, _| {}) {
+            Ok(r) => r,
+            // Refused up front (no seats and no patience): a reason is given.
+            Err(e) => { prop_assert!(e.contains("wait forever"), "{e}"); return Ok(()); }
+        };
+        for row in &one.rows {
+            let outcomes: f64 = ["p_reach_human", "p_abandoned", "p_forced_out", "p_resolved_self_service", "p_resolved_online", "p_gave_up", "p_hung_up", "p_stuck"]
+                .iter().map(|k| row[*k]).filter(|x| !x.is_nan()).sum();
+            if row["callers"] > 0.0 {
+                prop_assert!((outcomes - 1.0).abs() < 1e-9, "outcomes add up to {}", outcomes);
+            }
+            for k in ["mean_wait_s", "mean_wait_answered_s", "wait_p50_s", "wait_p95_s", "mean_time_to_human_s", "mean_queue_length", "occupancy"] {
+                prop_assert!(row[k].is_nan() || row[k] >= 0.0, "{} = {}", k, row[k]);
+            }
+            prop_assert!(row["occupancy"].is_nan() || row["occupancy"] <= 1.0 + 1e-9);
+            prop_assert!(row["calls"] >= row["callers"]);
+        }
+        o.threads = 8;
+        let eight = simulate(&h, &o, &|_, _, _| {}).unwrap();
+        prop_assert_eq!(serde_json::to_string(&one).unwrap(), serde_json::to_string(&eight).unwrap());
+    }
+}

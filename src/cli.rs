@@ -434,7 +434,7 @@ fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
     o.max_in_system = a.max_in_system;
     if let Some(dir) = &a.report {
         // Refuse a folder of the user's files before spending time on the run.
-        crate::report::prepare_dir(dir)?;
+        crate::report::check_dir(dir)?;
     }
     let report = run_sim(&h, &loaded.path, &o, a.quiet)?;
     if let Some(dir) = &a.report {
@@ -466,7 +466,7 @@ fn compare(a: &CompareArgs) -> Result<i32, Error> {
     )?;
     ob.max_in_system = oa.max_in_system;
     if let Some(dir) = &a.report {
-        crate::report::prepare_dir(dir)?;
+        crate::report::check_dir(dir)?;
     }
     let ra = run_sim(&ha, &la.path, &oa, a.quiet)?;
     let rb = run_sim(&hb, &lb.path, &ob, a.quiet)?;

@@ -67,6 +67,16 @@ impl Export for Json {
 /// The marker that tells a folder holds a hotline report.
 pub const MARKER: &str = ".hotline-report";
 
+/// Checks that a report folder can be written: it does not exist yet, or it
+/// is empty, or it holds an earlier report (never a folder of the user's
+/// other files). Nothing is created.
+pub fn check_dir(dir: &Path) -> Result<(), Error> {
+    match std::fs::metadata(dir) {
+        Ok(_) => prepare_dir(dir),
+        Err(_) => Ok(()),
+    }
+}
+
 /// Prepares a report folder: creates it, or checks that an existing one is
 /// empty or an earlier report (never a folder of the user's other files).
 pub fn prepare_dir(dir: &Path) -> Result<(), Error> {

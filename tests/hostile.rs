@@ -287,3 +287,31 @@ fn simulations_that_could_run_for_ever_are_bounded_or_refused() {
     );
     expect(&["check"], &reps, 1, "replications must be from 1 to 1000000");
 }
+
+#[test]
+fn ctrl_c_leaves_no_report_behind() {
+    let menu = write(
+        "long.yaml",
+        b"hotline: L\nentry: q\nnodes:\n  q: { kind: queue, pool: d }\nagents:\n  d: { seats: 10, handle_time: exp(mean=1m) }\n\
+callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\nsimulation: { duration: 8000h, replications: 400 }\n",
+    );
+    let report = dir().join("interrupted_report");
+    let _ = std::fs::remove_dir_all(&report);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["simulate", &menu, "--quiet", "--report"])
+        .arg(&report)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert!(!report.exists(), "no report folder is left behind");
+}

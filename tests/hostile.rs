@@ -297,7 +297,7 @@ callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\nsimulation: { duration: 8
     );
     let report = dir().join("interrupted_report");
     let _ = std::fs::remove_dir_all(&report);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hotline"))
+    let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
         .args(["simulate", &menu, "--quiet", "--report"])
         .arg(&report)
         .stdout(std::process::Stdio::null())

@@ -77,6 +77,7 @@ enum Ev {
     Offer(u32, u32),
     Depart(u32),
     Shift(u32),
+    Tick(u32),
 }
 
 /// An event in the queue. Times are never negative, so the bits of a time
@@ -133,6 +134,16 @@ struct Pool {
     /// FIFO lines by priority, highest first.
     lines: Vec<(i64, VecDeque<(u32, u32)>)>,
     last: f64,
+    /// Areas since time 0: busy seats, staffed seats, callers waiting.
+    cum: [f64; 3],
+}
+
+/// What a snapshot marks besides (maybe) the start of a time bin.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mark {
+    Bin,
+    WindowStart,
+    WindowEnd,
 }
 
 /// The state of one replication.
@@ -150,6 +161,14 @@ pub struct Engine<'a> {
     queue_waiting: Vec<usize>,
     queue_last: Vec<f64>,
     queue_area: Vec<f64>,
+    /// Snapshot times, with the time bin they start and what else they mark.
+    ticks: Vec<(f64, (Option<usize>, Mark))>,
+    /// Per pool: (bin, busy area, waiting area) at bin starts and at the end.
+    snaps: Vec<Vec<(usize, f64, f64)>>,
+    /// Per pool: areas at the start and the end of the measured period.
+    window: Vec<([f64; 3], [f64; 3])>,
+    /// Queue areas at the start and the end of the measured period.
+    queue_window: (Vec<f64>, Vec<f64>),
     out: RepResult,
 }
 
@@ -174,6 +193,7 @@ impl<'a> Engine<'a> {
                     waiting: 0,
                     lines: prios.into_iter().map(|p| (p, VecDeque::new())).collect(),
                     last: 0.0,
+                    cum: [0.0; 3],
                 }
             })
             .collect();
@@ -191,6 +211,18 @@ impl<'a> Engine<'a> {
             queue_waiting: vec![0; nq],
             queue_last: vec![0.0; nq],
             queue_area: vec![0.0; nq],
+            ticks: {
+                let mut t: Vec<(f64, (Option<usize>, Mark))> = (0..bins.saturating_sub(1))
+                    .map(|b| (b as f64 * BIN, (Some(b), Mark::Bin)))
+                    .collect();
+                t.push((s.warmup, (None, Mark::WindowStart)));
+                t.push((s.end, (Some(bins - 1), Mark::WindowEnd)));
+                t.sort_by(|a, b| a.0.total_cmp(&b.0));
+                t
+            },
+            snaps: vec![Vec::with_capacity(bins + 1); plan.pools.len()],
+            window: vec![([0.0; 3], [0.0; 3]); plan.pools.len()],
+            queue_window: (vec![0.0; nq], vec![0.0; nq]),
             out: RepResult {
                 total: QueueAcc::default(),
                 queues: vec![QueueAcc::default(); nq],
@@ -236,6 +268,9 @@ impl<'a> Engine<'a> {
         for p in 0..self.pools.len() {
             self.schedule_shift(p, 0.0);
         }
+        if let Some(&(t, _)) = self.ticks.first() {
+            self.push(t, Ev::Tick(0));
+        }
         let limit = self.s.end + DRAIN_LIMIT;
         loop {
             let heap_t = self.heap.peek().map_or(f64::INFINITY, Item::time);
@@ -249,6 +284,10 @@ impl<'a> Engine<'a> {
             }
             let Some(item) = self.heap.pop() else { break };
             let (t, ev) = (item.time(), item.ev);
+            if let Ev::Tick(i) = ev {
+                self.tick(i as usize, t);
+                continue;
+            }
             if t > limit || (self.active == 0 && !self.arrival_pending && t >= self.s.end) {
                 break;
             }
@@ -279,6 +318,7 @@ impl<'a> Engine<'a> {
                     self.pools[p].busy -= 1;
                     self.serve(p, t);
                 }
+                Ev::Tick(_) => {}
                 Ev::Shift(p) => {
                     let p = p as usize;
                     self.touch(p, t);
@@ -290,17 +330,11 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        for p in 0..self.pools.len() {
-            self.touch(p, limit.min(self.s.end));
-        }
-        for q in 0..self.queue_waiting.len() {
-            self.touch_queue(q, self.s.end);
-        }
+        self.close_books();
         for q in &self.out.queues {
             self.out.total.merge(q);
         }
         self.out.unfinished = self.active as u64;
-        self.out.queue_area = std::mem::take(&mut self.queue_area);
         Ok(self.out)
     }
 
@@ -543,60 +577,78 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Integrates the pool's state up to `t`.
+    /// Integrates the pool's state up to `t` (areas since time 0; the
+    /// measured period and the time bins are differences of snapshots taken
+    /// by [`Ev::Tick`]).
+    #[inline]
     fn touch(&mut self, p: usize, t: f64) {
         let pool = &mut self.pools[p];
-        let (a, b) = (pool.last, t);
+        let dt = t - pool.last;
         pool.last = t;
-        if b <= a {
-            return;
+        pool.cum[0] += f64::from(pool.busy) * dt;
+        pool.cum[1] += f64::from(pool.cap) * dt;
+        pool.cum[2] += pool.waiting as f64 * dt;
+    }
+
+    #[inline]
+    fn touch_queue(&mut self, q: usize, t: f64) {
+        let dt = t - self.queue_last[q];
+        self.queue_last[q] = t;
+        self.queue_area[q] += self.queue_waiting[q] as f64 * dt;
+    }
+
+    /// Snapshot `i` of the areas (see [`Engine::ticks`]).
+    fn tick(&mut self, i: usize, t: f64) {
+        for p in 0..self.pools.len() {
+            self.touch(p, t);
         }
-        let acc = &mut self.out.pools[p];
-        let (w0, w1) = (self.s.warmup, self.s.end);
-        let (lo, hi) = (a.max(w0), b.min(w1));
-        if b > w1 && a >= w1 {
-            return;
+        for q in 0..self.queue_waiting.len() {
+            self.touch_queue(q, t);
         }
-        if hi > lo {
-            let dt = hi - lo;
-            acc.busy_area += f64::from(pool.busy) * dt;
-            acc.seat_area += f64::from(pool.cap) * dt;
-            acc.wait_area += pool.waiting as f64 * dt;
-        }
-        if pool.busy == 0 && pool.waiting == 0 {
-            return;
-        }
-        let end = b.min(w1);
-        let first = (a / BIN) as usize;
-        if end <= (first + 1) as f64 * BIN {
-            // The usual case: the interval lies in one bin.
-            if end > a {
-                if let (Some(bb), Some(wb)) = (acc.busy_bins.get_mut(first), acc.wait_bins.get_mut(first)) {
-                    *bb += f64::from(pool.busy) * (end - a);
-                    *wb += pool.waiting as f64 * (end - a);
-                }
+        let (bin, what) = self.ticks[i].1;
+        for (p, pool) in self.pools.iter().enumerate() {
+            if let Some(b) = bin {
+                self.snaps[p].push((b, pool.cum[0], pool.cum[2]));
             }
-            return;
-        }
-        let mut x = a;
-        while x < end {
-            let bin = (x / BIN) as usize;
-            let next = ((bin + 1) as f64 * BIN).min(end);
-            if let (Some(bb), Some(wb)) = (acc.busy_bins.get_mut(bin), acc.wait_bins.get_mut(bin)) {
-                *bb += f64::from(pool.busy) * (next - x);
-                *wb += pool.waiting as f64 * (next - x);
+            match what {
+                Mark::WindowStart => self.window[p].0 = pool.cum,
+                Mark::WindowEnd => self.window[p].1 = pool.cum,
+                Mark::Bin => {}
             }
-            x = next;
+        }
+        match what {
+            Mark::WindowStart => self.queue_window.0.clone_from(&self.queue_area),
+            Mark::WindowEnd => self.queue_window.1.clone_from(&self.queue_area),
+            Mark::Bin => {}
+        }
+        if let Some(&(next, _)) = self.ticks.get(i + 1) {
+            self.push(next, Ev::Tick(i as u32 + 1));
         }
     }
 
-    fn touch_queue(&mut self, q: usize, t: f64) {
-        let (a, b) = (self.queue_last[q], t);
-        self.queue_last[q] = t;
-        let (lo, hi) = (a.max(self.s.warmup), b.min(self.s.end));
-        if hi > lo {
-            self.queue_area[q] += self.queue_waiting[q] as f64 * (hi - lo);
+    /// Fills the pool and queue figures from the snapshots.
+    fn close_books(&mut self) {
+        for (p, acc) in self.out.pools.iter_mut().enumerate() {
+            let (start, end) = self.window[p];
+            acc.busy_area = end[0] - start[0];
+            acc.seat_area = end[1] - start[1];
+            acc.wait_area = end[2] - start[2];
+            for w in self.snaps[p].windows(2) {
+                let (b, busy0, wait0) = w[0];
+                let (_, busy1, wait1) = w[1];
+                if let (Some(bb), Some(wb)) = (acc.busy_bins.get_mut(b), acc.wait_bins.get_mut(b)) {
+                    *bb = busy1 - busy0;
+                    *wb = wait1 - wait0;
+                }
+            }
         }
+        self.out.queue_area = self
+            .queue_window
+            .1
+            .iter()
+            .zip(&self.queue_window.0)
+            .map(|(e, s)| e - s)
+            .collect();
     }
 
     /// A caller reaches a queue.

@@ -551,7 +551,7 @@ impl<'a> Engine<'a> {
         c.epoch = c.epoch.wrapping_add(1);
         c.waiting = false;
         if c.counted {
-            let i = Outcome::ALL.iter().position(|&o| o == outcome).unwrap_or(0);
+            let i = outcome as usize;
             self.out.callers.outcomes[i] += 1;
             self.out.seg_callers[c.seg as usize].outcomes[i] += 1;
             if c.deflected {
@@ -787,7 +787,10 @@ impl<'a> Engine<'a> {
         if c.counted {
             let tth = t - c.first;
             let seg = c.seg as usize;
-            for acc in [&mut self.out.callers, &mut self.out.seg_callers[seg]] {
+            self.out.callers.time_to_human_sum += tth;
+            self.out.callers.time_to_human.add(tth);
+            if self.out.seg_callers.len() > 1 {
+                let acc = &mut self.out.seg_callers[seg];
                 acc.time_to_human_sum += tth;
                 acc.time_to_human.add(tth);
             }

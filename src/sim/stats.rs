@@ -64,6 +64,13 @@ impl Hist {
         self.total += 1;
     }
 
+    /// Adds a value whose bin is known.
+    #[inline]
+    fn add_bin(&mut self, b: usize) {
+        self.counts[b] += 1;
+        self.total += 1;
+    }
+
     /// Adds another histogram.
     pub fn merge(&mut self, o: &Hist) {
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
@@ -141,10 +148,11 @@ impl QueueAcc {
             self.waited += 1;
         }
         self.wait_sum += w;
-        self.hist.add(w);
+        let bin = bin_of(w.max(0.0));
+        self.hist.add_bin(bin);
         match how {
             WaitEnd::Answered => {
-                self.hist_answered.add(w);
+                self.hist_answered.add_bin(bin);
                 self.answered += 1;
                 self.wait_answered_sum += w;
                 if w <= sl_target {
@@ -155,7 +163,7 @@ impl QueueAcc {
                 }
             }
             WaitEnd::Abandoned => {
-                self.hist_abandoned.add(w);
+                self.hist_abandoned.add_bin(bin);
                 self.abandoned += 1;
             }
             WaitEnd::Forced => self.forced += 1,
@@ -199,8 +207,9 @@ pub enum WaitEnd {
     Forced,
 }
 
-/// How a caller's journey (all its calls) ended.
+/// How a caller's journey (all its calls) ended (in the order of [`Outcome::ALL`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
 pub enum Outcome {
     /// An agent answered.
     Answered,

@@ -195,10 +195,12 @@ fn check_runnable(h: &Hotline, plan: &Plan) -> Result<(), String> {
         let pool = &plan.pools[q.pool];
         let never = pool.seats == 0 && pool.schedule.iter().all(|&(_, s)| s == 0)
             || !pool.schedule.is_empty() && pool.schedule.iter().all(|&(_, s)| s == 0);
-        let someone_waits_forever = plan.patience.iter().any(Option::is_none) && q.max_wait.is_none();
+        // Callers who accepted a call-back keep their place whatever their patience.
+        let someone_waits_forever =
+            plan.patience.iter().any(Option::is_none) && q.max_wait.is_none() || q.callback.is_some();
         if never && someone_waits_forever {
             return Err(format!(
-                "queue \"{}\" is answered by pool \"{}\", which has no seats at any time, and callers there never give up (no patience, no max_wait): they would wait forever",
+                "queue \"{}\" is answered by pool \"{}\", which has no seats at any time, and callers there never give up (no patience and no max_wait, or a call-back that keeps their place): they would wait forever",
                 plan.ids[q.node as usize], h.pools[q.pool].name
             ));
         }

@@ -50,7 +50,11 @@ fn menu(n: usize, picks: &[u32], seats: u32, patience: bool, rate: u32) -> Strin
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // 64 cases in CI; PROPTEST_CASES=2000 for a longer run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn simulations_of_random_menus_keep_their_invariants(

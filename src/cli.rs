@@ -61,12 +61,9 @@ pub struct FormatArgs {
     pub format: Format,
 }
 
-/// `hotline simulate`.
+/// Settings shared by `simulate` and `compare`.
 #[derive(Debug, Args)]
-pub struct SimulateArgs {
-    /// The menu file.
-    #[arg(value_name = "MENU")]
-    pub menu: PathBuf,
+pub struct RunArgs {
     /// Replications (default: the menu's `simulation.replications`, else 30).
     #[arg(long, value_name = "N")]
     pub replications: Option<u32>,
@@ -96,6 +93,17 @@ pub struct SimulateArgs {
     pub limits: LimitArgs,
 }
 
+/// `hotline simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// Run settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
 /// `hotline compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -105,30 +113,9 @@ pub struct CompareArgs {
     /// Design B.
     #[arg(value_name = "B")]
     pub b: PathBuf,
-    /// Replications of each (default: A's `simulation.replications`).
-    #[arg(long, value_name = "N")]
-    pub replications: Option<u32>,
-    /// Seed of both runs (default: A's `simulation.seed`).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "T", default_value_t = 0)]
-    pub threads: usize,
-    /// Service-level target in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
-    pub sl_target: f64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Write a comparison report into this folder.
-    #[arg(long, value_name = "DIR")]
-    pub report: Option<PathBuf>,
-    /// Loader limits.
+    /// Run settings (replications and seed default to A's).
     #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: RunArgs,
 }
 
 /// `hotline bench`.
@@ -365,21 +352,16 @@ fn interrupted() -> bool {
 }
 
 /// Simulation options from the menu and the command line.
-fn sim_options(
-    h: &crate::Hotline,
-    path: &str,
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: usize,
-    sl_target: f64,
-) -> Result<crate::sim::SimOptions, Error> {
+fn sim_options(h: &crate::Hotline, path: &str, run: &RunArgs) -> Result<crate::sim::SimOptions, Error> {
+    let (sl_target, threads) = (run.sl_target, run.threads);
     let mut o = crate::sim::SimOptions::from_menu(h);
-    if let Some(r) = replications {
+    if let Some(r) = run.replications {
         o.replications = r;
     }
-    if let Some(s) = seed {
+    if let Some(s) = run.seed {
         o.seed = s;
     }
+    o.max_in_system = run.max_in_system;
     if !(sl_target.is_finite() && sl_target >= 0.0) {
         return Err(Error::Unusable {
             path: path.into(),
@@ -429,22 +411,22 @@ fn run_sim(
 }
 
 fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
-    let (loaded, h) = load_valid(&a.menu, &a.limits)?;
-    let mut o = sim_options(&h, &loaded.path, a.replications, a.seed, a.threads, a.sl_target)?;
-    o.max_in_system = a.max_in_system;
-    if let Some(dir) = &a.report {
+    let run = &a.run;
+    let (loaded, h) = load_valid(&a.menu, &run.limits)?;
+    let o = sim_options(&h, &loaded.path, run)?;
+    if let Some(dir) = &run.report {
         // Refuse a folder of the user's files before spending time on the run.
         crate::report::check_dir(dir)?;
     }
-    let report = run_sim(&h, &loaded.path, &o, a.quiet)?;
-    if let Some(dir) = &a.report {
+    let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
+    if let Some(dir) = &run.report {
         let analysis = crate::analysis::analyze(&h, &RuleSet::default());
         let written = crate::report::write_report(dir, &h, &loaded.path, &analysis, &report, &interrupted)?;
-        if !a.quiet {
+        if !run.quiet {
             eprintln!("hotline: wrote {} files to {}", written.len(), dir.display());
         }
     }
-    print(&match a.format {
+    print(&match run.format {
         Format::Text => text::simulation(&report),
         Format::Json => json_text(&report),
     })?;
@@ -453,33 +435,29 @@ fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
 
 fn compare(a: &CompareArgs) -> Result<i32, Error> {
     use crate::report::compare::{self, Side};
-    let (la, ha) = load_valid(&a.a, &a.limits)?;
-    let (lb, hb) = load_valid(&a.b, &a.limits)?;
-    let oa = sim_options(&ha, &la.path, a.replications, a.seed, a.threads, a.sl_target)?;
-    let mut ob = sim_options(
-        &hb,
-        &lb.path,
-        Some(oa.replications),
-        Some(oa.seed),
-        a.threads,
-        a.sl_target,
-    )?;
-    ob.max_in_system = oa.max_in_system;
-    if let Some(dir) = &a.report {
+    let run = &a.run;
+    let (la, ha) = load_valid(&a.a, &run.limits)?;
+    let (lb, hb) = load_valid(&a.b, &run.limits)?;
+    let oa = sim_options(&ha, &la.path, run)?;
+    // Same replications and seeds for both: the comparison is paired.
+    let mut ob = sim_options(&hb, &lb.path, run)?;
+    ob.replications = oa.replications;
+    ob.seed = oa.seed;
+    if let Some(dir) = &run.report {
         crate::report::check_dir(dir)?;
     }
-    let ra = run_sim(&ha, &la.path, &oa, a.quiet)?;
-    let rb = run_sim(&hb, &lb.path, &ob, a.quiet)?;
+    let ra = run_sim(&ha, &la.path, &oa, run.quiet)?;
+    let rb = run_sim(&hb, &lb.path, &ob, run.quiet)?;
     let side = |h: &crate::Hotline, path: &str| Side {
         hotline: h.name.clone(),
         path: path.into(),
         reach_human: crate::analysis::reach(h, None),
     };
     let c = compare::compare((side(&ha, &la.path), &ra), (side(&hb, &lb.path), &rb));
-    if let Some(dir) = &a.report {
+    if let Some(dir) = &run.report {
         compare::write_report(dir, &c, &ra, &rb, &interrupted)?;
     }
-    print(&match a.format {
+    print(&match run.format {
         Format::Text => compare::to_text(&c),
         Format::Json => json_text(&c),
     })?;

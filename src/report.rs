@@ -198,20 +198,18 @@ pub fn write_report(
     for p in &report.plots {
         files.push((format!("{}.svg", p.name), p.svg.clone().into_bytes()));
     }
-    write_all(
-        dir,
-        files,
-        &|tmp| {
-            let mut names = Vec::new();
-            for p in &plots {
-                let name = format!("{}.png", p.name);
-                p.png(&tmp.join(&name))?;
-                names.push(name);
-            }
-            Ok(names)
-        },
-        interrupted,
-    )
+    write_all(dir, files, &|tmp| write_pngs(&plots, tmp), interrupted)
+}
+
+/// Writes each plot as `<name>.png` into a folder; returns the file names.
+pub(crate) fn write_pngs(plots: &[plots::Plot], dir: &Path) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    for p in plots {
+        let name = format!("{}.png", p.name);
+        p.png(&dir.join(&name))?;
+        names.push(name);
+    }
+    Ok(names)
 }
 
 /// Escapes text for HTML.

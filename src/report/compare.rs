@@ -295,18 +295,5 @@ pub fn write_report(
     for (name, _, svg) in &svgs {
         files.push((format!("{name}.svg"), svg.clone().into_bytes()));
     }
-    write_all(
-        dir,
-        files,
-        &|tmp| {
-            let mut names = Vec::new();
-            for p in &plots {
-                let name = format!("{}.png", p.name);
-                p.png(&tmp.join(&name))?;
-                names.push(name);
-            }
-            Ok(names)
-        },
-        interrupted,
-    )
+    write_all(dir, files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
 }

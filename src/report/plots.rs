@@ -109,6 +109,21 @@ const GREY_: RGBColor = RGBColor(127, 127, 127);
 /// Colours for series, in order.
 pub const PALETTE: [RGBColor; 6] = [BLUE_, ORANGE_, GREEN_, RED_, PURPLE_, GREY_];
 
+/// Draws the series labels of a chart in a framed box.
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> R<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((CJK, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
 /// Points of an empirical CDF from a histogram, up to `xmax`.
 pub fn cdf_points(h: &Hist, xmax: f64) -> Vec<(f64, f64)> {
     let mut pts = vec![(0.0, 0.0)];
@@ -205,14 +220,7 @@ impl Draw for CdfDraw {
                 .label(label.clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font((CJK, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
     }
 }
 
@@ -327,14 +335,7 @@ impl Draw for DayDraw {
                 .label(label.clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(1)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((CJK, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
 
@@ -417,14 +418,7 @@ impl Draw for BarDraw {
             chart.draw_series(texts).map_err(err)?;
         }
         if groups.len() > 1 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .label_font((CJK, 14))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         Ok(())
     }

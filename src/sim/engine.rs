@@ -720,15 +720,24 @@ impl<'a> Engine<'a> {
         q
     }
 
-    fn abandon(&mut self, slot: u32, epoch: u32, t: f64) {
+    /// Ends a wait by abandonment or disconnection, when the event is still
+    /// current (the caller is waiting and holds no call-back); returns the queue.
+    fn end_wait(&mut self, slot: u32, epoch: u32, t: f64, how: WaitEnd) -> Option<usize> {
         let c = &self.callers[slot as usize];
         if c.epoch != epoch || !c.waiting || c.callback {
-            return;
+            return None;
         }
         let wait = t - c.enq;
         let q = self.leave_line(slot, t);
         let sl = self.s.sl_target;
-        self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Abandoned, sl));
+        self.queue_acc(slot, q, |a| a.wait(wait, how, sl));
+        Some(q)
+    }
+
+    fn abandon(&mut self, slot: u32, epoch: u32, t: f64) {
+        if self.end_wait(slot, epoch, t, WaitEnd::Abandoned).is_none() {
+            return;
+        }
         if let Some((share, after)) = &self.plan.redial {
             if self.rng.random::<f64>() < *share {
                 let d = after.sample(&mut self.rng);
@@ -740,14 +749,9 @@ impl<'a> Engine<'a> {
     }
 
     fn max_wait(&mut self, slot: u32, epoch: u32, t: f64) {
-        let c = &self.callers[slot as usize];
-        if c.epoch != epoch || !c.waiting || c.callback {
+        let Some(q) = self.end_wait(slot, epoch, t, WaitEnd::Forced) else {
             return;
-        }
-        let wait = t - c.enq;
-        let q = self.leave_line(slot, t);
-        let sl = self.s.sl_target;
-        self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Forced, sl));
+        };
         self.callers[slot as usize].forced = true;
         let to = self.plan.queues[q].max_wait.map_or(u32::MAX, |(_, to)| to);
         if to == u32::MAX {

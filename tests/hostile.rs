@@ -209,6 +209,21 @@ fn hostile_yaml_documents() {
 fn paths_that_are_not_menu_files() {
     expect(&["check"], "menus", 2, "is a directory");
     expect(&["simulate"], "menus/none.yaml", 2, "cannot read");
+    // A report folder that cannot be created (its parent is a file): exit 2, nothing written.
+    let blocker = write("blocker.txt", b"not a folder");
+    let target = format!("{blocker}/report");
+    let out = hotline(&[
+        "simulate",
+        "menus/bank.yaml",
+        "--replications",
+        "2",
+        "--quiet",
+        "--report",
+        &target,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
     let fifo = dir().join("fifo.yaml");
     let _ = std::fs::remove_file(&fifo);
     if Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {

@@ -71,7 +71,9 @@ pub struct RepResult {
 #[derive(Clone, Copy, Debug)]
 enum Ev {
     NewCall(u32),
-    QueueArrive(u32, u32, u32),
+    /// (caller, queue): nothing can happen to a caller walking the menu, so
+    /// no epoch is needed.
+    QueueArrive(u32, u32),
     Abandon(u32, u32),
     MaxWait(u32, u32),
     Offer(u32, u32),
@@ -80,16 +82,55 @@ enum Ev {
     Tick(u32),
 }
 
-/// An event in the queue. Times are never negative, so the bits of a time
-/// order like the time itself and the key compares as plain integers.
+impl Ev {
+    /// The event as a 3-bit tag and a 64-bit payload.
+    #[inline]
+    fn pack(self) -> (u64, u64) {
+        let two = |a: u32, b: u32| u64::from(a) | u64::from(b) << 32;
+        match self {
+            Ev::NewCall(a) => (0, u64::from(a)),
+            Ev::QueueArrive(a, b) => (1, two(a, b)),
+            Ev::Abandon(a, b) => (2, two(a, b)),
+            Ev::MaxWait(a, b) => (3, two(a, b)),
+            Ev::Offer(a, b) => (4, two(a, b)),
+            Ev::Depart(a) => (5, u64::from(a)),
+            Ev::Shift(a) => (6, u64::from(a)),
+            Ev::Tick(a) => (7, u64::from(a)),
+        }
+    }
+
+    #[inline]
+    fn unpack(tag: u64, p: u64) -> Ev {
+        let (a, b) = (p as u32, (p >> 32) as u32);
+        match tag {
+            0 => Ev::NewCall(a),
+            1 => Ev::QueueArrive(a, b),
+            2 => Ev::Abandon(a, b),
+            3 => Ev::MaxWait(a, b),
+            4 => Ev::Offer(a, b),
+            5 => Ev::Depart(a),
+            6 => Ev::Shift(a),
+            _ => Ev::Tick(a),
+        }
+    }
+}
+
+/// An event in the queue, 24 bytes. Times are never negative, so the bits
+/// of a time order like the time itself; the second word is the sequence
+/// number (shifted) with the event's tag in its low bits, so the key
+/// compares as plain integers and equal times stay first-in first-out.
 struct Item {
     key: (u64, u64),
-    ev: Ev,
+    payload: u64,
 }
 
 impl Item {
     fn time(&self) -> f64 {
         f64::from_bits(self.key.0)
+    }
+
+    fn ev(&self) -> Ev {
+        Ev::unpack(self.key.1 & 7, self.payload)
     }
 }
 
@@ -248,9 +289,10 @@ impl<'a> Engine<'a> {
     fn push(&mut self, t: f64, ev: Ev) {
         debug_assert!(t >= 0.0);
         self.seq += 1;
+        let (tag, payload) = ev.pack();
         self.heap.push(Item {
-            key: (t.to_bits(), self.seq),
-            ev,
+            key: (t.to_bits(), self.seq << 3 | tag),
+            payload,
         });
     }
 
@@ -283,7 +325,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let Some(item) = self.heap.pop() else { break };
-            let (t, ev) = (item.time(), item.ev);
+            let (t, ev) = (item.time(), item.ev());
             if let Ev::Tick(i) = ev {
                 self.tick(i as usize, t);
                 continue;
@@ -293,11 +335,7 @@ impl<'a> Engine<'a> {
             }
             match ev {
                 Ev::NewCall(slot) => self.call(slot, t),
-                Ev::QueueArrive(slot, epoch, q) => {
-                    if self.callers[slot as usize].epoch == epoch {
-                        self.join_queue(slot, q as usize, t);
-                    }
-                }
+                Ev::QueueArrive(slot, q) => self.join_queue(slot, q as usize, t),
                 Ev::Abandon(slot, epoch) => self.abandon(slot, epoch, t),
                 Ev::MaxWait(slot, epoch) => self.max_wait(slot, epoch, t),
                 Ev::Offer(slot, epoch) => {
@@ -507,8 +545,7 @@ impl<'a> Engine<'a> {
                     if t == now {
                         self.join_queue(slot, q as usize, t);
                     } else {
-                        let epoch = self.callers[slot as usize].epoch;
-                        self.push(t, Ev::QueueArrive(slot, epoch, q));
+                        self.push(t, Ev::QueueArrive(slot, q));
                     }
                     return;
                 }

@@ -50,6 +50,13 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The reach figures, named: the caller in no segment, then each segment.
+    pub fn by_caller(&self) -> Vec<(String, &Reach)> {
+        let mut rows = vec![("caller in no segment".to_string(), &self.reach_human)];
+        rows.extend(self.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
+        rows
+    }
+
     /// Number of findings of a severity.
     pub fn count(&self, severity: crate::diag::Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()

@@ -123,6 +123,14 @@ pub struct SimReport {
     pub plots: PlotData,
 }
 
+impl SimReport {
+    /// The per-queue and per-segment metrics, named `queue X` and `segment Y`.
+    pub fn scopes(&self) -> impl Iterator<Item = (String, &IndexMap<String, Estimate>)> {
+        let queues = self.queues.iter().map(|(k, v)| (format!("queue {k}"), v));
+        queues.chain(self.segments.iter().map(|(k, v)| (format!("segment {k}"), v)))
+    }
+}
+
 /// Settings echoed in the report.
 #[derive(Clone, Debug, Serialize)]
 pub struct Settings {

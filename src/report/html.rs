@@ -83,9 +83,7 @@ impl Export for Html {
         writeln!(o, "<h2>Reaching a human</h2>\n<p class=\"muted\">From the menu itself, before any wait (see the README for the definitions).</p>").ok();
         writeln!(o, "<table><tr><th>caller</th><th>reachable</th><th>selections</th><th>seconds</th><th>route</th><th>P(reach a queue)</th><th>expected IVR time (s)</th></tr>").ok();
         let a = r.analysis;
-        let mut rows = vec![("caller in no segment".to_string(), &a.reach_human)];
-        rows.extend(a.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
-        for (who, x) in rows {
+        for (who, x) in a.by_caller() {
             writeln!(
                 o,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td><td>{}</td></tr>",
@@ -154,12 +152,7 @@ impl Export for Html {
             keys.iter().map(|k| format!("<th>{k}</th>")).collect::<String>()
         )
         .ok();
-        let scopes = s
-            .queues
-            .iter()
-            .map(|(k, v)| (format!("queue {k}"), v))
-            .chain(s.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
-        for (name, m) in scopes {
+        for (name, m) in s.scopes() {
             let cells: String = keys
                 .iter()
                 .map(|k| {

@@ -57,9 +57,7 @@ impl Export for Markdown {
         }
         let a = r.analysis;
         writeln!(o, "\n## Reaching a human\n\n| caller | reachable | selections | seconds | route | P(reach a queue) | expected IVR time (s) |\n|---|---|---|---|---|---|---|").ok();
-        let mut rows = vec![("caller in no segment".to_string(), &a.reach_human)];
-        rows.extend(a.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
-        for (who, x) in rows {
+        for (who, x) in a.by_caller() {
             writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {:.1}% | {} |",
@@ -115,12 +113,7 @@ impl Export for Markdown {
             "p_reach_human",
         ];
         writeln!(o, "| | {} |\n|---|{}", keys.join(" | "), "---|".repeat(keys.len())).ok();
-        let scopes = s
-            .queues
-            .iter()
-            .map(|(k, v)| (format!("queue {k}"), v))
-            .chain(s.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
-        for (name, m) in scopes {
+        for (name, m) in s.scopes() {
             let cells: Vec<String> = keys
                 .iter()
                 .map(|k| {

@@ -8,6 +8,7 @@
 //! of threads.
 
 pub mod engine;
+pub mod events;
 pub mod plan;
 pub mod stats;
 

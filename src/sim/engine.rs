@@ -8,13 +8,13 @@
 //! ordered by (time, sequence number) so equal times stay first-in
 //! first-out and a seed always gives the same run.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus as Rng;
 use rand_distr::{Distribution, Exp1};
 
+use super::events::{Deadlines, Event, EventQueue};
 use super::plan::{Plan, Step};
 use super::stats::{CallerAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
 use crate::menu::BusyWhen;
@@ -74,7 +74,6 @@ enum Ev {
     /// (caller, queue): nothing can happen to a caller walking the menu, so
     /// no epoch is needed.
     QueueArrive(u32, u32),
-    Abandon(u32, u32),
     MaxWait(u32, u32),
     Offer(u32, u32),
     Depart(u32),
@@ -90,7 +89,6 @@ impl Ev {
         match self {
             Ev::NewCall(a) => (0, u64::from(a)),
             Ev::QueueArrive(a, b) => (1, two(a, b)),
-            Ev::Abandon(a, b) => (2, two(a, b)),
             Ev::MaxWait(a, b) => (3, two(a, b)),
             Ev::Offer(a, b) => (4, two(a, b)),
             Ev::Depart(a) => (5, u64::from(a)),
@@ -105,50 +103,12 @@ impl Ev {
         match tag {
             0 => Ev::NewCall(a),
             1 => Ev::QueueArrive(a, b),
-            2 => Ev::Abandon(a, b),
             3 => Ev::MaxWait(a, b),
             4 => Ev::Offer(a, b),
             5 => Ev::Depart(a),
             6 => Ev::Shift(a),
             _ => Ev::Tick(a),
         }
-    }
-}
-
-/// An event in the queue, 24 bytes. Times are never negative, so the bits
-/// of a time order like the time itself; the second word is the sequence
-/// number (shifted) with the event's tag in its low bits, so the key
-/// compares as plain integers and equal times stay first-in first-out.
-struct Item {
-    key: (u64, u64),
-    payload: u64,
-}
-
-impl Item {
-    fn time(&self) -> f64 {
-        f64::from_bits(self.key.0)
-    }
-
-    fn ev(&self) -> Ev {
-        Ev::unpack(self.key.1 & 7, self.payload)
-    }
-}
-
-impl PartialEq for Item {
-    fn eq(&self, o: &Item) -> bool {
-        self.key == o.key
-    }
-}
-impl Eq for Item {}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, o: &Item) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Item {
-    fn cmp(&self, o: &Item) -> Ordering {
-        // Reversed: the heap pops the earliest time, then the lowest sequence.
-        o.key.cmp(&self.key)
     }
 }
 
@@ -192,7 +152,10 @@ pub struct Engine<'a> {
     plan: &'a Plan,
     s: RunSettings,
     rng: Rng,
-    heap: BinaryHeap<Item>,
+    heap: EventQueue,
+    /// When each waiting caller's patience runs out (callers answered
+    /// first are taken out, so no abandonment event goes stale).
+    deadlines: Deadlines,
     seq: u64,
     callers: Vec<Caller>,
     free: Vec<u32>,
@@ -242,7 +205,8 @@ impl<'a> Engine<'a> {
             plan,
             s,
             rng: Rng::seed_from_u64(seed),
-            heap: BinaryHeap::with_capacity(1024),
+            heap: EventQueue::with_capacity(1024),
+            deadlines: Deadlines::default(),
             seq: 0,
             callers: Vec::new(),
             free: Vec::new(),
@@ -287,13 +251,9 @@ impl<'a> Engine<'a> {
 
     #[inline]
     fn push(&mut self, t: f64, ev: Ev) {
-        debug_assert!(t >= 0.0);
         self.seq += 1;
         let (tag, payload) = ev.pack();
-        self.heap.push(Item {
-            key: (t.to_bits(), self.seq << 3 | tag),
-            payload,
-        });
+        self.heap.push(Event::new(t, self.seq << 3 | tag, payload));
     }
 
     /// Runs the replication to the end.
@@ -315,8 +275,16 @@ impl<'a> Engine<'a> {
         }
         let limit = self.s.end + DRAIN_LIMIT;
         loop {
-            let heap_t = self.heap.peek().map_or(f64::INFINITY, Item::time);
-            if next_arrival <= heap_t && next_arrival.is_finite() {
+            // The next event is the earliest of the next arrival, the event
+            // queue and the abandonment deadlines.
+            let heap_key = self.heap.peek().map_or(u128::MAX, Event::key);
+            let abandonment = self.deadlines.peek().is_some_and(|d| d.key() < heap_key);
+            let next_t = if abandonment {
+                self.deadlines.peek().map_or(f64::INFINITY, Event::time)
+            } else {
+                self.heap.next_time()
+            };
+            if next_arrival <= next_t && next_arrival.is_finite() {
                 let t = next_arrival;
                 let next = self.next_arrival(t);
                 self.arrival_pending = next < self.s.end;
@@ -324,8 +292,16 @@ impl<'a> Engine<'a> {
                 self.arrive(t)?;
                 continue;
             }
+            if abandonment {
+                let Some((slot, t)) = self.deadlines.pop() else { break };
+                if t > limit {
+                    break;
+                }
+                self.abandon(slot, t);
+                continue;
+            }
             let Some(item) = self.heap.pop() else { break };
-            let (t, ev) = (item.time(), item.ev());
+            let (t, ev) = (item.time(), Ev::unpack(item.seq() & 7, item.payload));
             if let Ev::Tick(i) = ev {
                 self.tick(i as usize, t);
                 continue;
@@ -336,7 +312,6 @@ impl<'a> Engine<'a> {
             match ev {
                 Ev::NewCall(slot) => self.call(slot, t),
                 Ev::QueueArrive(slot, q) => self.join_queue(slot, q as usize, t),
-                Ev::Abandon(slot, epoch) => self.abandon(slot, epoch, t),
                 Ev::MaxWait(slot, epoch) => self.max_wait(slot, epoch, t),
                 Ev::Offer(slot, epoch) => {
                     let c = &self.callers[slot as usize];
@@ -345,6 +320,7 @@ impl<'a> Engine<'a> {
                         if let Some((_, accepts)) = self.plan.queues[q].callback {
                             if self.rng.random::<f64>() < accepts {
                                 self.callers[slot as usize].callback = true;
+                                self.deadlines.remove(slot);
                                 self.queue_acc(slot, q, |a| a.callbacks += 1);
                             }
                         }
@@ -381,7 +357,7 @@ impl<'a> Engine<'a> {
         let peak = self.plan.peak_rate;
         loop {
             let e: f64 = Exp1.sample(&mut self.rng);
-            t += e / peak;
+            t += e * self.plan.peak_gap;
             if t >= self.s.end {
                 return t;
             }
@@ -733,7 +709,8 @@ impl<'a> Engine<'a> {
             line.1.push_back((slot, epoch));
         }
         if patience.is_finite() {
-            self.push(t + patience, Ev::Abandon(slot, epoch));
+            self.seq += 1;
+            self.deadlines.insert(slot, t + patience, self.seq << 3);
         }
         if let Some((m, _)) = qp.max_wait {
             self.push(t + m, Ev::MaxWait(slot, epoch));
@@ -751,30 +728,28 @@ impl<'a> Engine<'a> {
         self.touch_queue(q, t);
         self.pools[p].waiting -= 1;
         self.queue_waiting[q] -= 1;
+        self.deadlines.remove(slot);
         let c = &mut self.callers[slot as usize];
         c.waiting = false;
         c.epoch = c.epoch.wrapping_add(1);
         q
     }
 
-    /// Ends a wait by abandonment or disconnection, when the event is still
-    /// current (the caller is waiting and holds no call-back); returns the queue.
-    fn end_wait(&mut self, slot: u32, epoch: u32, t: f64, how: WaitEnd) -> Option<usize> {
-        let c = &self.callers[slot as usize];
-        if c.epoch != epoch || !c.waiting || c.callback {
-            return None;
-        }
-        let wait = t - c.enq;
+    /// Ends a wait by abandonment or disconnection; returns the queue.
+    fn end_wait(&mut self, slot: u32, t: f64, how: WaitEnd) -> usize {
+        let wait = t - self.callers[slot as usize].enq;
         let q = self.leave_line(slot, t);
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, how, sl));
-        Some(q)
+        q
     }
 
-    fn abandon(&mut self, slot: u32, epoch: u32, t: f64) {
-        if self.end_wait(slot, epoch, t, WaitEnd::Abandoned).is_none() {
-            return;
-        }
+    /// A waiting caller's patience runs out (a caller answered first, or
+    /// holding a call-back, has no deadline any more).
+    fn abandon(&mut self, slot: u32, t: f64) {
+        let c = &self.callers[slot as usize];
+        debug_assert!(c.waiting && !c.callback, "a deadline outlived its wait");
+        self.end_wait(slot, t, WaitEnd::Abandoned);
         if let Some((share, after)) = &self.plan.redial {
             if self.rng.random::<f64>() < *share {
                 let d = after.sample(&mut self.rng);
@@ -785,10 +760,14 @@ impl<'a> Engine<'a> {
         self.finish(slot, Outcome::Abandoned);
     }
 
+    /// A wait reaches the queue's `max_wait`, if the event is still current
+    /// (the caller is waiting and holds no call-back).
     fn max_wait(&mut self, slot: u32, epoch: u32, t: f64) {
-        let Some(q) = self.end_wait(slot, epoch, t, WaitEnd::Forced) else {
+        let c = &self.callers[slot as usize];
+        if c.epoch != epoch || !c.waiting || c.callback {
             return;
-        };
+        }
+        let q = self.end_wait(slot, t, WaitEnd::Forced);
         self.callers[slot as usize].forced = true;
         let to = self.plan.queues[q].max_wait.map_or(u32::MAX, |(_, to)| to);
         if to == u32::MAX {

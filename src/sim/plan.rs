@@ -209,6 +209,9 @@ pub struct Plan {
     pub arrivals: Vec<(f64, f64)>,
     /// Highest arrival rate.
     pub peak_rate: f64,
+    /// Mean gap between arrivals at the peak rate (1 / `peak_rate`), so
+    /// drawing an arrival multiplies instead of dividing.
+    pub peak_gap: f64,
     /// Redial: share and delay.
     pub redial: Option<(f64, Sampler)>,
 }
@@ -362,6 +365,7 @@ impl Plan {
             patience,
             arrivals: callers.arrivals.iter().map(|(c, r)| (c.secs(), *r)).collect(),
             peak_rate: callers.peak_rate(),
+            peak_gap: 1.0 / callers.peak_rate(),
             redial: callers.redial.as_ref().map(|(s, d)| (*s, Sampler::new(d))),
         })
     }

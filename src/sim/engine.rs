@@ -690,6 +690,7 @@ impl<'a> Engine<'a> {
         self.queue_acc(slot, q, |a| a.queued += 1);
         let pool = &self.pools[p];
         if pool.busy < pool.cap && pool.waiting == 0 {
+            self.touch(p, t);
             self.answer(slot, q, t, 0.0);
             return;
         }
@@ -723,8 +724,15 @@ impl<'a> Engine<'a> {
     /// Takes a waiting caller out of line (the entry in the line goes stale).
     fn leave_line(&mut self, slot: u32, t: f64) -> usize {
         let q = self.callers[slot as usize].queue as usize;
+        self.touch(self.plan.queues[q].pool, t);
+        self.take_from_line(slot, q, t)
+    }
+
+    /// [`Engine::leave_line`] for a caller of queue `q` when its pool's
+    /// areas are already integrated up to `t`.
+    #[inline]
+    fn take_from_line(&mut self, slot: u32, q: usize, t: f64) -> usize {
         let p = self.plan.queues[q].pool;
-        self.touch(p, t);
         self.touch_queue(q, t);
         self.pools[p].waiting -= 1;
         self.queue_waiting[q] -= 1;
@@ -777,7 +785,8 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Answers waiting callers while seats are free.
+    /// Answers waiting callers while seats are free (the pool's areas are
+    /// integrated up to `t`).
     fn serve(&mut self, p: usize, t: f64) {
         while self.pools[p].busy < self.pools[p].cap && self.pools[p].waiting > 0 {
             let mut next = None;
@@ -794,12 +803,15 @@ impl<'a> Engine<'a> {
                 }
             }
             let Some(slot) = next else { break };
-            let wait = t - self.callers[slot as usize].enq;
-            let q = self.leave_line(slot, t);
+            let c = &self.callers[slot as usize];
+            let (wait, q) = (t - c.enq, c.queue as usize);
+            self.take_from_line(slot, q, t);
             self.answer(slot, q, t, wait);
         }
     }
 
+    /// An agent of queue `q`'s pool answers after `wait` (the pool's areas
+    /// are integrated up to `t`).
     fn answer(&mut self, slot: u32, q: usize, t: f64, wait: f64) {
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl));
@@ -816,7 +828,6 @@ impl<'a> Engine<'a> {
             }
         }
         let p = self.plan.queues[q].pool;
-        self.touch(p, t);
         self.pools[p].busy += 1;
         let h = self.plan.pools[p].handle.sample(&mut self.rng);
         self.push(t + h, Ev::Depart(p as u32));

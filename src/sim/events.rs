@@ -93,7 +93,7 @@ impl EventQueue {
     }
 
     /// Adds an event.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, e: Event) {
         let key = e.key();
         let mut i = self.heap.len();

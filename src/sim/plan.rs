@@ -57,12 +57,21 @@ impl Sampler {
     /// One draw (seconds, never negative).
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> f64 {
+        // The common cases inline; the others behind a call.
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Exp(m) => {
                 let e: f64 = Exp1.sample(rng);
                 e * m
             }
+            _ => self.sample_other(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_other(&self, rng: &mut Rng) -> f64 {
+        match self {
+            Sampler::Fixed(_) | Sampler::Exp(_) => self.sample(rng),
             Sampler::Uniform(a, b) => a + (b - a) * rng.random::<f64>(),
             Sampler::LogNormal(d) => d.sample(rng),
             Sampler::Gamma(d) => d.sample(rng),

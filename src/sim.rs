@@ -93,6 +93,81 @@ pub struct PlotData {
     pub outcomes: Vec<(&'static str, u64)>,
 }
 
+/// The top-level metrics of each replication (the first [`MAX_ROWS`]),
+/// kept as one list of keys and a flat table of numbers: ten thousand
+/// replications take about 3 MB.
+#[derive(Clone, Debug, Default)]
+pub struct Rows {
+    keys: Vec<String>,
+    values: Vec<f64>,
+}
+
+impl Rows {
+    /// The metric names, in column order.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
+    /// Number of replications kept.
+    pub fn len(&self) -> usize {
+        self.values.len().checked_div(self.keys.len()).unwrap_or(0)
+    }
+
+    /// Whether no replication is kept.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Adds a replication's metrics (the first one fixes the columns; a
+    /// metric missing from a later one is `NaN`).
+    fn push(&mut self, m: &Metrics) {
+        if self.keys.is_empty() {
+            self.keys = m.keys().cloned().collect();
+        }
+        self.values
+            .extend(self.keys.iter().map(|k| m.get(k).copied().unwrap_or(f64::NAN)));
+    }
+
+    /// The rows in replication order.
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        self.values.chunks(self.keys.len().max(1)).map(|values| Row {
+            keys: &self.keys,
+            values,
+        })
+    }
+}
+
+/// One replication's top-level metrics.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    keys: &'a [String],
+    values: &'a [f64],
+}
+
+impl Row<'_> {
+    /// The value of a metric (`NaN` when undefined in this replication).
+    pub fn get(&self, key: &str) -> Option<f64> {
+        self.keys.iter().position(|k| k == key).map(|i| self.values[i])
+    }
+
+    /// The values, in the order of [`Rows::keys`].
+    pub fn values(&self) -> &[f64] {
+        self.values
+    }
+}
+
+impl std::ops::Index<&str> for Row<'_> {
+    type Output = f64;
+
+    /// The value of a metric; panics when no metric has that name.
+    fn index(&self, key: &str) -> &f64 {
+        match self.keys.iter().position(|k| k == key) {
+            Some(i) => &self.values[i],
+            None => panic!("no metric named {key}"),
+        }
+    }
+}
+
 /// The result of a simulation.
 #[derive(Clone, Debug, Serialize)]
 pub struct SimReport {
@@ -118,7 +193,7 @@ pub struct SimReport {
     pub warnings: Vec<String>,
     /// One row of top-level metrics per replication (first 10,000).
     #[serde(skip)]
-    pub rows: Vec<Metrics>,
+    pub rows: Rows,
     /// Data for plots.
     #[serde(skip)]
     pub plots: PlotData,
@@ -225,7 +300,7 @@ struct Aggregator {
     window: f64,
     settings: RunSettings,
     welford: IndexMap<(u8, usize, String), Welford>,
-    rows: Vec<Metrics>,
+    rows: Rows,
     callers: u64,
     calls: u64,
     plots: PlotData,
@@ -239,7 +314,7 @@ struct Aggregator {
 
 impl Aggregator {
     fn new(plan: &Plan, h: &Hotline, settings: RunSettings) -> Aggregator {
-        let bins = (settings.end / engine::BIN).ceil() as usize;
+        let bins = engine::series_bins(&settings);
         Aggregator {
             names_q: plan.queues.iter().map(|q| plan.ids[q.node as usize].clone()).collect(),
             names_seg: plan.segments.clone(),
@@ -247,7 +322,7 @@ impl Aggregator {
             window: settings.end - settings.warmup,
             settings,
             welford: IndexMap::new(),
-            rows: Vec::new(),
+            rows: Rows::default(),
             callers: 0,
             calls: 0,
             plots: PlotData::default(),
@@ -280,7 +355,7 @@ impl Aggregator {
             self.welford.entry((0, 0, k.clone())).or_default().add(*v);
         }
         if self.rows.len() < MAX_ROWS {
-            self.rows.push(top);
+            self.rows.push(&top);
         }
         for (i, q) in r.queues.iter().enumerate() {
             let mut m = queue_metrics(q, self.window);
@@ -298,12 +373,12 @@ impl Aggregator {
         }
         self.plots.waits.merge_hists(&r.total);
         self.plots.time_to_human.merge(&r.callers.time_to_human);
+        // Time averages per bin: the area over the measured seconds the bin
+        // received (a short last bin, several days folded onto one).
         for (p, acc) in r.pools.iter().enumerate() {
-            for (b, w) in self.busy[p].iter_mut().enumerate() {
-                w.add(acc.busy_bins.get(b).copied().unwrap_or(0.0) / engine::BIN);
-            }
-            for (b, w) in self.waiting[p].iter_mut().enumerate() {
-                w.add(acc.wait_bins.get(b).copied().unwrap_or(0.0) / engine::BIN);
+            for (b, &secs) in r.bin_time.iter().enumerate().filter(|(_, s)| **s > 0.0) {
+                self.busy[p][b].add(acc.busy_bins[b] / secs);
+                self.waiting[p][b].add(acc.wait_bins[b] / secs);
             }
         }
     }
@@ -361,10 +436,7 @@ impl Aggregator {
             let series = |ws: &[Welford]| {
                 let mut s = Series::default();
                 for (b, w) in ws.iter().enumerate() {
-                    let t = b as f64 * engine::BIN;
-                    if t < self.settings.warmup {
-                        continue;
-                    }
+                    let t = self.settings.warmup + b as f64 * engine::BIN;
                     let e = w.estimate().unwrap_or(Estimate {
                         mean: 0.0,
                         ci95: [0.0, 0.0],
@@ -457,4 +529,28 @@ fn caller_metrics(c: &CallerAcc) -> Metrics {
     let reached = c.outcomes[0] as f64;
     m.insert("mean_time_to_human_s".into(), ratio(c.time_to_human_sum, reached));
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_keep_columns_of_the_first_replication() {
+        let mut rows = Rows::default();
+        assert!(rows.is_empty());
+        assert_eq!((rows.len(), rows.iter().count()), (0, 0));
+        let m = |pairs: &[(&str, f64)]| -> Metrics { pairs.iter().map(|(k, v)| ((*k).to_string(), *v)).collect() };
+        rows.push(&m(&[("p_wait", 0.5), ("callers", 10.0)]));
+        rows.push(&m(&[("callers", 12.0)]));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.keys(), ["p_wait", "callers"]);
+        let all: Vec<Row> = rows.iter().collect();
+        assert_eq!(all[0]["p_wait"], 0.5);
+        assert_eq!(all[1]["callers"], 12.0);
+        assert!(all[1]["p_wait"].is_nan(), "a missing metric is NaN");
+        assert_eq!(all[0].get("occupancy"), None);
+        assert_eq!(all[1].values().len(), 2);
+        assert_eq!(all[1].values()[1], 12.0);
+    }
 }

@@ -75,7 +75,7 @@ proptest! {
             // Refused up front (no seats and no patience): a reason is given.
             Err(e) => { prop_assert!(e.contains("wait forever"), "{e}"); return Ok(()); }
         };
-        for row in &one.rows {
+        for row in one.rows.iter() {
             let outcomes: f64 = ["p_reach_human", "p_abandoned", "p_forced_out", "p_resolved_self_service", "p_resolved_online", "p_gave_up", "p_hung_up", "p_stuck"]
                 .iter().map(|k| row[*k]).filter(|x| !x.is_nan()).sum();
             if row["callers"] > 0.0 {

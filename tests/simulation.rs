@@ -157,7 +157,7 @@ fn every_caller_ends_in_exactly_one_outcome() {
     ];
     for name in sample_names() {
         let r = run(&sample(&name), 4, 5);
-        for row in &r.rows {
+        for row in r.rows.iter() {
             let total: f64 = outcomes.iter().map(|k| row[*k]).sum();
             assert!((total - 1.0).abs() < 1e-9, "{name}: outcomes add up to {total}");
             assert!(row["mean_wait_s"].is_nan() || row["mean_wait_s"] >= 0.0);
@@ -197,4 +197,85 @@ fn results_do_not_depend_on_threads() {
     o.seed += 1;
     let other = serde_json::to_string(&simulate(&h, &o, &|_, _, _| {}).unwrap()).unwrap();
     assert_ne!(one, other, "another seed gives another run");
+}
+
+/// A pool whose seats change over the day, three days long after a warm-up.
+fn three_days() -> Hotline {
+    let text = "hotline: Days\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
+                agents:\n  desk:\n    seats: 4\n    handle_time: exp(mean=2m)\n    schedule: [ { from: \"08:00\", seats: 6 }, { from: \"20:00\", seats: 3 } ]\n\
+                callers:\n  arrivals: 100/h\n  patience: exp(mean=3m)\n\
+                simulation: { start: \"06:00\", duration: 72h, warmup: 1h }\n";
+    let loaded = load_str(text, "days.yaml", &Default::default());
+    assert!(!loaded.has_errors(), "{}", loaded.render());
+    loaded.hotline.unwrap()
+}
+
+#[test]
+fn time_bins_fold_onto_one_day_and_add_up_to_the_measured_period() {
+    use hotline::sim::engine::{DAY_BINS, Engine, RunSettings};
+    use hotline::sim::plan::Plan;
+    let h = three_days();
+    let plan = Plan::new(&h).unwrap();
+    let s = RunSettings {
+        clock0: 5.0 * 3600.0,
+        warmup: 3600.0,
+        end: 73.0 * 3600.0,
+        sl_target: 20.0,
+        max_in_system: 1_000_000,
+    };
+    let r = Engine::new(&plan, s, 11).run().unwrap();
+    assert_eq!(r.bin_time.len() as u64, DAY_BINS);
+    // Every 5-minute bin of the day is measured on each of the three days.
+    assert!(
+        r.bin_time.iter().all(|&t| (t - 900.0).abs() < 1e-6),
+        "{:?}",
+        &r.bin_time[..4]
+    );
+    let p = &r.pools[0];
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    assert!(
+        close(p.busy_bins.iter().sum(), p.busy_area),
+        "busy seats: bins and period disagree"
+    );
+    assert!(
+        close(p.wait_bins.iter().sum(), p.wait_area),
+        "waiting: bins and period disagree"
+    );
+
+    // A period shorter than a day keeps its own bins; a short last bin
+    // counts only the time it covers.
+    let short = RunSettings {
+        end: 3600.0 + 1000.0,
+        ..s
+    };
+    let r = Engine::new(&plan, short, 11).run().unwrap();
+    assert_eq!(r.bin_time, [300.0, 300.0, 300.0, 100.0]);
+}
+
+#[test]
+fn day_series_of_a_long_run_are_the_average_day() {
+    let h = three_days();
+    let r = run(&h, 4, 3);
+    let q = &r.plots.queue_length["desk"];
+    let busy = &r.plots.busy_seats["desk"];
+    assert_eq!(q.clock.len(), 288);
+    // The series start at the start of the measured period (06:00) and
+    // cover one day in 5-minute steps.
+    assert_eq!(q.clock[0], 6.0 * 3600.0);
+    assert_eq!(q.clock[287], 6.0 * 3600.0 + 287.0 * 300.0);
+    // Each bin received the same measured time, so the series average is
+    // the period's mean, replication by replication and so on average.
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let m = &r.metrics;
+    assert!((mean(&q.mean) - m["mean_queue_length"].mean).abs() < 1e-9);
+    let seat_mean = mean(&r.plots.seats["desk"]);
+    assert!((mean(&busy.mean) / seat_mean - m["occupancy"].mean).abs() < 0.02);
+    // More seats from 08:00 to 20:00: fewer callers wait then than at night.
+    let at = |clock: f64| q.mean[((clock - 6.0 * 3600.0) / 300.0) as usize];
+    assert!(
+        at(14.0 * 3600.0) < at(22.0 * 3600.0),
+        "day {} night {}",
+        at(14.0 * 3600.0),
+        at(22.0 * 3600.0)
+    );
 }

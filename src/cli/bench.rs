@@ -19,7 +19,7 @@ pub fn run(menu: &Path, replications: u32) -> Result<String, Error> {
     let reference = load_str(REFERENCE, "reference", &LoadOptions::default())
         .hotline
         .expect("the reference menu is valid");
-    let mut out = String::from("callers simulated per second, one thread (best of 3 runs)\n");
+    let mut out = String::from("callers simulated per second, one thread (best of 5 runs)\n");
     let (n, secs) = measure(&reference, reference.simulation.replications)?;
     out.push_str(&format!(
         "  (a) Erlang-A reference, λ=9.5/min μ=1/min c=10 patience exp(2 min): {n} callers in {secs:.3} s = {:.2} million/s\n",
@@ -49,7 +49,7 @@ fn measure(h: &crate::Hotline, replications: u32) -> Result<(u64, f64), Error> {
     o.replications = replications;
     let mut best = f64::INFINITY;
     let mut callers = 0;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let start = Instant::now();
         let r = simulate(h, &o, &|_, _, _| {}).map_err(|message| Error::Unusable {
             path: h.name.clone(),

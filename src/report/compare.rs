@@ -61,7 +61,7 @@ pub fn compare(a: (Side, &SimReport), b: (Side, &SimReport)) -> Comparison {
     for (key, ea) in &ra.metrics {
         let Some(eb) = rb.metrics.get(key) else { continue };
         let mut w = Welford::default();
-        for (x, y) in ra.rows.iter().zip(&rb.rows) {
+        for (x, y) in ra.rows.iter().zip(rb.rows.iter()) {
             if let (Some(x), Some(y)) = (x.get(key), y.get(key)) {
                 w.add(y - x);
             }

@@ -33,18 +33,17 @@ impl Export for Csv {
         let metrics = w.into_inner().unwrap_or_default();
 
         let mut w = csv::Writer::from_writer(Vec::new());
-        if let Some(first) = s.rows.first() {
+        if !s.rows.is_empty() {
             let mut header = vec!["replication".to_string()];
-            header.extend(first.keys().cloned());
+            header.extend(s.rows.keys().iter().cloned());
             w.write_record(&header).ok();
             for (i, row) in s.rows.iter().enumerate() {
                 let mut rec = vec![(i + 1).to_string()];
-                rec.extend(first.keys().map(|k| {
-                    row.get(k).map_or(
-                        String::new(),
-                        |v| if v.is_nan() { String::new() } else { v.to_string() },
-                    )
-                }));
+                rec.extend(
+                    row.values()
+                        .iter()
+                        .map(|v| if v.is_nan() { String::new() } else { v.to_string() }),
+                );
                 w.write_record(&rec).ok();
             }
         }

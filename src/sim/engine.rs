@@ -27,6 +27,21 @@ pub const MAX_CALLS: u32 = 100;
 pub const DRAIN_LIMIT: f64 = 7.0 * 86400.0;
 /// Width of the time bins of the queue-length and busy-seat series.
 pub const BIN: f64 = 300.0;
+/// Time bins in a day: a run longer than a day folds onto one day, so the
+/// series are the average day and their size does not grow with the run.
+pub const DAY_BINS: u64 = 288;
+
+/// Time bins of one replication's series: one per `BIN` of the measured
+/// period from its start, at most a day's.
+pub fn series_bins(s: &RunSettings) -> usize {
+    measured_bins(s).min(DAY_BINS) as usize
+}
+
+/// `BIN`-wide steps from the start of the measured period to its end (the
+/// last one may be shorter).
+fn measured_bins(s: &RunSettings) -> u64 {
+    (((s.end - s.warmup) / BIN).ceil() as u64).max(1)
+}
 
 /// Settings of one replication.
 #[derive(Clone, Copy, Debug)]
@@ -66,6 +81,9 @@ pub struct RepResult {
     pub call_limit: u64,
     /// Per queue: integral of callers waiting over the measured period.
     pub queue_area: Vec<f64>,
+    /// Measured seconds that fell in each time bin (over all the days a
+    /// long run folds onto it).
+    pub bin_time: Vec<f64>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -78,7 +96,8 @@ enum Ev {
     Offer(u32, u32),
     Depart(u32),
     Shift(u32),
-    Tick(u32),
+    /// A snapshot of the areas (the index is kept by the engine).
+    Tick,
 }
 
 impl Ev {
@@ -93,7 +112,7 @@ impl Ev {
             Ev::Offer(a, b) => (4, two(a, b)),
             Ev::Depart(a) => (5, u64::from(a)),
             Ev::Shift(a) => (6, u64::from(a)),
-            Ev::Tick(a) => (7, u64::from(a)),
+            Ev::Tick => (7, 0),
         }
     }
 
@@ -107,7 +126,7 @@ impl Ev {
             4 => Ev::Offer(a, b),
             5 => Ev::Depart(a),
             6 => Ev::Shift(a),
-            _ => Ev::Tick(a),
+            _ => Ev::Tick,
         }
     }
 }
@@ -139,14 +158,6 @@ struct Pool {
     cum: [f64; 3],
 }
 
-/// What a snapshot marks besides (maybe) the start of a time bin.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Mark {
-    Bin,
-    WindowStart,
-    WindowEnd,
-}
-
 /// The state of one replication.
 pub struct Engine<'a> {
     plan: &'a Plan,
@@ -165,10 +176,13 @@ pub struct Engine<'a> {
     queue_waiting: Vec<usize>,
     queue_last: Vec<f64>,
     queue_area: Vec<f64>,
-    /// Snapshot times, with the time bin they start and what else they mark.
-    ticks: Vec<(f64, (Option<usize>, Mark))>,
-    /// Per pool: (bin, busy area, waiting area) at bin starts and at the end.
-    snaps: Vec<Vec<(usize, f64, f64)>>,
+    /// Index of the pending snapshot: snapshot k is taken at the start of
+    /// the k-th time bin of the measured period, the last one at its end.
+    tick: u64,
+    /// Index of the last snapshot.
+    last_tick: u64,
+    /// Per pool: (busy area, waiting area) at the previous snapshot.
+    snap: Vec<(f64, f64)>,
     /// Per pool: areas at the start and the end of the measured period.
     window: Vec<([f64; 3], [f64; 3])>,
     /// Queue areas at the start and the end of the measured period.
@@ -182,7 +196,7 @@ impl<'a> Engine<'a> {
         use rand::SeedableRng;
         let nq = plan.queues.len();
         let nseg = plan.segments.len() + 1;
-        let bins = (s.end / BIN).ceil() as usize + 1;
+        let bins = series_bins(&s);
         let pools = plan
             .pools
             .iter()
@@ -216,16 +230,9 @@ impl<'a> Engine<'a> {
             queue_waiting: vec![0; nq],
             queue_last: vec![0.0; nq],
             queue_area: vec![0.0; nq],
-            ticks: {
-                let mut t: Vec<(f64, (Option<usize>, Mark))> = (0..bins.saturating_sub(1))
-                    .map(|b| (b as f64 * BIN, (Some(b), Mark::Bin)))
-                    .collect();
-                t.push((s.warmup, (None, Mark::WindowStart)));
-                t.push((s.end, (Some(bins - 1), Mark::WindowEnd)));
-                t.sort_by(|a, b| a.0.total_cmp(&b.0));
-                t
-            },
-            snaps: vec![Vec::with_capacity(bins + 1); plan.pools.len()],
+            tick: 0,
+            last_tick: measured_bins(&s),
+            snap: vec![(0.0, 0.0); plan.pools.len()],
             window: vec![([0.0; 3], [0.0; 3]); plan.pools.len()],
             queue_window: (vec![0.0; nq], vec![0.0; nq]),
             out: RepResult {
@@ -245,6 +252,7 @@ impl<'a> Engine<'a> {
                 stuck_calls: 0,
                 call_limit: 0,
                 queue_area: Vec::new(),
+                bin_time: vec![0.0; bins],
             },
         }
     }
@@ -270,9 +278,8 @@ impl<'a> Engine<'a> {
         for p in 0..self.pools.len() {
             self.schedule_shift(p, 0.0);
         }
-        if let Some(&(t, _)) = self.ticks.first() {
-            self.push(t, Ev::Tick(0));
-        }
+        let first = self.tick_time(0);
+        self.push(first, Ev::Tick);
         let limit = self.s.end + DRAIN_LIMIT;
         loop {
             // The next event is the earliest of the next arrival, the event
@@ -302,8 +309,8 @@ impl<'a> Engine<'a> {
             }
             let Some(item) = self.heap.pop() else { break };
             let (t, ev) = (item.time(), Ev::unpack(item.seq() & 7, item.payload));
-            if let Ev::Tick(i) = ev {
-                self.tick(i as usize, t);
+            if let Ev::Tick = ev {
+                self.tick(t);
                 continue;
             }
             if t > limit || (self.active == 0 && !self.arrival_pending && t >= self.s.end) {
@@ -332,7 +339,7 @@ impl<'a> Engine<'a> {
                     self.pools[p].busy -= 1;
                     self.serve(p, t);
                 }
-                Ev::Tick(_) => {}
+                Ev::Tick => {}
                 Ev::Shift(p) => {
                     let p = p as usize;
                     self.touch(p, t);
@@ -610,32 +617,52 @@ impl<'a> Engine<'a> {
         self.queue_area[q] += self.queue_waiting[q] as f64 * dt;
     }
 
-    /// Snapshot `i` of the areas (see [`Engine::ticks`]).
-    fn tick(&mut self, i: usize, t: f64) {
+    /// When snapshot `k` is taken (see [`Engine::tick`]).
+    fn tick_time(&self, k: u64) -> f64 {
+        if k >= self.last_tick {
+            self.s.end
+        } else {
+            self.s.warmup + k as f64 * BIN
+        }
+    }
+
+    /// Takes the pending snapshot of the areas: the time since the previous
+    /// one goes to its time bin (folded onto one day), the first and the
+    /// last mark the measured period.
+    fn tick(&mut self, t: f64) {
         for p in 0..self.pools.len() {
             self.touch(p, t);
         }
         for q in 0..self.queue_waiting.len() {
             self.touch_queue(q, t);
         }
-        let (bin, what) = self.ticks[i].1;
+        let k = self.tick;
+        if k > 0 {
+            let bin = ((k - 1) % DAY_BINS) as usize;
+            self.out.bin_time[bin] += t - self.tick_time(k - 1);
+            for ((pool, acc), snap) in self.pools.iter().zip(&mut self.out.pools).zip(&self.snap) {
+                acc.busy_bins[bin] += pool.cum[0] - snap.0;
+                acc.wait_bins[bin] += pool.cum[2] - snap.1;
+            }
+        }
         for (p, pool) in self.pools.iter().enumerate() {
-            if let Some(b) = bin {
-                self.snaps[p].push((b, pool.cum[0], pool.cum[2]));
+            self.snap[p] = (pool.cum[0], pool.cum[2]);
+            if k == 0 {
+                self.window[p].0 = pool.cum;
             }
-            match what {
-                Mark::WindowStart => self.window[p].0 = pool.cum,
-                Mark::WindowEnd => self.window[p].1 = pool.cum,
-                Mark::Bin => {}
+            if k == self.last_tick {
+                self.window[p].1 = pool.cum;
             }
         }
-        match what {
-            Mark::WindowStart => self.queue_window.0.clone_from(&self.queue_area),
-            Mark::WindowEnd => self.queue_window.1.clone_from(&self.queue_area),
-            Mark::Bin => {}
+        if k == 0 {
+            self.queue_window.0.clone_from(&self.queue_area);
         }
-        if let Some(&(next, _)) = self.ticks.get(i + 1) {
-            self.push(next, Ev::Tick(i as u32 + 1));
+        if k == self.last_tick {
+            self.queue_window.1.clone_from(&self.queue_area);
+        } else {
+            self.tick = k + 1;
+            let next = self.tick_time(k + 1);
+            self.push(next, Ev::Tick);
         }
     }
 
@@ -646,14 +673,6 @@ impl<'a> Engine<'a> {
             acc.busy_area = end[0] - start[0];
             acc.seat_area = end[1] - start[1];
             acc.wait_area = end[2] - start[2];
-            for w in self.snaps[p].windows(2) {
-                let (b, busy0, wait0) = w[0];
-                let (_, busy1, wait1) = w[1];
-                if let (Some(bb), Some(wb)) = (acc.busy_bins.get_mut(b), acc.wait_bins.get_mut(b)) {
-                    *bb = busy1 - busy0;
-                    *wb = wait1 - wait0;
-                }
-            }
         }
         self.out.queue_area = self
             .queue_window

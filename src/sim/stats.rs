@@ -301,9 +301,10 @@ pub struct PoolAcc {
     pub seat_area: f64,
     /// Integral of callers waiting.
     pub wait_area: f64,
-    /// Busy seats integrated per time bin.
+    /// Busy seats integrated per time bin of the measured period (a run
+    /// longer than a day folds onto one day; see `RepResult::bin_time`).
     pub busy_bins: Vec<f64>,
-    /// Callers waiting integrated per time bin.
+    /// Callers waiting integrated per time bin, folded the same way.
     pub wait_bins: Vec<f64>,
 }
 

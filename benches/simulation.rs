@@ -9,7 +9,7 @@ use hotline::sim::{SimOptions, simulate};
 const REFERENCE: &str = "hotline: Erlang-A reference\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
 agents:\n  desk: { seats: 10, handle_time: exp(mean=1m) }\n\
 callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\n\
-simulation: { start: \"00:00\", duration: 100h, warmup: 2h, replications: 4, seed: 1 }\n";
+simulation: { start: \"00:00\", duration: 100h, warmup: 2h, replications: 30, seed: 1 }\n";
 
 fn bench(c: &mut Criterion) {
     let reference = load_str(REFERENCE, "reference", &LoadOptions::default())
@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
         .expect("valid");
     let mut g = c.benchmark_group("simulation");
     g.sample_size(10);
-    for (name, h, reps) in [("erlang-a reference", &reference, 4), ("bank menu", &bank, 40)] {
+    for (name, h, reps) in [("erlang-a reference", &reference, 30), ("bank menu", &bank, 300)] {
         let mut o = SimOptions::from_menu(h);
         o.threads = 1;
         o.replications = reps;

@@ -3,10 +3,13 @@
 //!
 //! The menu walk between queues is done at once for each call (it does not
 //! depend on other callers, except for the clock on hour branches); only
-//! queue arrivals, abandonment, disconnection, call-back offers, agents
-//! finishing and shift changes go through the event queue, which is
-//! ordered by (time, sequence number) so equal times stay first-in
-//! first-out and a seed always gives the same run.
+//! queue arrivals, disconnection, call-back offers, agents finishing, shift
+//! changes and snapshots go through the event queue. The next arrival is
+//! kept beside it, and patience deadlines in an indexed heap of their own
+//! ([`super::events`]) so a caller answered first leaves nothing behind.
+//! All three share one sequence counter and are merged by (time, sequence
+//! number), so equal times stay first-in first-out and a seed always gives
+//! the same run.
 
 use std::collections::VecDeque;
 

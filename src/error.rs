@@ -1,7 +1,7 @@
 //! The library's error type: what stops `hotline` from running at all.
 //!
 //! Problems *in* a menu are [`crate::diag::Diagnostic`]s, not errors; an
-//! [`Error`] means the tool could not do its job (exit code 2), or that the
+//! [`Error`](enum@Error) means the tool could not do its job (exit code 2), or that the
 //! input as a whole was refused (exit code 1, see [`Error::exit_code`]).
 
 use thiserror::Error;

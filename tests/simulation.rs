@@ -279,3 +279,44 @@ fn day_series_of_a_long_run_are_the_average_day() {
         at(22.0 * 3600.0)
     );
 }
+
+/// A busy queue where everyone gives up after exactly 40 s of waiting,
+/// with or without a call-back offered at 30 s that everyone accepts.
+fn impatient_queue(callback: bool) -> Hotline {
+    let offer = if callback {
+        ", callback: { offered_after: 30s, accepts: 1 }"
+    } else {
+        ""
+    };
+    let text = format!(
+        "hotline: Impatient\nentry: q\nnodes:\n  q: {{ kind: queue, pool: desk{offer} }}\n\
+         agents:\n  desk: {{ seats: 10, handle_time: exp(mean=1m) }}\n\
+         callers:\n  arrivals: 9.5/m\n  patience: 40s\n\
+         simulation: {{ start: \"00:00\", duration: 20h, warmup: 1h }}\n"
+    );
+    let loaded = load_str(&text, "impatient.yaml", &Default::default());
+    assert!(!loaded.has_errors(), "{}", loaded.render());
+    loaded.hotline.unwrap()
+}
+
+#[test]
+fn a_caller_holding_a_call_back_never_abandons() {
+    let without = run(&impatient_queue(false), 4, 5);
+    let m = &without.metrics;
+    // Without the offer, every wait beyond 40 s ends in abandonment.
+    assert!(m["p_abandon"].mean > 0.05, "{:?}", m["p_abandon"]);
+    // (Quantiles come from 1-second bins: 40 s lands in [40, 41).)
+    assert!(m["wait_p95_s"].mean <= 41.0, "{:?}", m["wait_p95_s"]);
+
+    let with = run(&impatient_queue(true), 4, 5);
+    let m = &with.metrics;
+    // Everyone still waiting at 30 s takes the call-back, keeps the place
+    // and is answered, however long that takes: nobody abandons.
+    assert_eq!(m["p_abandon"].mean, 0.0);
+    assert_eq!(m["p_reach_human"].mean, 1.0);
+    assert!(m["p_callback"].mean > 0.05, "{:?}", m["p_callback"]);
+    assert!(
+        m["wait_p95_s"].mean > 41.0,
+        "call-back holders wait past their patience"
+    );
+}

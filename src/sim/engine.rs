@@ -363,6 +363,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The next arrival after `t` (thinning for a day profile).
+    #[inline(always)]
     fn next_arrival(&mut self, mut t: f64) -> f64 {
         let peak = self.plan.peak_rate;
         loop {

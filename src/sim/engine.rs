@@ -835,6 +835,7 @@ impl<'a> Engine<'a> {
 
     /// An agent of queue `q`'s pool answers after `wait` (the pool's areas
     /// are integrated up to `t`).
+    #[inline(always)]
     fn answer(&mut self, slot: u32, q: usize, t: f64, wait: f64) {
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl));

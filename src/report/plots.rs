@@ -142,6 +142,9 @@ pub fn cdf_points(h: &Hist, xmax: f64) -> Vec<(f64, f64)> {
     pts
 }
 
+/// Seconds in an hour.
+const H: f64 = 3600.0;
+
 fn fmt_clock(secs: f64) -> String {
     let s = secs.rem_euclid(86400.0) as u32;
     format!("{:02}:{:02}", s / 3600, s / 60 % 60)
@@ -299,20 +302,26 @@ impl Draw for DayDraw {
             .margin(12)
             .x_label_area_size(42)
             .y_label_area_size(56)
-            .build_cartesian_2d(x0..x1, 0f64..ymax)
+            // The x axis counts hours, so its ticks fall on whole hours.
+            .build_cartesian_2d(x0 / H..x1 / H, 0f64..ymax)
             .map_err(err)?;
         chart
             .configure_mesh()
             .x_desc("time of day")
             .y_desc(ylabel)
-            .x_label_formatter(&|x| fmt_clock(*x))
+            .x_label_formatter(&|x| fmt_clock(*x * H))
+            // Up to 13 labels: every hour of a working day, every 2 hours
+            // of a whole one.
+            .x_labels(13)
             .label_style((LATIN, 14))
             .draw()
             .map_err(err)?;
         for (i, (label, s)) in series.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
-            let mut band: Vec<(f64, f64)> = s.clock.iter().zip(&s.lo).map(|(x, y)| (*x + 150.0, *y)).collect();
-            band.extend(s.clock.iter().zip(&s.hi).rev().map(|(x, y)| (*x + 150.0, *y)));
+            // Each point sits in the middle of its 5-minute bin.
+            let at = |x: &f64| (x + 150.0) / H;
+            let mut band: Vec<(f64, f64)> = s.clock.iter().zip(&s.lo).map(|(x, y)| (at(x), *y)).collect();
+            band.extend(s.clock.iter().zip(&s.hi).rev().map(|(x, y)| (at(x), *y)));
             if band.len() > 2 {
                 chart
                     .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
@@ -320,7 +329,7 @@ impl Draw for DayDraw {
             }
             chart
                 .draw_series(LineSeries::new(
-                    s.clock.iter().zip(&s.mean).map(|(x, y)| (*x + 150.0, *y)),
+                    s.clock.iter().zip(&s.mean).map(|(x, y)| (at(x), *y)),
                     color.stroke_width(2),
                 ))
                 .map_err(err)?
@@ -330,7 +339,12 @@ impl Draw for DayDraw {
         for (i, (label, pts)) in dashed.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
             chart
-                .draw_series(DashedLineSeries::new(pts.clone(), 6, 4, color.stroke_width(1)))
+                .draw_series(DashedLineSeries::new(
+                    pts.iter().map(|&(x, y)| (x / H, y)),
+                    6,
+                    4,
+                    color.stroke_width(1),
+                ))
                 .map_err(err)?
                 .label(label.clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(1)));

@@ -95,9 +95,15 @@ impl EventQueue {
     /// Adds an event.
     #[inline(always)]
     pub fn push(&mut self, e: Event) {
-        let key = e.key();
-        let mut i = self.heap.len();
+        let i = self.heap.len();
         self.heap.push(e);
+        self.rise(i, e);
+    }
+
+    /// Puts `e` at the hole `i` or above it, moving larger parents down.
+    #[inline(always)]
+    fn rise(&mut self, mut i: usize, e: Event) {
+        let key = e.key();
         while i > 0 {
             let parent = (i - 1) / 2;
             let p = self.heap[parent];
@@ -133,17 +139,7 @@ impl EventQueue {
             self.heap[i] = self.heap[child];
             i = child;
         }
-        let key = last.key();
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            let p = self.heap[parent];
-            if p.key() < key {
-                break;
-            }
-            self.heap[i] = p;
-            i = parent;
-        }
-        self.heap[i] = last;
+        self.rise(i, last);
         Some(top)
     }
 }

@@ -13,8 +13,21 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-/// Largest duration accepted anywhere: one year, in seconds.
+/// Largest duration accepted anywhere but the length of a run: one year, in seconds.
 pub const MAX_SECONDS: f64 = 366.0 * 24.0 * 3600.0;
+
+/// Longest simulated period (`simulation.duration`): a hundred years, in
+/// seconds. Memory does not grow with the length of a run, so a long
+/// steady-state run is bounded by this and by the time it takes.
+pub const MAX_RUN_SECONDS: f64 = 100.0 * 366.0 * 24.0 * 3600.0;
+
+/// Smallest mean (and standard deviation, when not zero) of a
+/// distribution: one microsecond. Smaller values are not durations a
+/// hotline has, and near the smallest floats the samplers cannot be built.
+pub const MIN_DIST_SECONDS: f64 = 1e-6;
+
+/// Largest ratio of a distribution's standard deviation to its mean.
+pub const MAX_CV: f64 = 1000.0;
 
 /// A non-negative length of time in seconds.
 ///
@@ -35,26 +48,34 @@ impl Duration {
 
     /// A duration from seconds; fails when negative, not finite or above a year.
     pub fn from_secs(secs: f64) -> Result<Duration, String> {
+        Duration::capped(secs, MAX_SECONDS, "a year")
+    }
+
+    fn capped(secs: f64, cap: f64, cap_name: &str) -> Result<Duration, String> {
         if !secs.is_finite() {
             return Err(format!("duration {secs} is not a finite number"));
         }
         if secs < 0.0 {
             return Err(format!("duration {secs}s is negative"));
         }
-        if secs > MAX_SECONDS {
-            return Err(format!("duration {secs}s is longer than a year"));
+        if secs > cap {
+            return Err(format!("duration {secs}s is longer than {cap_name}"));
         }
         Ok(Duration(secs))
     }
 
     /// Parses `90s`, `2m`, `1h30m`, `250ms` or a bare number of seconds.
     pub fn parse(text: &str) -> Result<Duration, String> {
+        Duration::parse_capped(text, MAX_SECONDS, "a year")
+    }
+
+    fn parse_capped(text: &str, cap: f64, cap_name: &str) -> Result<Duration, String> {
         let t = text.trim();
         if t.is_empty() {
             return Err("empty duration".into());
         }
         if let Ok(n) = t.parse::<f64>() {
-            return Duration::from_secs(n);
+            return Duration::capped(n, cap, cap_name);
         }
         if t.starts_with('-') {
             return Err(format!("duration \"{t}\" is negative"));
@@ -88,7 +109,7 @@ impl Duration {
             total += n * factor;
             rest = &rest[unit_len..];
         }
-        Duration::from_secs(total)
+        Duration::capped(total, cap, cap_name)
     }
 
     /// Seconds as a float.
@@ -102,6 +123,41 @@ fn bad_duration(t: &str) -> String {
 }
 
 impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_secs(self.0, f)
+    }
+}
+
+/// The length of a simulated period (`simulation.duration`, `warmup`):
+/// written like a [`Duration`], but up to a hundred years
+/// ([`MAX_RUN_SECONDS`]) rather than one.
+///
+/// ```
+/// use hotline::value::RunLength;
+/// assert_eq!(RunLength::parse("20000h").unwrap().secs(), 72_000_000.0);
+/// assert!(RunLength::parse("1000000h").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
+pub struct RunLength(f64);
+
+impl RunLength {
+    /// Parses a duration of at most a hundred years.
+    pub fn parse(text: &str) -> Result<RunLength, String> {
+        Duration::parse_capped(text, MAX_RUN_SECONDS, "a hundred years").map(|d| RunLength(d.0))
+    }
+
+    /// A run length from seconds.
+    pub fn from_secs(secs: f64) -> Result<RunLength, String> {
+        Duration::capped(secs, MAX_RUN_SECONDS, "a hundred years").map(|d| RunLength(d.0))
+    }
+
+    /// Seconds as a float.
+    pub fn secs(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for RunLength {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_secs(self.0, f)
     }
@@ -276,9 +332,17 @@ impl Hours {
             let Some((a, b)) = part.split_once('-') else {
                 return Err(format!("\"{}\" is not an hour range (write 08:00-20:00)", part.trim()));
             };
-            let (a, b) = (Clock::parse(a)?, Clock::parse(b)?);
+            let (mut a, b) = (Clock::parse(a)?, Clock::parse(b)?);
+            // A range starting at 24:00 starts at midnight; one whose ends
+            // are the same time (08:00-08:00, 24:00-00:00) never holds.
+            if a.0 == 86400 {
+                a = Clock(0);
+            }
             if a == b {
-                return Err(format!("hour range \"{}\" is empty", part.trim()));
+                return Err(format!(
+                    "hour range \"{}\" is empty (it starts and ends at the same time of day; write 00:00-24:00 for the whole day)",
+                    part.trim()
+                ));
             }
             ranges.push((a, b));
         }
@@ -430,8 +494,42 @@ impl Dist {
         Ok(dist)
     }
 
-    /// Checks parameters: means positive, sd not negative, bounds in order.
+    /// Checks parameters (means positive, sd not negative, bounds in
+    /// order), then the moments themselves: the mean from a microsecond
+    /// ([`MIN_DIST_SECONDS`]) to a year, the standard deviation, when not
+    /// zero, at least a microsecond and at most [`MAX_CV`] times the mean.
+    /// What passes can always be sampled.
     fn check(&self) -> Result<(), String> {
+        self.check_parameters()?;
+        if let Dist::Fixed(_) = self {
+            return Ok(());
+        }
+        let (mean, sd) = (self.mean(), self.sd());
+        if !(mean.is_finite() && mean <= MAX_SECONDS) {
+            return Err(format!(
+                "the mean of {self} is {}, longer than a year: no hotline duration is that long",
+                fmt_mean(mean)
+            ));
+        }
+        if mean < MIN_DIST_SECONDS && !matches!(self, Dist::Uniform { .. }) {
+            return Err(format!(
+                "the mean of {self} is {mean}s, below a microsecond: use 0 for no time at all"
+            ));
+        }
+        if sd != 0.0 && !(sd.is_finite() && sd <= MAX_CV * mean) {
+            return Err(format!(
+                "the standard deviation of {self} is more than {MAX_CV} times its mean: the distribution is degenerate"
+            ));
+        }
+        if sd != 0.0 && sd < MIN_DIST_SECONDS && !matches!(self, Dist::Uniform { .. }) {
+            return Err(format!(
+                "the standard deviation of {self} is {sd}s, below a microsecond: write sd=0 for a fixed value"
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_parameters(&self) -> Result<(), String> {
         match *self {
             Dist::Fixed(_) => Ok(()),
             Dist::Exp { mean } | Dist::Erlang { mean, .. } if mean <= 0.0 => {
@@ -469,6 +567,22 @@ impl Dist {
         }
     }
 
+    /// The standard deviation in seconds (infinite when it does not exist).
+    pub fn sd(&self) -> f64 {
+        match *self {
+            Dist::Fixed(_) => 0.0,
+            Dist::Exp { mean } => mean,
+            Dist::Uniform { lo, hi } => (hi - lo) / 12f64.sqrt(),
+            Dist::LogNormal { sd, .. } | Dist::Gamma { sd, .. } => sd,
+            Dist::Erlang { k, mean } => mean / f64::from(k).sqrt(),
+            Dist::Weibull { shape, scale } => {
+                use statrs::function::gamma::gamma;
+                let (g1, g2) = (gamma(1.0 + 1.0 / shape), gamma(1.0 + 2.0 / shape));
+                scale * (g2 - g1 * g1).max(0.0).sqrt()
+            }
+        }
+    }
+
     /// Whether every draw is exactly zero.
     pub fn is_zero(&self) -> bool {
         matches!(*self, Dist::Fixed(v) if v == 0.0) || matches!(*self, Dist::Uniform { hi, .. } if hi == 0.0)
@@ -477,6 +591,15 @@ impl Dist {
     /// Whether the distribution is exponential (memoryless).
     pub fn is_exponential(&self) -> bool {
         matches!(self, Dist::Exp { .. })
+    }
+}
+
+/// A mean for a message: in years when it is that long.
+fn fmt_mean(mean: f64) -> String {
+    if mean.is_finite() {
+        format!("about {:.3e} years", mean / (365.25 * 86400.0))
+    } else {
+        "infinite".into()
     }
 }
 
@@ -636,6 +759,15 @@ text_value!(
     |x| Duration::from_secs(x),
     r"^\s*[0-9.]+\s*[a-z]*([0-9.]+\s*[a-z]*)*\s*$",
     "A duration: 90s, 2m, 1h30m, 250ms, or a bare number of seconds."
+);
+text_value!(
+    RunLength,
+    "bad-duration",
+    "RunLength",
+    "a duration such as 8h or 20000h",
+    |x| RunLength::from_secs(x),
+    r"^\s*[0-9.]+\s*[a-z]*([0-9.]+\s*[a-z]*)*\s*$",
+    "The length of a simulated period: 8h, 20000h, 1h30m, or a bare number of seconds (at most a hundred years)."
 );
 text_value!(
     Rate,

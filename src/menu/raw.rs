@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::value::{Clock, Dist, Duration, Hours, Rate, Share};
+use crate::value::{Clock, Dist, Duration, Hours, Rate, RunLength, Share};
 use crate::yaml::Spanned;
 
 /// The keys allowed at the top of a menu file.
@@ -489,12 +489,12 @@ pub struct RawSimulation {
     /// Time of day the run starts; default 08:00.
     #[serde(default)]
     pub start: Option<Spanned<Clock>>,
-    /// Length of the measured period; default 8h.
+    /// Length of the measured period, at most a hundred years; default 8h.
     #[serde(default)]
-    pub duration: Option<Spanned<Duration>>,
-    /// Time simulated before measuring starts; default 0.
+    pub duration: Option<Spanned<RunLength>>,
+    /// Time simulated before measuring starts, at most a hundred years; default 0.
     #[serde(default)]
-    pub warmup: Option<Spanned<Duration>>,
+    pub warmup: Option<Spanned<RunLength>>,
     /// Monte Carlo replications; default 30.
     #[serde(default)]
     pub replications: Option<Spanned<i64>>,

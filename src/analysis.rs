@@ -6,6 +6,8 @@
 //! ([`findings`]) with their catalogue ([`rules`]).
 
 pub mod findings;
+pub mod gmres;
+pub mod gth;
 pub mod markov;
 pub mod route;
 pub mod rules;
@@ -29,11 +31,34 @@ pub struct Reach {
     pub seconds: Option<f64>,
     /// One route achieving `selections` (ties broken by seconds), node ids.
     pub route: Vec<String>,
-    /// Probability of reaching a queue, from the caller shares.
-    pub probability: f64,
+    /// Probability of reaching a queue, from the caller shares; `null`
+    /// when it could not be computed to 1e-9 (`undecided` says why).
+    pub probability: Option<f64>,
     /// Expected seconds in the menu (until a queue or the end of the call);
-    /// `null` when some callers are trapped forever.
+    /// `null` when some callers are trapped forever, or when it could not
+    /// be computed (`undecided` says so).
     pub expected_ivr_seconds: Option<f64>,
+    /// Why a figure above is missing although it exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undecided: Option<String>,
+}
+
+impl Reach {
+    /// The probability as a percentage with one decimal, or `undecided`.
+    pub fn probability_pct(&self) -> String {
+        self.probability
+            .map_or_else(|| "undecided".into(), |p| format!("{:.1}%", p * 100.0))
+    }
+
+    /// The expected time in the menu with one decimal; `unbounded` when
+    /// callers are trapped, `undecided` when it could not be computed.
+    pub fn expected_text(&self) -> String {
+        match (self.expected_ivr_seconds, &self.undecided) {
+            (Some(v), _) => format!("{v:.1}"),
+            (None, Some(why)) if why.contains("expected time") => "undecided".into(),
+            (None, _) => "unbounded".into(),
+        }
+    }
 }
 
 /// The whole analysis of a hotline.
@@ -71,7 +96,7 @@ impl Analysis {
 /// let a = hotline::analysis::analyze(&h, &Default::default());
 /// assert_eq!(a.reach_human.selections, Some(1));
 /// assert_eq!(a.reach_human.seconds, Some(6.0));
-/// assert_eq!(a.reach_human.probability, 1.0);
+/// assert_eq!(a.reach_human.probability, Some(1.0));
 /// ```
 pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
     let (reach_human, routes) = reach_with_routes(h, None);
@@ -133,8 +158,9 @@ fn reach_with_routes(h: &Hotline, segment: Option<usize>) -> (Reach, Routes) {
                     .collect()
             })
             .unwrap_or_default(),
-        probability: round(chain.p_human),
+        probability: chain.p_human.map(round),
         expected_ivr_seconds: chain.expected_secs.map(round),
+        undecided: chain.undecided,
     };
     (reach, Routes { allowed, lex, time })
 }
@@ -152,14 +178,25 @@ pub fn branch_weights(h: &Hotline, n: NodeIndex, segment: Option<usize>) -> Vec<
     let out = h.out(n);
     let mut weights = vec![0.0; out.len()];
     let sim = &h.simulation;
-    let minutes = (sim.duration / 60.0).ceil().max(1.0) as usize;
+    // A period longer than a day is whole days plus a remainder: each whole
+    // day weighs the same, so one day's minutes are counted that many times.
+    let days = (sim.duration / 86400.0).floor();
+    let rest = sim.duration - days * 86400.0;
+    let mut samples: Vec<(f64, f64)> = Vec::new();
+    for (length, times) in [(86400.0, days), (rest, 1.0)] {
+        if times <= 0.0 || length <= 0.0 {
+            continue;
+        }
+        let minutes = (length / 60.0).ceil().max(1.0) as usize;
+        samples.extend((0..minutes).map(|m| (sim.start.secs() + (m as f64 + 0.5) * length / minutes as f64, times)));
+    }
     let mut total = 0.0;
-    for m in 0..minutes {
-        let t = sim.start.secs() + (m as f64 + 0.5) * sim.duration / minutes as f64;
-        let w = match &h.callers {
-            Some(c) if c.peak_rate() > 0.0 => c.rate_at(t),
-            _ => 1.0,
-        };
+    for (t, times) in samples {
+        let w = times
+            * match &h.callers {
+                Some(c) if c.peak_rate() > 0.0 => c.rate_at(t),
+                _ => 1.0,
+            };
         if w <= 0.0 {
             continue;
         }

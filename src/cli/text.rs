@@ -42,21 +42,24 @@ fn reach(out: &mut String, r: &Reach) {
         writeln!(out, "  route                {}", r.route.join(" → ")).ok();
         writeln!(out, "  seconds to human     {}", trim_float(r.seconds.unwrap_or(0.0))).ok();
     }
-    writeln!(
-        out,
-        "  P(reach a human)     {}",
-        trim_float((r.probability * 1e4).round() / 1e4)
-    )
+    match r.probability {
+        Some(p) => writeln!(out, "  P(reach a human)     {}", trim_float((p * 1e4).round() / 1e4)),
+        None => writeln!(out, "  P(reach a human)     undecided"),
+    }
     .ok();
-    match r.expected_ivr_seconds {
-        Some(s) => writeln!(
+    match (r.expected_ivr_seconds, r.expected_text().as_str()) {
+        (Some(s), _) => writeln!(
             out,
             "  expected IVR time    {} s",
             trim_float((s * 10.0).round() / 10.0)
         ),
-        None => writeln!(out, "  expected IVR time    unbounded: some callers are trapped"),
+        (None, "undecided") => writeln!(out, "  expected IVR time    undecided"),
+        (None, _) => writeln!(out, "  expected IVR time    unbounded: some callers are trapped"),
     }
     .ok();
+    if let Some(why) = &r.undecided {
+        writeln!(out, "  note                 {why}").ok();
+    }
 }
 
 /// `hotline analyze` as text.

@@ -137,10 +137,10 @@ pub fn to_text(c: &Comparison) -> String {
     .ok();
     writeln!(
         o,
-        "{:<32} {:>21.1}% {:>21.1}%\n",
+        "{:<32} {:>22} {:>22}\n",
         "P(reach a queue), from the menu",
-        c.a.reach_human.probability * 100.0,
-        c.b.reach_human.probability * 100.0
+        c.a.reach_human.probability_pct(),
+        c.b.reach_human.probability_pct()
     )
     .ok();
     writeln!(

@@ -86,14 +86,14 @@ impl Export for Html {
         for (who, x) in a.by_caller() {
             writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 e(&who),
                 if x.reachable { "yes" } else { "no" },
                 x.selections.map_or("–".into(), |v| v.to_string()),
                 x.seconds.map_or("–".into(), trim_float),
                 e(&x.route.join(" → ")),
-                x.probability * 100.0,
-                x.expected_ivr_seconds.map_or("unbounded".into(), |v| format!("{v:.1}"))
+                x.probability_pct(),
+                x.expected_text()
             )
             .ok();
         }

@@ -60,14 +60,14 @@ impl Export for Markdown {
         for (who, x) in a.by_caller() {
             writeln!(
                 o,
-                "| {} | {} | {} | {} | {} | {:.1}% | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 cell(&who),
                 if x.reachable { "yes" } else { "no" },
                 x.selections.map_or("–".into(), |v| v.to_string()),
                 x.seconds.map_or("–".into(), trim_float),
                 cell(&x.route.join(" → ")),
-                x.probability * 100.0,
-                x.expected_ivr_seconds.map_or("unbounded".into(), |v| format!("{v:.1}"))
+                x.probability_pct(),
+                x.expected_text()
             )
             .ok();
         }

@@ -217,6 +217,9 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
             }
         }
     }
+    if c.on("zero-time-loop") {
+        zero_time_loops(c, reachable);
+    }
     // Deflection loops: busy → … online that calls back → entry → … → same queue.
     if c.on("deflection-loop") {
         let all = vec![true; h.graph.edge_count()];
@@ -244,6 +247,48 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
                 }
             }
         }
+    }
+}
+
+/// Cycles a caller can go round without time passing: out of a node whose
+/// duration is always zero (a queue: its busy message when that takes no
+/// time, its `max_wait` when it is 0).
+fn zero_time_loops(c: &mut Checker<'_>, reachable: &[bool]) {
+    let h = c.h;
+    let instant = |e: petgraph::graph::EdgeReference<'_, crate::menu::Transition>| {
+        let node = &h.graph[e.source()];
+        match (&node.kind, &e.weight().via) {
+            (Kind::Queue(q), Via::Busy) => q.busy.as_ref().is_some_and(|b| b.duration.is_zero()),
+            (Kind::Queue(q), Via::MaxWait) => q.max_wait == Some(0.0),
+            (Kind::Queue(_), _) => false,
+            (Kind::Menu(i), Via::Fail) => node.duration.is_zero() && (i.no_input == 0.0 || i.timeout == 0.0),
+            (Kind::Speech(s), Via::Fail) => {
+                node.duration.is_zero() && (s.input.no_input == 0.0 || s.input.timeout == 0.0)
+            }
+            _ => node.duration.is_zero(),
+        }
+    };
+    let mut fast = h.graph.filter_map(|_, _| Some(()), |_, _| None::<()>);
+    for e in h.graph.edge_references().filter(|e| instant(*e)) {
+        fast.add_edge(e.source(), e.target(), ());
+    }
+    for scc in tarjan_scc(&fast) {
+        let cyclic = scc.len() > 1 || fast.contains_edge(scc[0], scc[0]);
+        if !cyclic || !scc.iter().any(|n| reachable[n.index()]) {
+            continue;
+        }
+        let mut ids: Vec<&str> = scc.iter().map(|n| h.graph[*n].id.as_str()).collect();
+        ids.sort();
+        let first = scc.iter().copied().min().unwrap_or(h.entry);
+        c.add(
+            "zero-time-loop",
+            first,
+            format!(
+                "callers can go round {} without time passing; the simulator ends such a call as stuck after {} nodes",
+                ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", "),
+                crate::sim::engine::MAX_STEPS
+            ),
+        );
     }
 }
 

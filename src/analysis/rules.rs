@@ -69,6 +69,14 @@ pub const RULES: &[Rule] = &[
         summary: "a set of nodes from which neither a queue nor the end of the call can be reached",
     },
     Rule {
+        id: "zero-time-loop",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: STRUCTURE,
+        summary: "callers can go round a loop in no time (nodes of zero duration, a 0 s busy message back into a queue, max_wait 0 back into the queue): the simulator ends such calls as stuck after 10,000 nodes",
+    },
+    Rule {
         id: "deflection-loop",
         severity: Severity::Warning,
         threshold: None,

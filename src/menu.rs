@@ -390,6 +390,30 @@ impl Callers {
         }
     }
 
+    /// Expected arrivals from `from` (seconds of day) over `length` seconds,
+    /// integrated exactly over the day profile (a period of many days is
+    /// whole days plus a remainder).
+    pub fn expected_arrivals(&self, from: f64, length: f64) -> f64 {
+        let day = self.arrivals_within(0.0, 86400.0);
+        let days = (length / 86400.0).floor();
+        days * day + self.arrivals_within(from.rem_euclid(86400.0), length - days * 86400.0)
+    }
+
+    /// Arrivals from `from` (within a day) over at most a day, by pieces of
+    /// constant rate.
+    fn arrivals_within(&self, from: f64, length: f64) -> f64 {
+        let mut bounds: Vec<f64> = self.arrivals.iter().map(|(c, _)| c.secs()).collect();
+        bounds.extend(bounds.clone().iter().map(|b| b + 86400.0));
+        bounds.push(2.0 * 86400.0);
+        let (mut t, end, mut total) = (from, from + length, 0.0);
+        while t < end {
+            let next = bounds.iter().copied().find(|&b| b > t).unwrap_or(end).min(end);
+            total += self.rate_at(t) * (next - t);
+            t = next;
+        }
+        total
+    }
+
     /// The highest rate of the day, per second.
     pub fn peak_rate(&self) -> f64 {
         self.arrivals.iter().map(|&(_, r)| r).fold(0.0, f64::max)

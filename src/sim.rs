@@ -257,17 +257,36 @@ pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) +
         let results: Vec<Result<RepResult, String>> = pool.install(|| {
             (done..upto)
                 .into_par_iter()
-                .map(|i| Engine::new(&plan, settings, replication_seed(o.seed, u64::from(i))).run())
+                .map(|i| {
+                    Engine::new(&plan, settings, replication_seed(o.seed, u64::from(i)))
+                        .with_stop(o.stop.as_deref())
+                        .run()
+                })
                 .collect()
         });
         for (i, r) in results.into_iter().enumerate() {
-            let r = r.map_err(|e| format!("replication {}: {e}", done as usize + i + 1))?;
+            let r = r.map_err(|e| {
+                if e == INTERRUPTED {
+                    e
+                } else {
+                    format!("replication {}: {e}", done as usize + i + 1)
+                }
+            })?;
             agg.add(&r);
         }
         done = upto;
         progress(done, o.replications, agg.callers);
     }
     Ok(agg.finish(h, o))
+}
+
+/// Callers a run is expected to simulate (first calls, warm-up included),
+/// over all its replications: the arrival profile integrated over the run.
+pub fn expected_callers(h: &Hotline, replications: u32) -> f64 {
+    let sim = &h.simulation;
+    h.callers.as_ref().map_or(0.0, |c| {
+        c.expected_arrivals(sim.start.secs() - sim.warmup, sim.warmup + sim.duration) * f64::from(replications)
+    })
 }
 
 /// Refuses runs that could never end or would mean nothing.
@@ -385,6 +404,7 @@ impl Aggregator {
 
     fn finish(mut self, h: &Hotline, o: &SimOptions) -> SimReport {
         let mut metrics = IndexMap::new();
+        let mut partial = Vec::new();
         let mut queues: IndexMap<String, IndexMap<String, Estimate>> =
             self.names_q.iter().map(|n| (n.clone(), IndexMap::new())).collect();
         let mut segments: IndexMap<String, IndexMap<String, Estimate>> =
@@ -392,9 +412,19 @@ impl Aggregator {
         for ((scope, i, key), w) in &self.welford {
             let Some(mut e) = w.estimate() else { continue };
             // Every metric is a share (0 to 1) or a non-negative quantity:
-            // the interval is clipped to that range.
+            // the mean and its interval are clipped to that range.
             let top = if is_share(key) { 1.0 } else { f64::INFINITY };
+            e.mean = e.mean.clamp(0.0, top);
             e.ci95 = [e.ci95[0].clamp(0.0, top), e.ci95[1].clamp(0.0, top)];
+            if *scope == 0 && e.n < u64::from(o.replications) {
+                partial.push(format!(
+                    "{key} is undefined in {} of {} replications ({}): its figure rests on the other {}",
+                    u64::from(o.replications) - e.n,
+                    o.replications,
+                    undefined_because(key),
+                    e.n
+                ));
+            }
             match scope {
                 0 => {
                     metrics.insert(key.clone(), e);
@@ -408,6 +438,14 @@ impl Aggregator {
             }
         }
         let mut warnings = Vec::new();
+        if self.callers == 0 {
+            warnings.push(
+                "no caller arrived in the measured period of any replication: every figure is undefined (is the arrival rate far too low, or the period too short?)"
+                    .into(),
+            );
+        } else {
+            warnings.extend(partial);
+        }
         if self.unfinished > 0 {
             warnings.push(format!(
                 "{} caller(s) were still in the system seven days after the last arrival and were left out",
@@ -483,6 +521,17 @@ impl Aggregator {
     }
 }
 
+/// Why a top-level metric can be undefined in a replication.
+fn undefined_because(key: &str) -> &'static str {
+    let per_caller = key == "calls_per_caller" || key == "p_deflected" || Outcome::ALL.iter().any(|o| o.key() == key);
+    match key {
+        "occupancy" => "no seat was staffed in the measured period",
+        "mean_time_to_human_s" => "no caller reached a human",
+        _ if per_caller => "no caller arrived",
+        _ => "no call was queued",
+    }
+}
+
 /// Whether a metric is a share between 0 and 1.
 pub fn is_share(key: &str) -> bool {
     key.starts_with("p_") || matches!(key, "service_level" | "occupancy")
@@ -508,9 +557,9 @@ fn queue_metrics(q: &QueueAcc, window: f64) -> Metrics {
         ratio(q.deflected as f64, n + q.deflected as f64),
     );
     m.insert("p_callback".into(), ratio(q.callbacks as f64, n));
-    m.insert("wait_p50_s".into(), q.hist.quantile(0.5));
-    m.insert("wait_p90_s".into(), q.hist.quantile(0.9));
-    m.insert("wait_p95_s".into(), q.hist.quantile(0.95));
+    m.insert("wait_p50_s".into(), q.wait_quantile(0.5));
+    m.insert("wait_p90_s".into(), q.wait_quantile(0.9));
+    m.insert("wait_p95_s".into(), q.wait_quantile(0.95));
     m.insert("queue_arrival_rate_per_h".into(), n / window * 3600.0);
     m
 }

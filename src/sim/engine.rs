@@ -12,6 +12,7 @@
 //! the same run.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus as Rng;
@@ -148,6 +149,9 @@ struct Caller {
     queue: u32,
     enq: f64,
     patience: f64,
+    /// Menu nodes passed in the current call (busy deflections and
+    /// disconnections back into the menu included).
+    steps: u32,
 }
 
 struct Pool {
@@ -156,6 +160,10 @@ struct Pool {
     waiting: usize,
     /// FIFO lines by priority, highest first.
     lines: Vec<(i64, VecDeque<(u32, u32)>)>,
+    /// Entries in the lines of callers who left them (abandoned or
+    /// disconnected); the lines are compacted when these outnumber the
+    /// callers waiting, so memory follows the callers waiting.
+    stale: usize,
     last: f64,
     /// Areas since time 0: busy seats, staffed seats, callers waiting.
     cum: [f64; 3],
@@ -190,6 +198,10 @@ pub struct Engine<'a> {
     window: Vec<([f64; 3], [f64; 3])>,
     /// Queue areas at the start and the end of the measured period.
     queue_window: (Vec<f64>, Vec<f64>),
+    /// Whether the snapshot at the end of the measured period is taken.
+    closed: bool,
+    /// Set from another thread to stop the replication.
+    stop: Option<&'a AtomicBool>,
     out: RepResult,
 }
 
@@ -213,6 +225,7 @@ impl<'a> Engine<'a> {
                     busy: 0,
                     waiting: 0,
                     lines: prios.into_iter().map(|p| (p, VecDeque::new())).collect(),
+                    stale: 0,
                     last: 0.0,
                     cum: [0.0; 3],
                 }
@@ -238,6 +251,8 @@ impl<'a> Engine<'a> {
             snap: vec![(0.0, 0.0); plan.pools.len()],
             window: vec![([0.0; 3], [0.0; 3]); plan.pools.len()],
             queue_window: (vec![0.0; nq], vec![0.0; nq]),
+            closed: false,
+            stop: None,
             out: RepResult {
                 total: QueueAcc::default(),
                 queues: vec![QueueAcc::default(); nq],
@@ -260,7 +275,14 @@ impl<'a> Engine<'a> {
         }
     }
 
-    #[inline]
+    /// Stops the replication (with [`super::INTERRUPTED`]) soon after
+    /// `flag` is set: it is read every 65,536 events.
+    pub fn with_stop(mut self, flag: Option<&'a AtomicBool>) -> Engine<'a> {
+        self.stop = flag;
+        self
+    }
+
+    #[inline(always)]
     fn push(&mut self, t: f64, ev: Ev) {
         self.seq += 1;
         let (tag, payload) = ev.pack();
@@ -284,7 +306,12 @@ impl<'a> Engine<'a> {
         let first = self.tick_time(0);
         self.push(first, Ev::Tick);
         let limit = self.s.end + DRAIN_LIMIT;
+        let mut events: u32 = 0;
         loop {
+            if events & 0xFFFF == 0xFFFF && self.stop.is_some_and(|f| f.load(Ordering::Relaxed)) {
+                return Err(super::INTERRUPTED.into());
+            }
+            events = events.wrapping_add(1);
             // The next event is the earliest of the next arrival, the event
             // queue and the abandonment deadlines.
             let heap_key = self.heap.peek().map_or(u128::MAX, Event::key);
@@ -316,12 +343,18 @@ impl<'a> Engine<'a> {
                 self.tick(t);
                 continue;
             }
-            if t > limit || (self.active == 0 && !self.arrival_pending && t >= self.s.end) {
+            // Nothing is left to happen once the period is over, its last
+            // snapshot taken and nobody is in the system.
+            if t > limit || (self.closed && self.active == 0 && !self.arrival_pending && t >= self.s.end) {
                 break;
             }
             match ev {
                 Ev::NewCall(slot) => self.call(slot, t),
-                Ev::QueueArrive(slot, q) => self.join_queue(slot, q as usize, t),
+                Ev::QueueArrive(slot, q) => {
+                    if let Some((to, t2)) = self.join_queue(slot, q as usize, t) {
+                        self.walk(slot, to, t2, t);
+                    }
+                }
                 Ev::MaxWait(slot, epoch) => self.max_wait(slot, epoch, t),
                 Ev::Offer(slot, epoch) => {
                     let c = &self.callers[slot as usize];
@@ -439,6 +472,7 @@ impl<'a> Engine<'a> {
         let c = &mut self.callers[slot as usize];
         c.calls += 1;
         c.forced = false;
+        c.steps = 0;
         if c.counted {
             self.out.callers.calls += 1;
             self.out.seg_callers[c.seg as usize].calls += 1;
@@ -449,15 +483,21 @@ impl<'a> Engine<'a> {
             return;
         }
         let entry = self.plan.entry;
-        self.walk(slot, entry, t);
+        self.walk(slot, entry, t, t);
     }
 
-    /// Walks the menu from `node` at time `t` until a queue or the end of the call.
-    fn walk(&mut self, slot: u32, mut node: u32, now: f64) {
+    /// Walks the menu from `node`, reached at time `t`, until a queue or
+    /// the end of the call; `now` is the simulated time (`t` may be later
+    /// after a busy message). A queue reached at `now` is joined at once,
+    /// a busy deflection from it walked on; one reached later is an event.
+    /// A call passing more than [`MAX_STEPS`] nodes, counted across busy
+    /// deflections and disconnections back into the menu, ends as stuck.
+    fn walk(&mut self, slot: u32, mut node: u32, mut t: f64, now: f64) {
         let plan = self.plan;
         let seg = self.callers[slot as usize].seg as usize;
-        let mut t = now;
-        for _ in 0..MAX_STEPS {
+        let mut steps = self.callers[slot as usize].steps;
+        while steps < MAX_STEPS {
+            steps += 1;
             let n = node as usize;
             let dur = &plan.duration[n];
             match &plan.steps[n] {
@@ -529,12 +569,19 @@ impl<'a> Engine<'a> {
                 }
                 Step::Queue(q) => {
                     let q = *q as u32;
-                    if t == now {
-                        self.join_queue(slot, q as usize, t);
-                    } else {
+                    self.callers[slot as usize].steps = steps;
+                    if t > now {
                         self.push(t, Ev::QueueArrive(slot, q));
+                        return;
                     }
-                    return;
+                    match self.join_queue(slot, q as usize, t) {
+                        Some((to, t2)) => {
+                            node = to;
+                            t = t2;
+                            continue;
+                        }
+                        None => return,
+                    }
                 }
                 Step::Online {
                     resolves,
@@ -663,6 +710,7 @@ impl<'a> Engine<'a> {
         }
         if k == self.last_tick {
             self.queue_window.1.clone_from(&self.queue_area);
+            self.closed = true;
         } else {
             self.tick = k + 1;
             let next = self.tick_time(k + 1);
@@ -687,8 +735,9 @@ impl<'a> Engine<'a> {
             .collect();
     }
 
-    /// A caller reaches a queue.
-    fn join_queue(&mut self, slot: u32, q: usize, t: f64) {
+    /// A caller reaches a queue at `t`, the simulated time; returns where a
+    /// busy message sends it, and when, for the caller to walk on.
+    fn join_queue(&mut self, slot: u32, q: usize, t: f64) -> Option<(u32, f64)> {
         let plan = self.plan;
         let qp = &plan.queues[q];
         let p = qp.pool;
@@ -706,8 +755,7 @@ impl<'a> Engine<'a> {
                 self.queue_acc(slot, q, |a| a.deflected += 1);
                 self.callers[slot as usize].deflected = true;
                 let t2 = t + msg.sample(&mut self.rng);
-                self.walk(slot, *to, t2);
-                return;
+                return Some((*to, t2));
             }
         }
         self.queue_acc(slot, q, |a| a.queued += 1);
@@ -715,7 +763,7 @@ impl<'a> Engine<'a> {
         if pool.busy < pool.cap && pool.waiting == 0 {
             self.touch(p, t);
             self.answer(slot, q, t, 0.0);
-            return;
+            return None;
         }
         // Wait in line.
         self.touch(p, t);
@@ -742,13 +790,30 @@ impl<'a> Engine<'a> {
         if let Some((after, _)) = qp.callback {
             self.push(t + after, Ev::Offer(slot, epoch));
         }
+        None
     }
 
-    /// Takes a waiting caller out of line (the entry in the line goes stale).
+    /// Takes a waiting caller out of line (the entry in the line goes
+    /// stale; the lines are compacted when stale entries outnumber the
+    /// callers waiting).
     fn leave_line(&mut self, slot: u32, t: f64) -> usize {
         let q = self.callers[slot as usize].queue as usize;
-        self.touch(self.plan.queues[q].pool, t);
-        self.take_from_line(slot, q, t)
+        let p = self.plan.queues[q].pool;
+        self.touch(p, t);
+        self.take_from_line(slot, q, t);
+        let pool = &mut self.pools[p];
+        pool.stale += 1;
+        if pool.stale > 64 + pool.waiting {
+            let callers = &self.callers;
+            for (_, line) in &mut pool.lines {
+                line.retain(|&(s, e)| {
+                    let c = &callers[s as usize];
+                    c.epoch == e && c.waiting
+                });
+            }
+            pool.stale = 0;
+        }
+        q
     }
 
     /// [`Engine::leave_line`] for a caller of queue `q` when its pool's
@@ -766,12 +831,12 @@ impl<'a> Engine<'a> {
         q
     }
 
-    /// Ends a wait by abandonment or disconnection; returns the queue.
-    fn end_wait(&mut self, slot: u32, t: f64, how: WaitEnd) -> usize {
-        let wait = t - self.callers[slot as usize].enq;
+    /// Ends a wait of `wait` seconds by abandonment or disconnection
+    /// (`atom`: the wait is a point mass); returns the queue.
+    fn end_wait(&mut self, slot: u32, t: f64, wait: f64, how: WaitEnd, atom: bool) -> usize {
         let q = self.leave_line(slot, t);
         let sl = self.s.sl_target;
-        self.queue_acc(slot, q, |a| a.wait(wait, how, sl));
+        self.queue_acc(slot, q, |a| a.wait(wait, how, sl, atom));
         q
     }
 
@@ -780,7 +845,9 @@ impl<'a> Engine<'a> {
     fn abandon(&mut self, slot: u32, t: f64) {
         let c = &self.callers[slot as usize];
         debug_assert!(c.waiting && !c.callback, "a deadline outlived its wait");
-        self.end_wait(slot, t, WaitEnd::Abandoned);
+        // The wait is the patience itself: a point mass when it is fixed.
+        let (wait, fixed) = (c.patience, self.plan.fixed_patience[c.seg as usize]);
+        self.end_wait(slot, t, wait, WaitEnd::Abandoned, fixed);
         if let Some((share, after)) = &self.plan.redial {
             if self.rng.random::<f64>() < *share {
                 let d = after.sample(&mut self.rng);
@@ -798,13 +865,16 @@ impl<'a> Engine<'a> {
         if c.epoch != epoch || !c.waiting || c.callback {
             return;
         }
-        let q = self.end_wait(slot, t, WaitEnd::Forced);
+        // The wait is `max_wait` exactly, a point mass of the waits.
+        let (max, to) = self.plan.queues[c.queue as usize]
+            .max_wait
+            .unwrap_or((t - c.enq, u32::MAX));
+        self.end_wait(slot, t, max, WaitEnd::Forced, true);
         self.callers[slot as usize].forced = true;
-        let to = self.plan.queues[q].max_wait.map_or(u32::MAX, |(_, to)| to);
         if to == u32::MAX {
             self.finish(slot, Outcome::ForcedOut);
         } else {
-            self.walk(slot, to, t);
+            self.walk(slot, to, t, t);
         }
     }
 
@@ -813,18 +883,22 @@ impl<'a> Engine<'a> {
     fn serve(&mut self, p: usize, t: f64) {
         while self.pools[p].busy < self.pools[p].cap && self.pools[p].waiting > 0 {
             let mut next = None;
-            for (_, line) in self.pools[p].lines.iter_mut() {
+            let pool = &mut self.pools[p];
+            let mut skipped = 0;
+            for (_, line) in pool.lines.iter_mut() {
                 while let Some((slot, epoch)) = line.pop_front() {
                     let c = &self.callers[slot as usize];
                     if c.epoch == epoch && c.waiting {
                         next = Some(slot);
                         break;
                     }
+                    skipped += 1;
                 }
                 if next.is_some() {
                     break;
                 }
             }
+            pool.stale = pool.stale.saturating_sub(skipped);
             let Some(slot) = next else { break };
             let c = &self.callers[slot as usize];
             let (wait, q) = (t - c.enq, c.queue as usize);
@@ -838,7 +912,7 @@ impl<'a> Engine<'a> {
     #[inline(always)]
     fn answer(&mut self, slot: u32, q: usize, t: f64, wait: f64) {
         let sl = self.s.sl_target;
-        self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl));
+        self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl, false));
         let c = &self.callers[slot as usize];
         if c.counted {
             let tth = t - c.first;

@@ -214,6 +214,9 @@ pub struct Plan {
     pub segment_cum: Vec<f64>,
     /// Patience per segment slot (`None`: never abandons).
     pub patience: Vec<Option<Sampler>>,
+    /// Per segment slot: whether the patience is fixed (abandonments then
+    /// all wait the same time, a point mass of the waits).
+    pub fixed_patience: Vec<bool>,
     /// Arrival profile: (seconds of day, rate per second), sorted.
     pub arrivals: Vec<(f64, f64)>,
     /// Highest arrival rate.
@@ -371,6 +374,7 @@ impl Plan {
                 .collect(),
             segments: callers.segments.iter().map(|s| s.name.clone()).collect(),
             segment_cum,
+            fixed_patience: patience.iter().map(|p| matches!(p, Some(Sampler::Fixed(_)))).collect(),
             patience,
             arrivals: callers.arrivals.iter().map(|(c, r)| (c.secs(), *r)).collect(),
             peak_rate: callers.peak_rate(),

@@ -42,13 +42,24 @@ pub fn bin_edges(b: usize) -> (f64, f64) {
     (43200.0, 0.0)
 }
 
-/// A histogram of waits (1-second resolution for the first ten minutes).
+/// Most distinct point masses a histogram keeps exactly.
+const MAX_ATOMS: usize = 8;
+
+/// A histogram of waits (1-second resolution for the first ten minutes)
+/// with exact point masses.
+///
+/// Values recorded with [`Hist::add_atom`] (a wait of exactly zero, a
+/// disconnection at exactly `max_wait`, a fixed patience) are also kept by
+/// value, up to eight distinct ones, so a quantile that falls on such a
+/// point mass is that value exactly rather than a point inside its bin.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hist {
     /// Counts per bin; the last bin holds everything beyond.
     pub counts: Vec<u64>,
     /// Total count.
     pub total: u64,
+    /// Point masses: (value, count), also counted in `counts`.
+    pub atoms: Vec<(f64, u64)>,
 }
 
 impl Default for Hist {
@@ -56,6 +67,7 @@ impl Default for Hist {
         Hist {
             counts: vec![0; HIST_BINS],
             total: 0,
+            atoms: Vec::new(),
         }
     }
 }
@@ -75,15 +87,43 @@ impl Hist {
         self.total += 1;
     }
 
+    /// Adds a value that is a point mass of its distribution (many values
+    /// exactly equal to it); past eight distinct ones it is an ordinary value.
+    #[inline]
+    pub fn add_atom(&mut self, x: f64) {
+        let x = x.max(0.0);
+        self.add_bin(bin_of(x));
+        self.count_atom(x, 1);
+    }
+
+    #[inline]
+    fn count_atom(&mut self, x: f64, n: u64) {
+        if let Some(a) = self.atoms.iter_mut().find(|a| a.0 == x) {
+            a.1 += n;
+        } else if self.atoms.len() < MAX_ATOMS {
+            self.atoms.push((x, n));
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn count_atom_cold(&mut self, x: f64) {
+        self.count_atom(x, 1);
+    }
+
     /// Adds another histogram.
     pub fn merge(&mut self, o: &Hist) {
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
             *a += b;
         }
         self.total += o.total;
+        for &(x, n) in &o.atoms {
+            self.count_atom(x, n);
+        }
     }
 
-    /// The q-quantile, interpolated within its bin; `NaN` when empty.
+    /// The q-quantile; `NaN` when empty. Point masses are exact; the rest
+    /// of a bin's count is spread evenly over the bin and interpolated.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.total == 0 {
             return f64::NAN;
@@ -93,13 +133,43 @@ impl Hist {
         for (i, &c) in self.counts.iter().enumerate() {
             let next = seen + c as f64;
             if next >= target && c > 0 {
-                let frac = ((target - seen) / c as f64).clamp(0.0, 1.0);
-                let (lo, width) = bin_edges(i);
-                return lo + frac * width;
+                return self.within_bin(i, target - seen);
             }
             seen = next;
         }
         bin_edges(HIST_BINS - 1).0
+    }
+
+    /// The value below which `need` of bin `b`'s count lies: the point
+    /// masses in the bin in order of value, the rest spread evenly.
+    fn within_bin(&self, b: usize, need: f64) -> f64 {
+        let (lo, width) = bin_edges(b);
+        let mut atoms: Vec<(f64, u64)> = self.atoms.iter().copied().filter(|a| bin_of(a.0) == b).collect();
+        if atoms.is_empty() {
+            let frac = (need / self.counts[b] as f64).clamp(0.0, 1.0);
+            return lo + frac * width;
+        }
+        atoms.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let spread = (self.counts[b] - atoms.iter().map(|a| a.1).sum::<u64>()) as f64;
+        let density = if width > 0.0 { spread / width } else { 0.0 };
+        let (mut x, mut seen) = (lo, 0.0);
+        for (at, n) in atoms {
+            let before = density * (at - x);
+            if seen + before >= need && before > 0.0 {
+                return x + (need - seen) / density;
+            }
+            seen += before;
+            x = at;
+            if seen + n as f64 >= need {
+                return at;
+            }
+            seen += n as f64;
+        }
+        if density > 0.0 {
+            (x + (need - seen) / density).min(lo + width)
+        } else {
+            x
+        }
     }
 
     /// Share of values at or below `x` (to bin precision).
@@ -145,15 +215,21 @@ pub struct QueueAcc {
 }
 
 impl QueueAcc {
-    /// Records a finished wait.
+    /// Records a finished wait; `atom`: the wait is a point mass of the
+    /// wait distribution (exactly `max_wait`, a fixed patience), kept
+    /// exactly for the quantiles. Waits of zero need no flag: they are
+    /// counted as the calls that did not wait (see [`QueueAcc::wait_quantile`]).
     #[inline]
-    pub fn wait(&mut self, w: f64, how: WaitEnd, sl_target: f64) {
+    pub fn wait(&mut self, w: f64, how: WaitEnd, sl_target: f64, atom: bool) {
         if w > 0.0 {
             self.waited += 1;
         }
         self.wait_sum += w;
         let bin = bin_of(w.max(0.0));
         self.hist.add_bin(bin);
+        if atom {
+            self.hist.count_atom_cold(w.max(0.0));
+        }
         match how {
             WaitEnd::Answered => {
                 self.hist_answered.add_bin(bin);
@@ -176,6 +252,21 @@ impl QueueAcc {
 }
 
 impl QueueAcc {
+    /// The q-quantile of the waits of queued calls, exact at the point mass
+    /// of calls that did not wait (and at the others of [`QueueAcc::wait`]).
+    pub fn wait_quantile(&self, q: f64) -> f64 {
+        let zeros = self.hist.total.saturating_sub(self.waited);
+        if zeros == 0 {
+            return self.hist.quantile(q);
+        }
+        let mut h = self.hist.clone();
+        match h.atoms.iter_mut().find(|a| a.0 == 0.0) {
+            Some(a) => a.1 += zeros,
+            None => h.atoms.push((0.0, zeros)),
+        }
+        h.quantile(q)
+    }
+
     /// Adds another accumulator's counters and histograms.
     pub fn merge(&mut self, o: &QueueAcc) {
         self.queued += o.queued;
@@ -315,8 +406,8 @@ pub struct Estimate {
     pub mean: f64,
     /// 95% confidence interval (Student t); equal to the mean with one replication.
     pub ci95: [f64; 2],
-    /// Replications in which the metric was defined.
-    #[serde(skip)]
+    /// Replications in which the metric was defined (the others had
+    /// nothing to measure it on, such as no queued call).
     pub n: u64,
 }
 

@@ -64,14 +64,14 @@ pub struct FormatArgs {
 /// Settings shared by `simulate` and `compare`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Replications (default: the menu's `simulation.replications`, else 30).
-    #[arg(long, value_name = "N")]
+    /// Replications, 1 to 1000000 (default: the menu's `simulation.replications`, else 30).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: Option<u32>,
     /// Run seed (default: the menu's `simulation.seed`, else 1).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long, value_name = "T", default_value_t = 0)]
+    /// Worker threads, at most 1024 (default 0: one per core); results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_in_range)]
     pub threads: usize,
     /// Service-level target in seconds (`service_level` = answered within it).
     #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
@@ -124,9 +124,20 @@ pub struct BenchArgs {
     /// The menu to measure besides the reference queue.
     #[arg(value_name = "MENU", default_value = "menus/bank.yaml")]
     pub menu: PathBuf,
-    /// Replications of the menu.
-    #[arg(long, value_name = "N", default_value_t = 300)]
+    /// Replications of the menu, 1 to 1000000.
+    #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: u32,
+}
+
+/// Most worker threads `--threads` accepts.
+pub const MAX_THREADS: usize = 1024;
+
+fn threads_in_range(text: &str) -> Result<usize, String> {
+    let n: usize = text.parse().map_err(|_| format!("\"{text}\" is not a whole number"))?;
+    if n > MAX_THREADS {
+        return Err(format!("at most {MAX_THREADS} threads (0: one per core)"));
+    }
+    Ok(n)
 }
 
 /// Diagram format.
@@ -387,6 +398,14 @@ fn run_sim(
     o: &crate::sim::SimOptions,
     quiet: bool,
 ) -> Result<crate::sim::SimReport, Error> {
+    // A long run says so in the log, terminal or not.
+    let expected = crate::sim::expected_callers(h, o.replications);
+    if !quiet && expected >= 1e8 {
+        eprintln!(
+            "hotline: {path}: about {:.3e} callers to simulate ({} replications); this may take a while (Ctrl-C stops it)",
+            expected, o.replications
+        );
+    }
     let bar = progress_bar(quiet, u64::from(o.replications));
     let report = crate::sim::simulate(h, o, &|done, _, callers| {
         if let Some(b) = &bar {
@@ -419,6 +438,13 @@ fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
         crate::report::check_dir(dir)?;
     }
     let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
+    if run.format != Format::Text {
+        // Text output lists the warnings itself; JSON keeps them in a field
+        // a person may not read.
+        for w in &report.warnings {
+            eprintln!("hotline: warning: {w}");
+        }
+    }
     if let Some(dir) = &run.report {
         let analysis = crate::analysis::analyze(&h, &RuleSet::default());
         let written = crate::report::write_report(dir, &h, &loaded.path, &analysis, &report, &interrupted)?;

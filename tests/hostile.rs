@@ -287,8 +287,8 @@ fn simulations_that_could_run_for_ever_are_bounded_or_refused() {
     expect(
         &["simulate", "--quiet", "--replications", "0"],
         &no_callers,
-        1,
-        "at least 1",
+        2,
+        "1..=1000000",
     );
     expect(
         &["simulate", "--quiet", "--replications", "-3"],
@@ -329,4 +329,93 @@ callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\nsimulation: { duration: 8
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
     assert!(!report.exists(), "no report folder is left behind");
+}
+
+/// Zero-time loops through queues (a busy message to its own queue, two
+/// queues deflecting to each other, `max_wait: 0` back into the queue)
+/// end every call after 10,000 nodes, are found by the analysis, and do not
+/// grow memory.
+#[test]
+fn zero_time_loops_through_queues_end() {
+    let tail = "callers: { arrivals: 60/h }\nsimulation: { duration: 2h, replications: 4 }\n";
+    let cases = [
+        (
+            "self_busy.yaml",
+            "  q: { kind: queue, pool: d, busy: { when: { queue_length: 1 }, to: q } }\n",
+            "\"q\"",
+        ),
+        (
+            "max_wait_zero.yaml",
+            "  q: { kind: queue, pool: d, max_wait: 0, on_max_wait: q }\n",
+            "\"q\"",
+        ),
+        (
+            "ping_pong.yaml",
+            "  q: { kind: queue, pool: d, busy: { when: { expected_wait: 0s }, to: r } }\n  r: { kind: queue, pool: e, busy: { when: { expected_wait: 0s }, to: q } }\n",
+            "\"q\", \"r\"",
+        ),
+    ];
+    for (name, nodes, ids) in cases {
+        let menu = sim_menu(
+            name,
+            &format!(
+                "hotline: Z\nentry: q\nnodes:\n{nodes}agents:\n  d: {{ seats: 1, handle_time: exp(mean=5m) }}\n  e: {{ seats: 1, handle_time: exp(mean=5m) }}\n{tail}"
+            ),
+        );
+        expect(&["simulate", "--quiet"], &menu, 0, "passed through more than 10000 menu nodes");
+        expect(&["analyze"], &menu, 0, &format!("zero-time-loop]: node \"q\": callers can go round {ids}"));
+    }
+}
+
+/// Flags out of range are refused at once.
+#[test]
+fn flags_out_of_range_are_refused() {
+    let bank = Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/bank.yaml");
+    let bank = bank.to_str().unwrap();
+    expect(&["simulate", "--replications", "4000000000"], bank, 2, "1..=1000000");
+    expect(&["simulate", "--threads", "1000000"], bank, 2, "at most 1024 threads");
+    expect(&["bench", "--replications", "0"], bank, 2, "1..=1000000");
+}
+
+/// A run that simulates nothing says so.
+#[test]
+fn a_run_without_callers_says_so() {
+    let menu = sim_menu(
+        "tiny_rate.yaml",
+        "hotline: T\nentry: q\nnodes:\n  q: { kind: queue, pool: d }\nagents:\n  d: { seats: 1, handle_time: exp(mean=1m) }\n\
+         callers:\n  arrivals: 1e-12/h\nsimulation: { duration: 1h, replications: 3 }\n",
+    );
+    expect(&["simulate", "--quiet"], &menu, 0, "no caller arrived in the measured period");
+    expect(&["simulate", "--quiet", "--format", "json"], &menu, 0, "hotline: warning: no caller arrived");
+}
+
+/// Ctrl-C stops a single long replication within moments, and a long run
+/// announces its size in the log even when standard error is not a terminal.
+#[test]
+fn ctrl_c_stops_one_long_replication() {
+    let menu = write(
+        "one_long.yaml",
+        b"hotline: L\nentry: q\nnodes:\n  q: { kind: queue, pool: d }\nagents:\n  d: { seats: 10, handle_time: exp(mean=1m) }\n\
+callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\nsimulation: { duration: 800000h, replications: 1 }\n",
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["simulate", &menu])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    let signalled = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let took = signalled.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(err.contains("callers to simulate"), "the size is in the log: {err}");
+    assert!(took < Duration::from_secs(5), "stopped {took:?} after Ctrl-C");
 }

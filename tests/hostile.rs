@@ -362,8 +362,18 @@ fn zero_time_loops_through_queues_end() {
                 "hotline: Z\nentry: q\nnodes:\n{nodes}agents:\n  d: {{ seats: 1, handle_time: exp(mean=5m) }}\n  e: {{ seats: 1, handle_time: exp(mean=5m) }}\n{tail}"
             ),
         );
-        expect(&["simulate", "--quiet"], &menu, 0, "passed through more than 10000 menu nodes");
-        expect(&["analyze"], &menu, 0, &format!("zero-time-loop]: node \"q\": callers can go round {ids}"));
+        expect(
+            &["simulate", "--quiet"],
+            &menu,
+            0,
+            "passed through more than 10000 menu nodes",
+        );
+        expect(
+            &["analyze"],
+            &menu,
+            0,
+            &format!("zero-time-loop]: node \"q\": callers can go round {ids}"),
+        );
     }
 }
 
@@ -385,8 +395,18 @@ fn a_run_without_callers_says_so() {
         "hotline: T\nentry: q\nnodes:\n  q: { kind: queue, pool: d }\nagents:\n  d: { seats: 1, handle_time: exp(mean=1m) }\n\
          callers:\n  arrivals: 1e-12/h\nsimulation: { duration: 1h, replications: 3 }\n",
     );
-    expect(&["simulate", "--quiet"], &menu, 0, "no caller arrived in the measured period");
-    expect(&["simulate", "--quiet", "--format", "json"], &menu, 0, "hotline: warning: no caller arrived");
+    expect(
+        &["simulate", "--quiet"],
+        &menu,
+        0,
+        "no caller arrived in the measured period",
+    );
+    expect(
+        &["simulate", "--quiet", "--format", "json"],
+        &menu,
+        0,
+        "hotline: warning: no caller arrived",
+    );
 }
 
 /// Ctrl-C stops a single long replication within moments, and a long run

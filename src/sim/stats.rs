@@ -150,7 +150,7 @@ impl Hist {
             return lo + frac * width;
         }
         atoms.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let spread = (self.counts[b] - atoms.iter().map(|a| a.1).sum::<u64>()) as f64;
+        let spread = self.counts[b].saturating_sub(atoms.iter().map(|a| a.1).sum::<u64>()) as f64;
         let density = if width > 0.0 { spread / width } else { 0.0 };
         let (mut x, mut seen) = (lo, 0.0);
         for (at, n) in atoms {
@@ -227,8 +227,8 @@ impl QueueAcc {
         self.wait_sum += w;
         let bin = bin_of(w.max(0.0));
         self.hist.add_bin(bin);
-        if atom {
-            self.hist.count_atom_cold(w.max(0.0));
+        if atom && w > 0.0 {
+            self.hist.count_atom_cold(w);
         }
         match how {
             WaitEnd::Answered => {

@@ -14,6 +14,7 @@ mod text;
 
 use crate::Error;
 use crate::analysis::rules::RuleSet;
+use crate::escape::json_text;
 use crate::menu::{self, LoadOptions, Loaded};
 use crate::yaml::Limits;
 
@@ -129,6 +130,14 @@ pub struct BenchArgs {
     pub replications: u32,
 }
 
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (1: only the folder itself)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("\"{text}\" is not a whole number")),
+    }
+}
+
 /// Most worker threads `--threads` accepts.
 pub const MAX_THREADS: usize = 1024;
 
@@ -183,8 +192,8 @@ pub struct SurveyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SurveyFormat::Text)]
     pub format: SurveyFormat,
-    /// How deep to look for menus (1: only DIR itself).
-    #[arg(long, default_value_t = usize::MAX, value_name = "N")]
+    /// How deep to look for menus (1: only DIR itself); links to folders are not followed.
+    #[arg(long, default_value_t = usize::MAX, value_name = "N", value_parser = at_least_one)]
     pub max_depth: usize,
     /// Rule overrides.
     #[arg(long, value_name = "FILE")]
@@ -275,11 +284,11 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Survey(a) => {
             use crate::survey;
             let rules = rule_set(a.rules.as_deref())?;
-            let files = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read {
+            let listing = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read {
                 path: a.dir.display().to_string(),
                 source: e,
             })?;
-            let s = survey::survey(&files, &a.limits.options(), &rules);
+            let s = survey::survey_listing(&listing, &a.limits.options(), &rules);
             print(&match a.format {
                 SurveyFormat::Text => survey::to_text(&s),
                 SurveyFormat::Json => json_text(&s),
@@ -313,6 +322,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
 
 /// Writes to standard output; a closed pipe is not an error.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
+    let text = crate::escape::terminal(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
@@ -321,11 +331,6 @@ pub(crate) fn print(text: &str) -> Result<(), Error> {
         }),
         _ => Ok(()),
     }
-}
-
-/// Pretty JSON with a final newline.
-pub(crate) fn json_text<T: serde::Serialize + ?Sized>(v: &T) -> String {
-    serde_json::to_string_pretty(v).expect("values serialize") + "\n"
 }
 
 /// The rules in force: the defaults, or a rules file's overrides.
@@ -433,23 +438,26 @@ fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
     let run = &a.run;
     let (loaded, h) = load_valid(&a.menu, &run.limits)?;
     let o = sim_options(&h, &loaded.path, run)?;
-    if let Some(dir) = &run.report {
-        // Refuse a folder of the user's files before spending time on the run.
-        crate::report::check_dir(dir)?;
-    }
+    // Lock and check the report folder before spending time on the run.
+    let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
     let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
     if run.format != Format::Text {
         // Text output lists the warnings itself; JSON keeps them in a field
         // a person may not read.
         for w in &report.warnings {
-            eprintln!("hotline: warning: {w}");
+            eprintln!("hotline: warning: {}", crate::escape::terminal(w));
         }
     }
-    if let Some(dir) = &run.report {
+    if let Some(out) = out {
         let analysis = crate::analysis::analyze(&h, &RuleSet::default());
-        let written = crate::report::write_report(dir, &h, &loaded.path, &analysis, &report, &interrupted)?;
+        let dir = out.path().to_path_buf();
+        let written = crate::report::write_report(out, &h, &loaded.path, &analysis, &report, &interrupted)?;
         if !run.quiet {
-            eprintln!("hotline: wrote {} files to {}", written.len(), dir.display());
+            eprintln!(
+                "hotline: wrote {} files to {}",
+                written.len(),
+                crate::escape::terminal(&dir.display().to_string())
+            );
         }
     }
     print(&match run.format {
@@ -469,9 +477,7 @@ fn compare(a: &CompareArgs) -> Result<i32, Error> {
     let mut ob = sim_options(&hb, &lb.path, run)?;
     ob.replications = oa.replications;
     ob.seed = oa.seed;
-    if let Some(dir) = &run.report {
-        crate::report::check_dir(dir)?;
-    }
+    let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
     let ra = run_sim(&ha, &la.path, &oa, run.quiet)?;
     let rb = run_sim(&hb, &lb.path, &ob, run.quiet)?;
     let side = |h: &crate::Hotline, path: &str| Side {
@@ -480,8 +486,8 @@ fn compare(a: &CompareArgs) -> Result<i32, Error> {
         reach_human: crate::analysis::reach(h, None),
     };
     let c = compare::compare((side(&ha, &la.path), &ra), (side(&hb, &lb.path), &rb));
-    if let Some(dir) = &run.report {
-        compare::write_report(dir, &c, &ra, &rb, &interrupted)?;
+    if let Some(out) = out {
+        compare::write_report(out, &c, &ra, &rb, &interrupted)?;
     }
     print(&match run.format {
         Format::Text => compare::to_text(&c),
@@ -509,7 +515,7 @@ fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
 pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hotline), Error> {
     let mut loaded = menu::load(path, &limits.options())?;
     if !loaded.diagnostics.is_empty() {
-        eprint!("{}", loaded.render());
+        eprint!("{}", crate::escape::terminal(&loaded.render()));
     }
     match loaded.hotline.take() {
         Some(h) => Ok((loaded, h)),
@@ -550,14 +556,16 @@ fn check(a: &CheckArgs) -> Result<i32, Error> {
                 }));
             }
             Err(e) => {
-                eprintln!("hotline: {e}");
+                eprintln!("hotline: {}", crate::escape::terminal(&e.chain()));
                 // A file too large is a problem of the input; one that cannot be read is not.
                 if e.exit_code() == 1 {
                     any_error = true;
                 } else {
                     unreadable = true;
                 }
-                files.push(json!({ "path": path.display().to_string(), "ok": false, "error": e.to_string(), "diagnostics": [] }));
+                files.push(
+                    json!({ "path": path.display().to_string(), "ok": false, "error": e.chain(), "diagnostics": [] }),
+                );
             }
         }
     }

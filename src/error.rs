@@ -10,7 +10,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum Error {
     /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The path as given.
         path: String,
@@ -37,7 +37,7 @@ pub enum Error {
         limit: usize,
     },
     /// A file could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The path.
         path: String,
@@ -69,18 +69,44 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A report folder cannot be used (a file, a broken link, locked by
+    /// another run).
+    #[error("{path}: {message}")]
+    ReportFolder {
+        /// The folder as given.
+        path: String,
+        /// Why.
+        message: String,
+    },
     /// The run was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
 }
 
 impl Error {
+    /// The message with its causes, each once: `cannot read x.yaml: No such
+    /// file or directory (os error 2)`.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        text
+    }
+
     /// The process exit code for this error: 1 when the input is at fault,
     /// 2 when the tool could not run.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::InvalidMenu { .. } | Error::Unusable { .. } | Error::Rules { .. } | Error::TooLarge { .. } => 1,
-            Error::Read { .. } | Error::NotAFile { .. } | Error::Write { .. } | Error::Interrupted => 2,
+            Error::Read { .. }
+            | Error::NotAFile { .. }
+            | Error::Write { .. }
+            | Error::ReportFolder { .. }
+            | Error::Interrupted => 2,
         }
     }
 }

@@ -15,7 +15,8 @@ fn main() {
         Ok(code) => code,
         Err(e) => {
             let code = e.exit_code();
-            eprintln!("hotline: {:#}", anyhow::Error::from(e));
+            let text = format!("{:#}", anyhow::Error::from(e));
+            eprintln!("hotline: {}", hotline::escape::terminal(&text));
             code
         }
     };

@@ -2,13 +2,14 @@
 //! (`index.html`), read (`report.md`) or feed to a script (`summary.json`,
 //! `metrics.csv`, `replications.csv`), with plots as SVG and PNG.
 //!
-//! Each output format is one file implementing [`Export`]. Files are first
-//! written to a hidden folder inside the report folder and moved into place
-//! only when every one of them is complete, so an interrupted run never
-//! leaves a half-written report, and nothing outside the folder is touched.
+//! Each output format is one file implementing [`Export`]. The folder is
+//! locked, checked and written all or nothing by [`folder::ReportDir`]:
+//! an interrupted run never leaves a half-written report, nothing of the
+//! user's is overwritten, and nothing outside the folder is touched.
 
 pub mod compare;
 mod csv_out;
+pub mod folder;
 mod html;
 mod markdown;
 pub mod plots;
@@ -21,6 +22,7 @@ use crate::menu::Hotline;
 use crate::sim::SimReport;
 
 pub use csv_out::Csv;
+pub use folder::{MARKER, ReportDir};
 pub use html::Html;
 pub use markdown::Markdown;
 
@@ -60,111 +62,14 @@ pub struct Json;
 
 impl Export for Json {
     fn export(&self, r: &Report<'_>) -> Vec<(String, Vec<u8>)> {
-        vec![("summary.json".into(), crate::cli::json_text(r.sim).into_bytes())]
+        vec![("summary.json".into(), crate::escape::json_text(r.sim).into_bytes())]
     }
 }
 
-/// The marker that tells a folder holds a hotline report.
-pub const MARKER: &str = ".hotline-report";
-
-/// Checks that a report folder can be written: it does not exist yet, or it
-/// is empty, or it holds an earlier report (never a folder of the user's
-/// other files). Nothing is created.
-pub fn check_dir(dir: &Path) -> Result<(), Error> {
-    match std::fs::metadata(dir) {
-        Ok(_) => prepare_dir(dir),
-        Err(_) => Ok(()),
-    }
-}
-
-/// Prepares a report folder: creates it, or checks that an existing one is
-/// empty or an earlier report (never a folder of the user's other files).
-pub fn prepare_dir(dir: &Path) -> Result<(), Error> {
-    let shown = dir.display().to_string();
-    match std::fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => {
-            return Err(Error::NotAFile {
-                path: shown,
-                what: "a file, not a folder: choose a folder for the report",
-            });
-        }
-        Ok(_) => {
-            let entries: Vec<_> = std::fs::read_dir(dir)
-                .map_err(|e| Error::Read {
-                    path: shown.clone(),
-                    source: e,
-                })?
-                .filter_map(Result::ok)
-                .collect();
-            let is_report = entries.iter().any(|e| e.file_name() == MARKER);
-            if !entries.is_empty() && !is_report {
-                return Err(Error::Unusable {
-                    path: shown,
-                    message: "the folder holds files that are not a hotline report; choose a new or empty folder so nothing of yours is overwritten".into(),
-                });
-            }
-            // Leftovers of an interrupted run.
-            for e in entries {
-                if e.file_name().to_string_lossy().starts_with(".hotline-tmp-") {
-                    let _ = std::fs::remove_dir_all(e.path());
-                }
-            }
-        }
-        Err(_) => std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: shown, source: e })?,
-    }
-    Ok(())
-}
-
-/// Writes files into `dir` all or nothing: first into a hidden folder
-/// inside it, then each moved into place. `extra` may write more files (the
-/// PNG plots) into the hidden folder. Returns the paths written.
-pub fn write_all(
-    dir: &Path,
-    files: Vec<(String, Vec<u8>)>,
-    extra: &dyn Fn(&Path) -> Result<Vec<String>, String>,
-    interrupted: &dyn Fn() -> bool,
-) -> Result<Vec<PathBuf>, Error> {
-    prepare_dir(dir)?;
-    let tmp = dir.join(format!(".hotline-tmp-{}", std::process::id()));
-    let werr = |p: &Path, e: std::io::Error| Error::Write {
-        path: p.display().to_string(),
-        source: e,
-    };
-    std::fs::create_dir_all(&tmp).map_err(|e| werr(&tmp, e))?;
-    let result = (|| {
-        let mut names = Vec::new();
-        for (name, bytes) in &files {
-            if interrupted() {
-                return Err(Error::Interrupted);
-            }
-            let p = tmp.join(name);
-            std::fs::write(&p, bytes).map_err(|e| werr(&p, e))?;
-            names.push(name.clone());
-        }
-        names.extend(extra(&tmp).map_err(|m| Error::Unusable {
-            path: dir.display().to_string(),
-            message: m,
-        })?);
-        std::fs::write(tmp.join(MARKER), b"written by hotline\n").map_err(|e| werr(&tmp, e))?;
-        names.push(MARKER.into());
-        if interrupted() {
-            return Err(Error::Interrupted);
-        }
-        let mut out = Vec::new();
-        for name in names {
-            let to = dir.join(&name);
-            std::fs::rename(tmp.join(&name), &to).map_err(|e| werr(&to, e))?;
-            out.push(to);
-        }
-        Ok(out)
-    })();
-    let _ = std::fs::remove_dir_all(&tmp);
-    result
-}
-
-/// Renders the plots of a simulation and writes the whole report.
+/// Renders the plots of a simulation and writes the whole report into
+/// a folder opened before the run.
 pub fn write_report(
-    dir: &Path,
+    out: ReportDir,
     h: &Hotline,
     path: &str,
     analysis: &Analysis,
@@ -173,7 +78,7 @@ pub fn write_report(
 ) -> Result<Vec<PathBuf>, Error> {
     let plots = plots::simulation_plots(h, sim);
     let unusable = |m: String| Error::Unusable {
-        path: dir.display().to_string(),
+        path: out.path().display().to_string(),
         message: format!("drawing a plot: {m}"),
     };
     let mut rendered = Vec::new();
@@ -198,7 +103,7 @@ pub fn write_report(
     for p in &report.plots {
         files.push((format!("{}.svg", p.name), p.svg.clone().into_bytes()));
     }
-    write_all(dir, files, &|tmp| write_pngs(&plots, tmp), interrupted)
+    out.write(files, &|tmp| write_pngs(&plots, tmp), interrupted)
 }
 
 /// Writes each plot as `<name>.png` into a folder; returns the file names.

@@ -59,29 +59,65 @@ pub struct Aggregate {
 /// A whole survey.
 #[derive(Clone, Debug, Serialize)]
 pub struct Survey {
-    /// One row per file.
+    /// One row per file (and per folder that could not be read).
     pub rows: Vec<Row>,
     /// The figures over all rows.
     pub aggregate: Aggregate,
+    /// Entries passed over: links to folders (never followed, so a link
+    /// back up cannot loop or count a menu twice).
+    pub skipped: Vec<String>,
 }
 
-/// Menu files under a folder (`.yaml`, `.yml`), sorted, to `max_depth`.
-pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+/// What a folder holds for a survey.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    /// Menu files (`.yaml`, `.yml`; links to files included), sorted.
+    pub files: Vec<PathBuf>,
+    /// Folders below the top one that could not be read, with the reason.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Links to folders, not followed.
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Menu files under a folder, to `max_depth` (1: the folder itself). Links
+/// to folders are not followed; a folder below the top one that cannot be
+/// read is listed, not fatal. Fails only when `dir` cannot be read.
+pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Listing> {
+    let mut out = Listing::default();
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((d, depth)) = stack.pop() {
-        for e in std::fs::read_dir(&d)? {
-            let p = e?.path();
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) if depth == 0 => return Err(e),
+            Err(e) => {
+                out.unreadable.push((d, e.to_string()));
+                continue;
+            }
+        };
+        for e in entries {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    out.unreadable.push((d.clone(), err.to_string()));
+                    continue;
+                }
+            };
+            let p = e.path();
+            let link = e.file_type().is_ok_and(|t| t.is_symlink());
             if p.is_dir() {
-                if depth + 1 < max_depth {
+                if link {
+                    out.skipped.push(p);
+                } else if depth + 1 < max_depth {
                     stack.push((p, depth + 1));
                 }
             } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                out.push(p);
+                out.files.push(p);
             }
         }
     }
-    out.sort();
+    out.files.sort();
+    out.unreadable.sort();
+    out.skipped.sort();
     Ok(out)
 }
 
@@ -89,11 +125,35 @@ pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Vec<PathBuf>>
 pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet) -> Survey {
     let rows: Vec<Row> = files.iter().map(|f| row(f, options, rules)).collect();
     let aggregate = aggregate(&rows);
-    Survey { rows, aggregate }
+    Survey {
+        rows,
+        aggregate,
+        skipped: Vec::new(),
+    }
 }
 
-fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
-    let mut r = Row {
+/// Surveys what a folder holds: its menu files, a row for each folder that
+/// could not be read, and the links passed over.
+pub fn survey_listing(listing: &Listing, options: &LoadOptions, rules: &RuleSet) -> Survey {
+    let mut s = survey(&listing.files, options, rules);
+    for (dir, why) in &listing.unreadable {
+        let mut r = empty_row(dir);
+        r.error = Some(format!("cannot read the folder: {why}"));
+        r.errors = 1;
+        s.rows.push(r);
+    }
+    s.rows.sort_by(|a, b| a.file.cmp(&b.file));
+    s.aggregate = aggregate(&s.rows);
+    s.skipped = listing
+        .skipped
+        .iter()
+        .map(|p| format!("{}: a link to a folder, not followed", p.display()))
+        .collect();
+    s
+}
+
+fn empty_row(file: &Path) -> Row {
+    Row {
         name: String::new(),
         file: file.display().to_string(),
         reachable: None,
@@ -105,11 +165,15 @@ fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
         errors: 0,
         warnings: 0,
         error: None,
-    };
+    }
+}
+
+fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
+    let mut r = empty_row(file);
     let loaded = match menu::load(file, options) {
         Ok(l) => l,
         Err(e) => {
-            r.error = Some(e.to_string());
+            r.error = Some(e.chain());
             r.errors = 1;
             return r;
         }
@@ -201,9 +265,10 @@ pub fn to_csv(s: &Survey) -> String {
     .ok();
     let opt = |x: Option<String>| x.unwrap_or_default();
     for r in &s.rows {
+        let text = |s: &str| crate::escape::csv_text(s).into_owned();
         w.write_record([
-            r.name.clone(),
-            r.file.clone(),
+            text(&r.name),
+            text(&r.file),
             opt(r.reachable.map(|b| b.to_string())),
             opt(r.selections.map(|b| b.to_string())),
             opt(r.seconds.map(|b| b.to_string())),
@@ -212,7 +277,7 @@ pub fn to_csv(s: &Survey) -> String {
             opt(r.deflection_loop.map(|b| b.to_string())),
             r.errors.to_string(),
             r.warnings.to_string(),
-            opt(r.error.clone()),
+            text(r.error.as_deref().unwrap_or_default()),
         ])
         .ok();
     }
@@ -233,9 +298,9 @@ pub fn to_text(s: &Survey) -> String {
             if r.name.is_empty() {
                 "(did not load)".into()
             } else {
-                r.name.clone()
+                crate::escape::cell(&r.name).into_owned()
             },
-            r.file.clone(),
+            crate::escape::cell(&r.file).into_owned(),
             yn(r.reachable),
             r.selections.map_or("-".into(), |x| x.to_string()),
             r.seconds.map_or("-".into(), crate::value::trim_float),
@@ -260,7 +325,14 @@ pub fn to_text(s: &Survey) -> String {
         out.push('\n');
     }
     for r in s.rows.iter().filter(|r| r.error.is_some()) {
-        out.push_str(&format!("{}: {}\n", r.file, r.error.as_deref().unwrap_or_default()));
+        out.push_str(&format!(
+            "{}: {}\n",
+            crate::escape::cell(&r.file),
+            crate::escape::cell(r.error.as_deref().unwrap_or_default())
+        ));
+    }
+    for skipped in &s.skipped {
+        out.push_str(&format!("skipped {}\n", crate::escape::cell(skipped)));
     }
     let a = &s.aggregate;
     let pct = |x: Option<f64>| {

@@ -257,9 +257,10 @@ impl RuleSet {
     /// `rule-id: { enabled: true, severity: error, threshold: 3 }`.
     pub fn from_file(path: &Path) -> Result<RuleSet, Error> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+        let bytes = crate::source::read(path, crate::yaml::Limits::default().max_bytes)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::Rules {
             path: shown.clone(),
-            source: e,
+            message: "the file is not UTF-8 text".into(),
         })?;
         RuleSet::from_yaml(&text).map_err(|message| Error::Rules { path: shown, message })
     }

@@ -118,7 +118,13 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
                 format!("{x:.1}")
             }
         };
-        format!("{:>9}  [{}, {}]", f(e.mean), f(e.ci95[0]), f(e.ci95[1]))
+        format!(
+            "{:>9}  [{}, {}]{}",
+            f(e.mean),
+            f(e.ci95[0]),
+            f(e.ci95[1]),
+            e.rests_on(r.replications)
+        )
     };
     let rows: &[(&str, &str, bool)] = &[
         ("p_reach_human", "callers who reach a human", true),

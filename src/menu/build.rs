@@ -74,35 +74,27 @@ impl Loaded {
 ///
 /// Returns `Err` only when the file cannot be read at all (missing, a
 /// directory, a FIFO, too large); problems in the text are diagnostics.
+/// `-` reads standard input.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
-    let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| Error::Read {
-        path: shown.clone(),
-        source: e,
-    })?;
-    if meta.is_dir() {
-        return Err(Error::NotAFile {
+    let shown = if path == Path::new("-") {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let bytes = crate::source::read(path, options.limits.max_bytes)?;
+    if crate::source::is_utf16(&bytes) {
+        let d = Diagnostic::error(
+            "not-utf8",
+            "the file is UTF-16 text: save it as UTF-8 (for instance iconv -f UTF-16 -t UTF-8 OLD.yaml > NEW.yaml)",
+        )
+        .at(Some(Pos { line: 1, column: 1 }));
+        return Ok(Loaded {
             path: shown,
-            what: "a directory",
+            source: String::new(),
+            hotline: None,
+            diagnostics: vec![d],
         });
     }
-    if !meta.is_file() {
-        return Err(Error::NotAFile {
-            path: shown,
-            what: "not a regular file (a FIFO, socket or device)",
-        });
-    }
-    if meta.len() > options.limits.max_bytes as u64 {
-        return Err(Error::TooLarge {
-            path: shown,
-            size: meta.len(),
-            limit: options.limits.max_bytes,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::Read {
-        path: shown.clone(),
-        source: e,
-    })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(load_str(&text, &shown, options)),
         Err(e) => {

@@ -4,13 +4,13 @@
 //! replication), with overlaid plots.
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::plots::{bar_plot, cdf_plot};
-use super::{HEADLINE, escape_html as e, show, write_all};
+use super::{HEADLINE, escape_html as e, show};
 use crate::Error;
 use crate::analysis::Reach;
 use crate::sim::SimReport;
@@ -167,7 +167,7 @@ pub fn to_text(c: &Comparison) -> String {
 
 /// Writes the comparison report: `index.html`, `report.md`, `summary.json` and overlaid plots.
 pub fn write_report(
-    dir: &Path,
+    out: super::ReportDir,
     c: &Comparison,
     a: &SimReport,
     b: &SimReport,
@@ -218,7 +218,7 @@ pub fn write_report(
             p.name,
             p.caption.clone(),
             p.svg().map_err(|m| Error::Unusable {
-                path: dir.display().to_string(),
+                path: out.path().display().to_string(),
                 message: m,
             })?,
         ));
@@ -290,10 +290,10 @@ pub fn write_report(
     let mut files = vec![
         ("index.html".to_string(), html.into_bytes()),
         ("report.md".to_string(), md.into_bytes()),
-        ("summary.json".to_string(), crate::cli::json_text(c).into_bytes()),
+        ("summary.json".to_string(), crate::escape::json_text(c).into_bytes()),
     ];
     for (name, _, svg) in &svgs {
         files.push((format!("{name}.svg"), svg.clone().into_bytes()));
     }
-    write_all(dir, files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
+    out.write(files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
 }

@@ -7,7 +7,15 @@ use super::{Export, Report};
 pub struct Csv;
 
 /// The columns of `metrics.csv`.
-pub const METRICS_COLUMNS: [&str; 6] = ["scope", "name", "metric", "mean", "ci95_low", "ci95_high"];
+pub const METRICS_COLUMNS: [&str; 7] = [
+    "scope",
+    "name",
+    "metric",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "replications",
+];
 
 impl Export for Csv {
     fn export(&self, r: &Report<'_>) -> Vec<(String, Vec<u8>)> {
@@ -26,6 +34,7 @@ impl Export for Csv {
                     &m.mean.to_string(),
                     &m.ci95[0].to_string(),
                     &m.ci95[1].to_string(),
+                    &m.n.to_string(),
                 ])
                 .ok();
             }

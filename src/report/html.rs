@@ -65,11 +65,12 @@ impl Export for Html {
             if let Some(m) = s.metrics.get(*key) {
                 writeln!(
                     o,
-                    "<div class=\"card\"><div class=\"value\" data-metric=\"{key}\" data-mean=\"{}\">{}</div><div class=\"ci\">95% CI {} – {}</div><div class=\"label\">{}</div></div>",
+                    "<div class=\"card\"><div class=\"value\" data-metric=\"{key}\" data-mean=\"{}\">{}</div><div class=\"ci\">95% CI {} – {}{}</div><div class=\"label\">{}</div></div>",
                     m.mean,
                     show(key, m.mean),
                     show(key, m.ci95[0]),
                     show(key, m.ci95[1]),
+                    m.rests_on(s.replications),
                     e(label)
                 )
                 .ok();
@@ -158,10 +159,11 @@ impl Export for Html {
                 .map(|k| {
                     m.get(*k).map_or("<td>–</td>".into(), |x| {
                         format!(
-                            "<td>{} <span class=\"muted\">[{}, {}]</span></td>",
+                            "<td>{} <span class=\"muted\">[{}, {}]{}</span></td>",
                             show(k, x.mean),
                             show(k, x.ci95[0]),
-                            show(k, x.ci95[1])
+                            show(k, x.ci95[1]),
+                            x.rests_on(s.replications)
                         )
                     })
                 })

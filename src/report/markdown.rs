@@ -44,10 +44,11 @@ impl Export for Markdown {
             if let Some(m) = s.metrics.get(*key) {
                 writeln!(
                     o,
-                    "| {label} | {} | {} – {} |",
+                    "| {label} | {} | {} – {}{} |",
                     show(key, m.mean),
                     show(key, m.ci95[0]),
-                    show(key, m.ci95[1])
+                    show(key, m.ci95[1]),
+                    m.rests_on(s.replications)
                 )
                 .ok();
             }
@@ -118,7 +119,13 @@ impl Export for Markdown {
                 .iter()
                 .map(|k| {
                     m.get(*k).map_or("–".into(), |x| {
-                        format!("{} [{}, {}]", show(k, x.mean), show(k, x.ci95[0]), show(k, x.ci95[1]))
+                        format!(
+                            "{} [{}, {}]{}",
+                            show(k, x.mean),
+                            show(k, x.ci95[0]),
+                            show(k, x.ci95[1]),
+                            x.rests_on(s.replications)
+                        )
                     })
                 })
                 .collect();

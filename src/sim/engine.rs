@@ -468,6 +468,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Starts a call (first, call-back or redial) at the entry.
+    #[inline(always)]
     fn call(&mut self, slot: u32, t: f64) {
         let c = &mut self.callers[slot as usize];
         c.calls += 1;

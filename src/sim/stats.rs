@@ -125,6 +125,12 @@ impl Hist {
     /// The q-quantile; `NaN` when empty. Point masses are exact; the rest
     /// of a bin's count is spread evenly over the bin and interpolated.
     pub fn quantile(&self, q: f64) -> f64 {
+        self.quantile_with_zeros(q, 0)
+    }
+
+    /// [`Hist::quantile`] with `zeros` of the values known to be exactly 0
+    /// (a point mass besides [`Hist::atoms`]).
+    fn quantile_with_zeros(&self, q: f64, zeros: u64) -> f64 {
         if self.total == 0 {
             return f64::NAN;
         }
@@ -133,7 +139,7 @@ impl Hist {
         for (i, &c) in self.counts.iter().enumerate() {
             let next = seen + c as f64;
             if next >= target && c > 0 {
-                return self.within_bin(i, target - seen);
+                return self.within_bin(i, target - seen, zeros);
             }
             seen = next;
         }
@@ -142,9 +148,15 @@ impl Hist {
 
     /// The value below which `need` of bin `b`'s count lies: the point
     /// masses in the bin in order of value, the rest spread evenly.
-    fn within_bin(&self, b: usize, need: f64) -> f64 {
+    fn within_bin(&self, b: usize, need: f64, zeros: u64) -> f64 {
         let (lo, width) = bin_edges(b);
         let mut atoms: Vec<(f64, u64)> = self.atoms.iter().copied().filter(|a| bin_of(a.0) == b).collect();
+        if b == 0 && zeros > 0 {
+            match atoms.iter_mut().find(|a| a.0 == 0.0) {
+                Some(a) => a.1 += zeros,
+                None => atoms.push((0.0, zeros)),
+            }
+        }
         if atoms.is_empty() {
             let frac = (need / self.counts[b] as f64).clamp(0.0, 1.0);
             return lo + frac * width;
@@ -219,7 +231,7 @@ impl QueueAcc {
     /// wait distribution (exactly `max_wait`, a fixed patience), kept
     /// exactly for the quantiles. Waits of zero need no flag: they are
     /// counted as the calls that did not wait (see [`QueueAcc::wait_quantile`]).
-    #[inline]
+    #[inline(always)]
     pub fn wait(&mut self, w: f64, how: WaitEnd, sl_target: f64, atom: bool) {
         if w > 0.0 {
             self.waited += 1;
@@ -255,16 +267,8 @@ impl QueueAcc {
     /// The q-quantile of the waits of queued calls, exact at the point mass
     /// of calls that did not wait (and at the others of [`QueueAcc::wait`]).
     pub fn wait_quantile(&self, q: f64) -> f64 {
-        let zeros = self.hist.total.saturating_sub(self.waited);
-        if zeros == 0 {
-            return self.hist.quantile(q);
-        }
-        let mut h = self.hist.clone();
-        match h.atoms.iter_mut().find(|a| a.0 == 0.0) {
-            Some(a) => a.1 += zeros,
-            None => h.atoms.push((0.0, zeros)),
-        }
-        h.quantile(q)
+        self.hist
+            .quantile_with_zeros(q, self.hist.total.saturating_sub(self.waited))
     }
 
     /// Adds another accumulator's counters and histograms.
@@ -409,6 +413,18 @@ pub struct Estimate {
     /// Replications in which the metric was defined (the others had
     /// nothing to measure it on, such as no queued call).
     pub n: u64,
+}
+
+impl Estimate {
+    /// ` (n of R replications)` when the figure rests on fewer than all
+    /// `replications`, else nothing.
+    pub fn rests_on(&self, replications: u32) -> String {
+        if self.n < u64::from(replications) {
+            format!(" ({} of {replications} replications)", self.n)
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// Welford accumulator of one metric across replications.

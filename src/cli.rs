@@ -68,8 +68,8 @@ pub struct RunArgs {
     /// Replications, 1 to 1000000 (default: the menu's `simulation.replications`, else 30).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: Option<u32>,
-    /// Run seed (default: the menu's `simulation.seed`, else 1).
-    #[arg(long, value_name = "S")]
+    /// Run seed, 0 to 18446744073709551615 (default: the menu's `simulation.seed`, else 1).
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Worker threads, at most 1024 (default 0: one per core); results do not depend on it.
     #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_in_range)]
@@ -122,9 +122,10 @@ pub struct CompareArgs {
 /// `hotline bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// The menu to measure besides the reference queue.
-    #[arg(value_name = "MENU", default_value = "menus/bank.yaml")]
-    pub menu: PathBuf,
+    /// The menu to measure besides the reference queue (default: the
+    /// sample bank menu, built in).
+    #[arg(value_name = "MENU")]
+    pub menu: Option<PathBuf>,
     /// Replications of the menu, 1 to 1000000.
     #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: u32,
@@ -134,6 +135,19 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("must be at least 1 (1: only the folder itself)".into()),
         Ok(n) => Ok(n),
+        Err(_) => Err(format!("\"{text}\" is not a whole number")),
+    }
+}
+
+/// Deepest nesting `--max-nesting` accepts: the YAML parser stops at about 256.
+pub const MAX_NESTING: usize = 255;
+
+fn nesting_in_range(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_NESTING).contains(&n) => Ok(n),
+        Ok(_) => Err(format!(
+            "must be from 1 to {MAX_NESTING} (the YAML parser itself stops at about 256 levels)"
+        )),
         Err(_) => Err(format!("\"{text}\" is not a whole number")),
     }
 }
@@ -238,8 +252,8 @@ pub struct LimitArgs {
     /// Most nodes in one menu.
     #[arg(long, default_value_t = LoadOptions::default().max_nodes, value_name = "N")]
     pub max_nodes: usize,
-    /// Deepest YAML nesting accepted.
-    #[arg(long, default_value_t = Limits::default().max_depth, value_name = "N")]
+    /// Deepest YAML nesting accepted, 1 to 255 (the YAML parser stops at about 256).
+    #[arg(long, default_value_t = Limits::default().max_depth, value_name = "N", value_parser = nesting_in_range)]
     pub max_nesting: usize,
 }
 
@@ -278,7 +292,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Simulate(a) => simulate(&a),
         Command::Compare(a) => compare(&a),
         Command::Bench(a) => {
-            print(&bench::run(&a.menu, a.replications)?)?;
+            print(&bench::run(a.menu.as_deref(), a.replications)?)?;
             Ok(0)
         }
         Command::Survey(a) => {

@@ -125,36 +125,82 @@ impl Diagnostic {
 /// assert!(text.contains("    ^"));
 /// ```
 pub fn render(d: &Diagnostic, path: &str, source: &str) -> String {
+    let line = d.line.and_then(|l| source_lines(source).nth(l as usize - 1));
+    render_with_line(d, path, line)
+}
+
+/// Every diagnostic of a file rendered, the file split into lines once.
+pub fn render_all(diags: &[Diagnostic], path: &str, source: &str) -> String {
+    let lines: Vec<&str> = source_lines(source).collect();
+    diags
+        .iter()
+        .map(|d| render_with_line(d, path, d.line.and_then(|l| lines.get(l as usize - 1).copied())))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The lines of a text, ended by `\n`, `\r\n` or a lone `\r` (old Mac files).
+fn source_lines(source: &str) -> impl Iterator<Item = &str> {
+    source
+        .split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+}
+
+/// Most characters of a message shown; longer ones (a 50,000-character id
+/// quoted back) are cut.
+const MAX_MESSAGE: usize = 400;
+/// Characters of a source line shown around the caret.
+const SOURCE_WINDOW: usize = 120;
+
+fn render_with_line(d: &Diagnostic, path: &str, source_line: Option<&str>) -> String {
     let mut out = String::new();
     match (d.line, d.column) {
         (Some(l), Some(c)) => write!(out, "{path}:{l}:{c}: "),
         _ => write!(out, "{path}: "),
     }
     .ok();
-    writeln!(out, "{}[{}]: {}", d.severity, d.code, d.sentence()).ok();
-    if let (Some(line), Some(col)) = (d.line, d.column) {
-        if let Some(text) = source.lines().nth(line as usize - 1) {
-            let text = text.trim_end_matches('\r');
-            let width = line.to_string().len();
-            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-            let before: String = shown.chars().take(col.saturating_sub(1) as usize).collect();
-            let pad: String = before.chars().map(|c| if is_wide(c) { "  " } else { " " }).collect();
-            let token: String = shown
-                .chars()
-                .skip(col.saturating_sub(1) as usize)
-                .take_while(|c| !matches!(c, ',' | '}' | ']' | '#') && !c.is_whitespace())
-                .collect();
-            let carets = token
-                .chars()
-                .map(|c| if is_wide(c) { 2 } else { 1 })
-                .sum::<usize>()
-                .max(1);
-            writeln!(out, "{:width$} |", "").ok();
-            writeln!(out, "{line:>width$} | {shown}").ok();
-            writeln!(out, "{:width$} | {pad}{}", "", "^".repeat(carets)).ok();
+    writeln!(out, "{}[{}]: {}", d.severity, d.code, cut(&d.sentence(), MAX_MESSAGE)).ok();
+    if let (Some(line), Some(col), Some(text)) = (d.line, d.column, source_line) {
+        let width = line.to_string().len();
+        let all: Vec<char> = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        // A long line is shown as a window around the column.
+        let col = (col.saturating_sub(1) as usize).min(all.len());
+        let from = col.saturating_sub(SOURCE_WINDOW / 2);
+        let to = (from + SOURCE_WINDOW).min(all.len());
+        let mut shown: String = all[from..to].iter().collect();
+        let mut pad = String::new();
+        if from > 0 {
+            shown.insert(0, '…');
+            pad.push(' ');
         }
+        if to < all.len() {
+            shown.push('…');
+        }
+        pad.extend(all[from..col].iter().map(|&c| if is_wide(c) { "  " } else { " " }));
+        let token: String = all[col..to]
+            .iter()
+            .take_while(|c| !matches!(c, ',' | '}' | ']' | '#') && !c.is_whitespace())
+            .collect();
+        let carets = token
+            .chars()
+            .map(|c| if is_wide(c) { 2 } else { 1 })
+            .sum::<usize>()
+            .max(1);
+        writeln!(out, "{:width$} |", "").ok();
+        writeln!(out, "{line:>width$} | {shown}").ok();
+        writeln!(out, "{:width$} | {pad}{}", "", "^".repeat(carets)).ok();
     }
     out
+}
+
+/// At most `max` characters of a text, the rest counted.
+fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let n = text.chars().count();
+    if n <= max {
+        return text.into();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({} more characters)", n - max).into()
 }
 
 /// Display width of text in a terminal (CJK characters count two).

@@ -642,7 +642,13 @@ impl<'a> Args<'a> {
                 return Err(format!("distribution \"{whole}\" has an empty argument"));
             }
             match part.split_once('=') {
-                Some((k, v)) => items.push((Some(k.trim()), v.trim())),
+                Some((k, v)) => {
+                    let k = k.trim();
+                    if items.iter().any(|(seen, _)| *seen == Some(k)) {
+                        return Err(format!("{k}= is given twice in \"{whole}\""));
+                    }
+                    items.push((Some(k), v.trim()));
+                }
                 None => items.push((None, part)),
             }
         }

@@ -35,6 +35,9 @@ pub struct Node {
     pub pos: Pos,
     /// What it holds.
     pub value: Value,
+    /// For a number written in another form than its value prints in
+    /// (`0x10`, `00`, `+4`): the text as written, used where text is wanted.
+    pub written: Option<String>,
 }
 
 /// The value of a YAML node.
@@ -46,7 +49,9 @@ pub enum Value {
     Bool(bool),
     /// A whole number.
     Int(i64),
-    /// A number with a fraction (also integers too large for `i64`).
+    /// A whole number above `i64::MAX` (a seed such as 18446744073709551615).
+    UInt(u64),
+    /// A number with a fraction (also integers too large for `u64`).
     Float(f64),
     /// Text.
     Str(String),
@@ -67,9 +72,13 @@ impl Node {
 
     /// The text of a scalar node (numbers and booleans written as text).
     pub fn scalar_text(&self) -> Option<String> {
+        if let Some(w) = &self.written {
+            return Some(w.clone());
+        }
         match &self.value {
             Value::Str(s) => Some(s.clone()),
             Value::Int(i) => Some(i.to_string()),
+            Value::UInt(u) => Some(u.to_string()),
             Value::Float(x) => Some(x.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             Value::Null => Some(String::new()),
@@ -90,7 +99,7 @@ impl Node {
         match self.value {
             Value::Null => "nothing",
             Value::Bool(_) => "a boolean",
-            Value::Int(_) => "a number",
+            Value::Int(_) | Value::UInt(_) => "a number",
             Value::Float(_) => "a number",
             Value::Str(_) => "text",
             Value::Seq(_) => "a list",
@@ -139,6 +148,13 @@ pub struct SyntaxError {
 /// assert_eq!(node.get("a").unwrap().pos.column, 4);
 /// ```
 pub fn parse(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
+    parse_noting_rejoins(text, limits).map(|(node, _)| node)
+}
+
+/// [`parse`], also returning where a distribution split by a flow
+/// collection's comma was rejoined, and its text (for a warning: editors
+/// and the JSON Schema see the split value).
+pub fn parse_noting_rejoins(text: &str, limits: &Limits) -> Result<(Node, Vec<(Pos, String)>), SyntaxError> {
     if text.len() > limits.max_bytes {
         return Err(SyntaxError {
             message: format!(
@@ -177,8 +193,52 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
             pos,
         }
     })?;
-    rejoin_parens(&mut node);
-    Ok(node)
+    let mut rejoined = Vec::new();
+    rejoin_parens(&mut node, &mut rejoined);
+    let lines: Vec<&str> = text
+        .split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+        .collect();
+    numbers_as_written(&mut node, &lines);
+    Ok((node, rejoined))
+}
+
+/// Numbers keep the text they were written as: a key YAML read as a
+/// number (`00`, `0x10`, `2.0`, `+4`) becomes that text, so option `00` is
+/// not silently key `0` and node `0x10` is not node `16`; a value keeps it
+/// beside its number for where text is wanted (`to: 0x10`).
+fn numbers_as_written(node: &mut Node, lines: &[&str]) {
+    fn written(n: &Node, lines: &[&str]) -> Option<String> {
+        if !matches!(n.value, Value::Int(_) | Value::UInt(_) | Value::Float(_)) {
+            return None;
+        }
+        let line = lines.get((n.pos.line as usize).checked_sub(1)?)?;
+        let w: String = line
+            .chars()
+            .skip((n.pos.column as usize).saturating_sub(1))
+            .take_while(|c| !matches!(c, ':' | ',' | '}' | ']' | '#') && !c.is_whitespace())
+            .collect();
+        (!w.is_empty() && Some(&w) != n.scalar_text().as_ref()).then_some(w)
+    }
+    if let Some(w) = written(node, lines) {
+        node.written = Some(w);
+    }
+    match &mut node.value {
+        Value::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                if let Some(w) = written(k, lines) {
+                    k.value = Value::Str(w);
+                }
+                numbers_as_written(v, lines);
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                numbers_as_written(item, lines);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Puts back together a distribution that a YAML flow collection split at
@@ -187,28 +247,51 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, SyntaxError> {
 /// format is documented with such lines, so they are rejoined here: a text
 /// value with an unclosed `(` absorbs the following value-less keys (or list
 /// items) until the parenthesis closes.
-fn rejoin_parens(node: &mut Node) {
-    fn open(s: &str) -> bool {
-        s.matches('(').count() > s.matches(')').count()
+fn rejoin_parens(node: &mut Node, rejoined: &mut Vec<(Pos, String)>) {
+    /// A distribution has at most a few arguments: a longer run of pieces
+    /// is not one, and looking no further keeps this linear in the file.
+    const MAX_PIECES: usize = 8;
+    /// Parentheses opened and not closed in a piece.
+    fn depth(s: &str) -> i64 {
+        s.bytes().fold(0, |d, b| match b {
+            b'(' => d + 1,
+            b')' => d - 1,
+            _ => d,
+        })
+    }
+    /// How many pieces after `first` close its parenthesis, if any do.
+    fn closing(first: &str, rest: impl Iterator<Item = Option<String>>) -> Option<(usize, String)> {
+        let mut d = depth(first);
+        if d <= 0 || first.len() > 1000 {
+            return None;
+        }
+        let mut text = first.to_string();
+        for (k, piece) in rest.take(MAX_PIECES).enumerate() {
+            let piece = piece?;
+            d += depth(&piece);
+            text.push_str(", ");
+            text.push_str(&piece);
+            if d <= 0 {
+                return (d == 0).then_some((k + 1, text));
+            }
+        }
+        None
     }
     match &mut node.value {
         Value::Map(entries) => {
             let mut i = 0;
             while i < entries.len() {
                 if let Value::Str(s) = &entries[i].1.value {
-                    let mut text = s.clone();
-                    let mut j = i + 1;
-                    while open(&text) && j < entries.len() && entries[j].1.value == Value::Null {
-                        let Some(k) = entries[j].0.scalar_text() else { break };
-                        text = format!("{text}, {k}");
-                        j += 1;
-                    }
-                    if j > i + 1 && !open(&text) {
+                    let rest = entries[i + 1..]
+                        .iter()
+                        .map(|(k, v)| if v.value == Value::Null { k.scalar_text() } else { None });
+                    if let Some((n, text)) = closing(s, rest) {
+                        rejoined.push((entries[i].1.pos, text.clone()));
                         entries[i].1.value = Value::Str(text);
-                        entries.drain(i + 1..j);
+                        entries.drain(i + 1..=i + n);
                     }
                 }
-                rejoin_parens(&mut entries[i].1);
+                rejoin_parens(&mut entries[i].1, rejoined);
                 i += 1;
             }
         }
@@ -216,19 +299,13 @@ fn rejoin_parens(node: &mut Node) {
             let mut i = 0;
             while i < items.len() {
                 if let Value::Str(s) = &items[i].value {
-                    let mut text = s.clone();
-                    let mut j = i + 1;
-                    while open(&text) && j < items.len() {
-                        let Some(k) = items[j].scalar_text() else { break };
-                        text = format!("{text}, {k}");
-                        j += 1;
-                    }
-                    if j > i + 1 && !open(&text) {
+                    if let Some((n, text)) = closing(s, items[i + 1..].iter().map(Node::scalar_text)) {
+                        rejoined.push((items[i].pos, text.clone()));
                         items[i].value = Value::Str(text);
-                        items.drain(i + 1..j);
+                        items.drain(i + 1..=i + n);
                     }
                 }
-                rejoin_parens(&mut items[i]);
+                rejoin_parens(&mut items[i], rejoined);
                 i += 1;
             }
         }
@@ -245,7 +322,30 @@ fn clean_message(raw: &str) -> String {
         None => first,
     };
     let msg = msg.trim().trim_end_matches(',');
-    msg.replace(", set DuplicateKeyPolicy in Options if acceptable", "")
+    if let Some(breach) = msg.strip_prefix("budget breached: ") {
+        // The parser names its budget in Rust's debug notation.
+        let (what, rest) = breach.split_once(' ').unwrap_or((breach, ""));
+        let at = rest.rsplit_once("} ").map_or("", |(_, at)| at);
+        let plain = match what {
+            "Aliases" => "more than 1,000 aliases (*name): an alias bomb?",
+            "Anchors" => "too many anchors (&name)",
+            "Depth" => "the YAML nests deeper than the limit (raise it with --max-nesting)",
+            "Nodes" => "more than 2,000,000 YAML nodes",
+            "Events" => "the document is too large (more than 6,000,000 parser events)",
+            "Documents" => "more than one YAML document (--- separates documents)",
+            _ => "the document is over one of the parser's limits",
+        };
+        return if at.is_empty() {
+            plain.to_string()
+        } else {
+            format!("{plain} {at}")
+        };
+    }
+    let msg = msg.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    match msg.split_once("If you just use !!binary") {
+        Some((head, _)) => head.trim().to_string(),
+        None => msg,
+    }
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -257,6 +357,7 @@ impl<'de> Deserialize<'de> for Node {
                 column: s.referenced.column() as u32,
             },
             value: s.value,
+            written: None,
         })
     }
 }
@@ -285,13 +386,17 @@ impl<'de> Deserialize<'de> for Value {
                 Ok(Value::Int(i))
             }
             fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
-                Ok(i64::try_from(u).map_or(Value::Float(u as f64), Value::Int))
+                Ok(i64::try_from(u).map_or(Value::UInt(u), Value::Int))
             }
             fn visit_i128<E>(self, i: i128) -> Result<Value, E> {
                 Ok(i64::try_from(i).map_or(Value::Float(i as f64), Value::Int))
             }
             fn visit_u128<E>(self, u: u128) -> Result<Value, E> {
-                Ok(i64::try_from(u).map_or(Value::Float(u as f64), Value::Int))
+                Ok(match (i64::try_from(u), u64::try_from(u)) {
+                    (Ok(i), _) => Value::Int(i),
+                    (_, Ok(u)) => Value::UInt(u),
+                    _ => Value::Float(u as f64),
+                })
             }
             fn visit_f64<E>(self, x: f64) -> Result<Value, E> {
                 Ok(Value::Float(x))
@@ -363,18 +468,52 @@ const VALUE_CODES: &[&str] = &[
     "out-of-range",
 ];
 
-/// The closest of `candidates` to `word`, when it is close enough to suggest.
+/// Longest word for which a suggestion is looked for.
+const MAX_SUGGEST_CHARS: usize = 64;
+/// Most candidates compared with one word.
+const MAX_SUGGEST_CANDIDATES: usize = 2000;
+
+/// The closest of `candidates` to `word`, when it is close enough to
+/// suggest. The work is bounded: words over 64 characters get no
+/// suggestion, candidates whose length differs too much are skipped
+/// unread, and at most 2,000 are compared.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let n = word.chars().count();
+    if n > MAX_SUGGEST_CHARS {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|c| {
+            let m = c.len().min(4 * MAX_SUGGEST_CHARS);
+            // Byte length bounds the character count: a cheap first filter.
+            m + 2 + m / 3 >= n && c.chars().count().abs_diff(n) <= 2.max(n.max(c.chars().count()) / 3)
+        })
+        .take(MAX_SUGGEST_CANDIDATES)
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|&(d, c)| d <= 2.max(c.chars().count() / 3) && d < c.chars().count().max(1))
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }
 
+/// ` (did you mean "x"?)` for a close candidate; when the two look the
+/// same on screen (a composed and a decomposed accent, an invisible
+/// character), both are shown character by character.
+pub fn hint(word: &str, candidate: Option<&str>) -> String {
+    match candidate {
+        Some(c) if crate::escape::look_alike(word, c) => format!(
+            " (did you mean \"{}\"? They look alike but differ: \"{}\" against \"{}\")",
+            crate::escape::cell(c),
+            crate::escape::visible(word),
+            crate::escape::visible(c)
+        ),
+        Some(c) => format!(" (did you mean \"{}\"?)", crate::escape::cell(c)),
+        None => String::new(),
+    }
+}
+
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    closest(word, candidates).map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"))
+    hint(word, closest(word, candidates))
 }
 
 impl de::Error for DeError {
@@ -485,6 +624,7 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
             Value::Null => v.visit_unit(),
             Value::Bool(b) => v.visit_bool(*b),
             Value::Int(i) => v.visit_i64(*i),
+            Value::UInt(u) => v.visit_u64(*u),
             Value::Float(x) => v.visit_f64(*x),
             Value::Str(s) => v.visit_str(s),
             Value::Seq(items) => v.visit_seq(SeqDe(items.iter())),
@@ -505,7 +645,7 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
 
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
         match &self.0.value {
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+            Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_) => {
                 let text = self.0.scalar_text().unwrap_or_default();
                 v.visit_string(text).map_err(|e: DeError| e.at(self.0.pos))
             }

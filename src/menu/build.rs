@@ -62,11 +62,7 @@ impl Loaded {
 
     /// All diagnostics rendered with source lines.
     pub fn render(&self) -> String {
-        self.diagnostics
-            .iter()
-            .map(|d| crate::diag::render(d, &self.path, &self.source))
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::diag::render_all(&self.diagnostics, &self.path, &self.source)
     }
 }
 
@@ -128,9 +124,23 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
 /// assert_eq!(loaded.hotline.unwrap().graph().node_count(), 1);
 /// ```
 pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
+    HINTS_LEFT.with(|h| h.set(MAX_HINTS));
     let mut b = Builder::default();
-    let hotline = match yaml::parse(source, &options.limits) {
-        Ok(tree) => b.build(&tree, options),
+    let hotline = match yaml::parse_noting_rejoins(source, &options.limits) {
+        Ok((tree, rejoined)) => {
+            for (pos, text) in rejoined {
+                b.warn(
+                    "unquoted-distribution",
+                    format!(
+                        "write \"{}\" in quotes: inside {{ … }} YAML splits it at the comma; hotline puts it back together, but editors and the JSON Schema see two keys",
+                        crate::escape::cell(&text)
+                    ),
+                    Some(pos),
+                    None,
+                );
+            }
+            b.build(&tree, options)
+        }
         Err(e) => {
             b.diags.push(Diagnostic::error("yaml-syntax", e.message).at(e.pos));
             None
@@ -353,7 +363,15 @@ impl Builder {
             return None;
         }
         for (k, body) in entries {
-            let id = k.scalar_text().unwrap_or_default();
+            let Some(id) = k.scalar_text().filter(|_| k.value != Value::Null) else {
+                let what = if k.value == Value::Null {
+                    "must not be empty"
+                } else {
+                    "must be text, not a list or a mapping"
+                };
+                self.err("bad-node-id", format!("a node id {what}"), Some(k.pos), None);
+                continue;
+            };
             if id.is_empty() {
                 self.err("bad-node-id", "a node id must not be empty", Some(k.pos), None);
                 continue;
@@ -671,9 +689,26 @@ impl Builder {
     }
 }
 
+thread_local! {
+    /// Suggestions left for the file being loaded: a file with thousands
+    /// of unknown names gets the first hundred, not minutes of work.
+    static HINTS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_HINTS) };
+}
+
+/// Most "did you mean" suggestions looked for in one file.
+const MAX_HINTS: usize = 100;
+
 /// The closest id, as ` (did you mean "x"?)`, or nothing.
 fn suggest<'a>(word: &str, ids: impl Iterator<Item = &'a String>) -> String {
-    closest(word, ids.map(String::as_str)).map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"))
+    let left = HINTS_LEFT.with(|h| {
+        let n = h.get();
+        h.set(n.saturating_sub(1));
+        n
+    });
+    if left == 0 {
+        return String::new();
+    }
+    yaml::hint(word, closest(word, ids.map(String::as_str)))
 }
 
 /// Validation of one node.

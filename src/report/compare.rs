@@ -116,11 +116,18 @@ pub fn to_text(c: &Comparison) -> String {
         c.a.hotline, c.a.path, c.b.hotline, c.b.path, c.replications, c.seed
     )
     .ok();
+    // The first column is as wide as the longest label: none is cut.
+    let w = HEADLINE
+        .iter()
+        .map(|(_, l)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(32);
     let sel = |r: &Reach| r.selections.map_or("–".into(), |s| s.to_string());
-    writeln!(o, "{:<32} {:>22} {:>22}", "menu", "A", "B").ok();
+    writeln!(o, "{:<w$} {:>22} {:>22}", "menu", "A", "B").ok();
     writeln!(
         o,
-        "{:<32} {:>22} {:>22}",
+        "{:<w$} {:>22} {:>22}",
         "selections to a human",
         sel(&c.a.reach_human),
         sel(&c.b.reach_human)
@@ -129,7 +136,7 @@ pub fn to_text(c: &Comparison) -> String {
     let secs = |r: &Reach| r.seconds.map_or("–".into(), crate::value::trim_float);
     writeln!(
         o,
-        "{:<32} {:>22} {:>22}",
+        "{:<w$} {:>22} {:>22}",
         "seconds to a human",
         secs(&c.a.reach_human),
         secs(&c.b.reach_human)
@@ -137,7 +144,7 @@ pub fn to_text(c: &Comparison) -> String {
     .ok();
     writeln!(
         o,
-        "{:<32} {:>22} {:>22}\n",
+        "{:<w$} {:>22} {:>22}\n",
         "P(reach a queue), from the menu",
         c.a.reach_human.probability_pct(),
         c.b.reach_human.probability_pct()
@@ -145,16 +152,15 @@ pub fn to_text(c: &Comparison) -> String {
     .ok();
     writeln!(
         o,
-        "{:<32} {:>26} {:>26} {:>28}",
+        "{:<w$} {:>26} {:>26} {:>28}",
         "simulated", "A", "B", "B − A (paired)"
     )
     .ok();
     for (key, label) in HEADLINE {
         if let Some(m) = c.metrics.get(*key) {
-            let short: String = label.chars().take(32).collect();
             writeln!(
                 o,
-                "{short:<32} {:>26} {:>26} {:>28}",
+                "{label:<w$} {:>26} {:>26} {:>28}",
                 interval(key, &m.a),
                 interval(key, &m.b),
                 difference(key, &m.difference)

@@ -269,7 +269,7 @@ fn graph_dot_and_mermaid() {
         let m = m.to_str().unwrap();
         let dot = stdout(&hotline(&["graph", m, "--format", "dot"]));
         assert!(dot.starts_with("digraph \"") && dot.trim_end().ends_with('}'), "{m}");
-        assert!(dot.contains("color=\"#d33\""), "{m}: the route is highlighted");
+        assert!(dot.contains("color=\"#dd3333\""), "{m}: the route is highlighted");
         let mermaid = stdout(&hotline(&["graph", m, "--format", "mermaid"]));
         assert!(mermaid.contains("flowchart TD"), "{m}");
         assert!(

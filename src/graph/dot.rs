@@ -10,7 +10,9 @@ use crate::menu::{Hotline, Kind};
 /// Graphviz DOT.
 pub struct Dot;
 
-/// Quotes a DOT string: backslashes and quotes escaped, newlines as `\n`.
+/// Quotes a DOT string: backslashes and quotes escaped, newlines as `\n`,
+/// other control characters as `\r` or `\u{…}` (so two ids that differ
+/// only in them stay two nodes).
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -19,7 +21,10 @@ fn quote(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                write!(out, "\\u{{{:x}}}", c as u32).ok();
+            }
             c => out.push(c),
         }
     }
@@ -52,7 +57,11 @@ impl Diagram for Dot {
         .ok();
         for n in h.graph.node_indices() {
             let on_route = route.nodes.contains(&n);
-            let extra = if on_route { ", color=\"#d33\", penwidth=2" } else { "" };
+            let extra = if on_route {
+                ", color=\"#dd3333\", penwidth=2"
+            } else {
+                ""
+            };
             writeln!(
                 out,
                 "  {} [label={}, {}{extra}];",
@@ -64,7 +73,7 @@ impl Diagram for Dot {
         }
         for e in h.graph.edge_references() {
             let style = if route.has_edge(e.id()) {
-                ", color=\"#d33\", penwidth=2.5"
+                ", color=\"#dd3333\", penwidth=2.5"
             } else if e.weight().is_choice() {
                 ""
             } else {

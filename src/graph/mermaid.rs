@@ -45,7 +45,10 @@ fn shaped(kind: &Kind, label: &str) -> String {
 impl Diagram for Mermaid {
     fn render(&self, h: &Hotline, route: &Route) -> String {
         let mut out = String::new();
-        writeln!(out, "---\ntitle: \"{}\"\n---", escape(&h.name)).ok();
+        // A JSON string is a valid YAML double-quoted scalar: backslashes,
+        // quotes and control characters are escaped the way YAML reads them.
+        let title = serde_json::to_string(&escape(&h.name)).unwrap_or_default();
+        writeln!(out, "---\ntitle: {title}\n---").ok();
         writeln!(out, "flowchart TD").ok();
         for n in h.graph.node_indices() {
             writeln!(out, "  n{}{}", n.index(), shaped(&h.graph[n].kind, &node_text(h, n))).ok();

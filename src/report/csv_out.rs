@@ -29,7 +29,7 @@ impl Export for Csv {
             for (key, m) in metrics {
                 w.write_record([
                     scope,
-                    name,
+                    &crate::escape::csv_text(name),
                     key,
                     &m.mean.to_string(),
                     &m.ci95[0].to_string(),

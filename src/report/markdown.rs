@@ -9,22 +9,23 @@ use crate::value::trim_float;
 pub struct Markdown;
 
 /// Escapes the characters that would break a Markdown table cell.
+/// User text as Markdown text: no live HTML, no formatting, one line.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::escape::markdown(s)
 }
 
 impl Export for Markdown {
     fn export(&self, r: &Report<'_>) -> Vec<(String, Vec<u8>)> {
         let s = r.sim;
         let mut o = String::new();
-        writeln!(o, "# {}\n", r.hotline.name).ok();
+        writeln!(o, "# {}\n", cell(&r.hotline.name)).ok();
         if let Some(d) = &r.hotline.description {
-            writeln!(o, "{}\n", d.trim()).ok();
+            writeln!(o, "{}\n", cell(d.trim())).ok();
         }
         writeln!(
             o,
-            "Menu `{}` · {} replications · seed {} · measured from {} for {} after {} of warm-up · service-level target {} s · {} callers, {} calls.\n",
-            r.path,
+            "Menu {} · {} replications · seed {} · measured from {} for {} after {} of warm-up · service-level target {} s · {} callers, {} calls.\n",
+            cell(r.path),
             s.replications,
             s.seed,
             s.settings.start,
@@ -54,7 +55,7 @@ impl Export for Markdown {
             }
         }
         for w in &s.warnings {
-            writeln!(o, "\n> Note: {w}").ok();
+            writeln!(o, "\n> Note: {}", cell(w)).ok();
         }
         let a = r.analysis;
         writeln!(o, "\n## Reaching a human\n\n| caller | reachable | selections | seconds | route | P(reach a queue) | expected IVR time (s) |\n|---|---|---|---|---|---|---|").ok();
@@ -101,7 +102,10 @@ impl Export for Markdown {
             writeln!(
                 o,
                 "![{}]({}.svg)\n\n*{}* ([PNG]({}.png))\n",
-                p.name, p.name, p.caption, p.name
+                p.name,
+                p.name,
+                cell(&p.caption),
+                p.name
             )
             .ok();
         }

@@ -82,7 +82,9 @@ impl Plot {
             self.drawing.svg(&root)?;
             root.present().map_err(|e| e.to_string())?;
         }
-        Ok(s)
+        // Names may hold characters XML forbids (a control character in a
+        // hotline's name): shown escaped, so the SVG stays valid.
+        Ok(crate::escape::xml(&s).into_owned())
     }
 
     /// Writes the plot as a PNG file.
@@ -465,7 +467,11 @@ pub fn layout(h: &Hotline) -> Vec<(usize, usize)> {
     let mut pos = vec![(0, 0); n];
     let mut counts = vec![0usize; deepest + 2];
     let mut visit: Vec<usize> = order.iter().map(|v| v.index()).collect();
-    visit.extend((0..n).filter(|i| !order.iter().any(|v| v.index() == *i)));
+    let mut seen = vec![false; n];
+    for &i in &visit {
+        seen[i] = true;
+    }
+    visit.extend((0..n).filter(|&i| !seen[i]));
     for i in visit {
         pos[i] = (layer[i], counts[layer[i]]);
         counts[layer[i]] += 1;
@@ -485,13 +491,34 @@ fn kind_color(k: &Kind) -> RGBColor {
     }
 }
 
-/// The menu drawn as a layered graph, the route to a human in red.
+/// Most levels of the menu drawn.
+pub const MAX_LEVELS: usize = 24;
+/// Most nodes of one level drawn.
+pub const MAX_PER_LEVEL: usize = 16;
+
+/// The menu drawn as a layered graph, the route to a human in red. A large
+/// menu is drawn in part (its first [`MAX_LEVELS`] levels, [`MAX_PER_LEVEL`]
+/// nodes a level), with the number of nodes left out in the title, so the
+/// picture stays under about 2,800 × 2,500 pixels.
 pub fn menu_plot(h: &Hotline, caption: String) -> Plot {
-    let pos = layout(h);
+    let all = layout(h);
     let g = h.graph();
-    let layers = pos.iter().map(|p| p.0).max().unwrap_or(0) + 1;
+    let drawn: Vec<bool> = all.iter().map(|&(l, k)| l < MAX_LEVELS && k < MAX_PER_LEVEL).collect();
+    let left_out = drawn.iter().filter(|d| !**d).count();
+    let pos: Vec<(usize, usize)> = all
+        .iter()
+        .map(|&(l, k)| (l.min(MAX_LEVELS - 1), k.min(MAX_PER_LEVEL - 1)))
+        .collect();
+    let layers = pos
+        .iter()
+        .zip(&drawn)
+        .filter(|(_, d)| **d)
+        .map(|(p, _)| p.0)
+        .max()
+        .unwrap_or(0)
+        + 1;
     let widest = (0..layers)
-        .map(|l| pos.iter().filter(|p| p.0 == l).count())
+        .map(|l| pos.iter().zip(&drawn).filter(|(p, d)| **d && p.0 == l).count())
         .max()
         .unwrap_or(1);
     let (bw, bh, gap_x, gap_y) = (150i32, 44i32, 24i32, 56i32);
@@ -520,9 +547,17 @@ pub fn menu_plot(h: &Hotline, caption: String) -> Plot {
             g.edge_endpoints(e)
                 .map(|(a, b)| (a.index(), b.index(), route.has_edge(e)))
         })
+        .filter(|&(a, b, _)| drawn[a] && drawn[b])
         .collect();
-    let per_layer: Vec<usize> = (0..layers).map(|l| pos.iter().filter(|p| p.0 == l).count()).collect();
-    let title = h.name.clone();
+    let mut per_layer = vec![0usize; layers];
+    for (p, _) in pos.iter().zip(&drawn).filter(|(_, d)| **d) {
+        per_layer[p.0] += 1;
+    }
+    let title = if left_out > 0 {
+        format!("{} ({left_out} of {} nodes not drawn)", h.name, pos.len())
+    } else {
+        h.name.clone()
+    };
     let centers: Vec<(i32, i32)> = (0..pos.len())
         .map(|i| {
             let (l, k) = pos[i];
@@ -533,6 +568,11 @@ pub fn menu_plot(h: &Hotline, caption: String) -> Plot {
                 50 + l as i32 * (bh + gap_y) + bh / 2,
             )
         })
+        .collect();
+    let nodes = nodes
+        .into_iter()
+        .zip(&drawn)
+        .map(|(n, &d)| if d { Some(n) } else { None })
         .collect();
     let drawing = MenuDraw {
         title,
@@ -550,9 +590,12 @@ pub fn menu_plot(h: &Hotline, caption: String) -> Plot {
     }
 }
 
+/// A node as drawn: label, kind, colour, on the route; `None`: not drawn.
+type DrawnNode = Option<(String, String, RGBColor, bool)>;
+
 struct MenuDraw {
     title: String,
-    nodes: Vec<(String, String, RGBColor, bool)>,
+    nodes: Vec<DrawnNode>,
     edges: Vec<(usize, usize, bool)>,
     centers: Vec<(i32, i32)>,
     bw: i32,
@@ -623,7 +666,7 @@ impl Draw for MenuDraw {
             root.draw(&Polygon::new(vec![(tx, ty), p(9.0, 4.0), p(9.0, -4.0)], color.filled()))
                 .map_err(err)?;
         }
-        for (i, (label, kind, color, on)) in nodes.iter().enumerate() {
+        for (i, (label, kind, color, on)) in nodes.iter().enumerate().filter_map(|(i, n)| Some((i, n.as_ref()?))) {
             let (x, y) = center(i);
             let rect = [(x - bw / 2, y - bh / 2), (x + bw / 2, y + bh / 2)];
             root.draw(&Rectangle::new(rect, color.filled())).map_err(err)?;

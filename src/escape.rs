@@ -80,15 +80,32 @@ pub fn visible(s: &str) -> String {
     out
 }
 
-/// Whether two different texts look the same on screen: equal once
-/// invisible characters and combining marks are left out.
+/// Whether two different texts look the same on screen: equal once both
+/// are in Unicode's composed form (NFC: `e` + combining acute is `é`) and
+/// invisible characters are left out.
 pub fn look_alike(a: &str, b: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
     fn skeleton(s: &str) -> String {
-        s.chars()
-            .filter(|&c| !hidden(c) && !matches!(c, '\u{300}'..='\u{36f}' | '\u{200c}' | '\u{200d}'))
+        s.nfc()
+            .filter(|&c| !hidden(c) && !matches!(c, '\u{200c}' | '\u{200d}'))
             .collect()
     }
     a != b && skeleton(a) == skeleton(b)
+}
+
+/// A JSON string (also a valid YAML double-quoted scalar) with the
+/// characters [`terminal`] would show escaped written as `\uXXXX`.
+pub fn json_string(s: &str) -> String {
+    let text = serde_json::to_string(s).expect("strings serialize");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if hidden(c) {
+            write!(out, "\\u{:04x}", c as u32).ok();
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Pretty JSON with a final newline; characters that could reorder or hide
@@ -184,7 +201,9 @@ mod tests {
         assert_eq!(terminal("中文\t1\n"), "中文\t1\n");
         assert_eq!(cell("a\nb\tc\u{200b}"), "a\\nb\\tc\\u{200b}");
         assert_eq!(visible("caf\u{e9}"), "caf\\u{e9}");
-        assert!(look_alike("cafe\u{301}", "cafe"));
+        assert!(look_alike("cafe\u{301}", "caf\u{e9}"));
+        assert!(!look_alike("cafe\u{301}", "cafe"));
+        assert_eq!(json_string("a\u{202e}"), "\"a\\u202e\"");
         assert!(look_alike("ab", "a\u{200b}b"));
         assert!(!look_alike("ab", "ab"));
         assert_eq!(xml("a\u{1}b\tc"), "a\\u{1}b\tc");

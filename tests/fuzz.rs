@@ -123,6 +123,38 @@ fn mutate(g: &mut Gen, text: &str) -> String {
     s.into_iter().collect()
 }
 
+/// Documents of the shapes an adversarial review found slow or unsafe:
+/// long runs of unclosed `(`, many unknown targets, control and invisible
+/// characters in names and ids.
+fn hostile(g: &mut Gen) -> String {
+    match g.below(3) {
+        0 => {
+            let n = 1 + g.below(400);
+            if g.below(2) == 0 {
+                format!("hotline: X\nlist:\n{}", "  - (\n".repeat(n))
+            } else {
+                format!("a: {{ b: {} }}\n", "x(, ".repeat(n))
+            }
+        }
+        1 => {
+            let mut t = String::from(
+                "hotline: X\nentry: m\nnodes:\n  m: { kind: menu, options: { \"1\": { to: q } } }\n  q: { kind: queue, pool: d }\n",
+            );
+            for i in 0..1 + g.below(300) {
+                t.push_str(&format!("  p{i}: {{ kind: prompt, next: p{}x }}\n", g.below(1000)));
+            }
+            t + "agents:\n  d: { seats: 1, handle_time: 1m }\n"
+        }
+        _ => {
+            let c = [0x1b, 0x202e, 0x200b, 0x7, 0xd, 0x85, 0x301, 0x0][g.below(8)];
+            let e = format!("\\u{c:04x}");
+            format!(
+                "hotline: \"X{e}Y\"\nentry: \"q{e}\"\nnodes:\n  \"q{e}\": {{ kind: queue, pool: d, label: \"a{e}\" }}\n  q: {{ kind: hangup }}\nagents:\n  d: {{ seats: 1, handle_time: 1m }}\n"
+            )
+        }
+    }
+}
+
 fn random_yaml(g: &mut Gen) -> String {
     (0..g.below(60)).map(|_| TOKENS[g.below(TOKENS.len())]).collect()
 }
@@ -157,6 +189,7 @@ fn a_million_generated_documents_never_panic() {
             for i in 0..per.min(cases.saturating_sub(chunk * per)) {
                 let doc = match i % 10 {
                     0 => random_yaml(&mut g),
+                    9 if i % 100 == 9 => hostile(&mut g),
                     1 => {
                         let seed = &seeds[g.below(seeds.len())];
                         mutate(&mut g, seed)
@@ -168,7 +201,7 @@ fn a_million_generated_documents_never_panic() {
                 };
                 let result = catch_unwind(AssertUnwindSafe(|| {
                     let l = load_str(&doc, "fuzz.yaml", &options);
-                    let _ = l.render();
+                    let _ = hotline::escape::terminal(&l.render());
                     if let Some(h) = &l.hotline {
                         let _ = hotline::analysis::analyze(h, &Default::default());
                     }

@@ -47,7 +47,7 @@ impl Diagram for Mermaid {
         let mut out = String::new();
         // A JSON string is a valid YAML double-quoted scalar: backslashes,
         // quotes and control characters are escaped the way YAML reads them.
-        let title = serde_json::to_string(&escape(&h.name)).unwrap_or_default();
+        let title = crate::escape::json_string(&escape(&h.name));
         writeln!(out, "---\ntitle: {title}\n---").ok();
         writeln!(out, "flowchart TD").ok();
         for n in h.graph.node_indices() {

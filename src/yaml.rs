@@ -298,12 +298,12 @@ fn rejoin_parens(node: &mut Node, rejoined: &mut Vec<(Pos, String)>) {
         Value::Seq(items) => {
             let mut i = 0;
             while i < items.len() {
-                if let Value::Str(s) = &items[i].value {
-                    if let Some((n, text)) = closing(s, items[i + 1..].iter().map(Node::scalar_text)) {
-                        rejoined.push((items[i].pos, text.clone()));
-                        items[i].value = Value::Str(text);
-                        items.drain(i + 1..=i + n);
-                    }
+                if let Value::Str(s) = &items[i].value
+                    && let Some((n, text)) = closing(s, items[i + 1..].iter().map(Node::scalar_text))
+                {
+                    rejoined.push((items[i].pos, text.clone()));
+                    items[i].value = Value::Str(text);
+                    items.drain(i + 1..=i + n);
                 }
                 rejoin_parens(&mut items[i], rejoined);
                 i += 1;

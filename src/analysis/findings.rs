@@ -164,22 +164,22 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
                 );
             }
         }
-        if let Kind::Queue(q) = &h.graph[n].kind {
-            if let Some(m) = q.max_wait {
-                let to_hangup = h
-                    .out(n)
-                    .any(|(_, t, tr)| tr.via == Via::MaxWait && matches!(h.graph[t].kind, Kind::Hangup));
-                let no_target = !h.out(n).any(|(_, _, tr)| tr.via == Via::MaxWait);
-                if to_hangup || no_target {
-                    c.add(
-                        "forced-disconnect",
-                        n,
-                        format!(
-                            "callers still waiting after {} are disconnected",
-                            crate::value::Duration::from_secs(m).unwrap_or_default()
-                        ),
-                    );
-                }
+        if let Kind::Queue(q) = &h.graph[n].kind
+            && let Some(m) = q.max_wait
+        {
+            let to_hangup = h
+                .out(n)
+                .any(|(_, t, tr)| tr.via == Via::MaxWait && matches!(h.graph[t].kind, Kind::Hangup));
+            let no_target = !h.out(n).any(|(_, _, tr)| tr.via == Via::MaxWait);
+            if to_hangup || no_target {
+                c.add(
+                    "forced-disconnect",
+                    n,
+                    format!(
+                        "callers still waiting after {} are disconnected",
+                        crate::value::Duration::from_secs(m).unwrap_or_default()
+                    ),
+                );
             }
         }
     }
@@ -233,17 +233,17 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
                 let calls_back = h.graph.node_indices().find(|&o| {
                     after[o.index()] && matches!(&h.graph[o].kind, Kind::Online(on) if on.calls_back.is_some())
                 });
-                if let Some(o) = calls_back {
-                    if from_entry[q.index()] {
-                        c.add(
-                            "deflection-loop",
-                            q,
-                            format!(
-                                "the busy message sends callers to \"{}\", from where they call back into this queue",
-                                h.graph[o].id
-                            ),
-                        );
-                    }
+                if let Some(o) = calls_back
+                    && from_entry[q.index()]
+                {
+                    c.add(
+                        "deflection-loop",
+                        q,
+                        format!(
+                            "the busy message sends callers to \"{}\", from where they call back into this queue",
+                            h.graph[o].id
+                        ),
+                    );
                 }
             }
         }
@@ -313,14 +313,14 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
                 c.add("zero-out", n, format!("no option of this {} leads to a queue in one choice (GetHuman: \"0\" or \"agent\" should reach a person)", node.kind.name()));
             }
         }
-        if let Kind::Speech(_) = &node.kind {
-            if !out.clone().any(|(_, _, tr)| matches!(tr.via, Via::Key(_))) {
-                c.add(
-                    "speech-fallback",
-                    n,
-                    "the voice bot accepts no key presses: callers who cannot be understood have no fallback".into(),
-                );
-            }
+        if let Kind::Speech(_) = &node.kind
+            && !out.clone().any(|(_, _, tr)| matches!(tr.via, Via::Key(_)))
+        {
+            c.add(
+                "speech-fallback",
+                n,
+                "the voice bot accepts no key presses: callers who cannot be understood have no fallback".into(),
+            );
         }
         if let Kind::Queue(q) = &node.kind {
             if !q.announce_wait {
@@ -346,15 +346,16 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
 fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
     let h = c.h;
     // MIIT: callers in a 65+ segment reach a queue with no menu choice.
-    if c.on("elderly-one-key") {
-        if let Some(callers) = &h.callers {
-            for (i, seg) in callers.segments.iter().enumerate() {
-                let text = format!("{} {}", seg.name, seg.label.clone().unwrap_or_default());
-                if !has_word(&text, ELDERLY_WORDS) {
-                    continue;
-                }
-                let r = super::reach(h, Some(i));
-                match r.selections {
+    if c.on("elderly-one-key")
+        && let Some(callers) = &h.callers
+    {
+        for (i, seg) in callers.segments.iter().enumerate() {
+            let text = format!("{} {}", seg.name, seg.label.clone().unwrap_or_default());
+            if !has_word(&text, ELDERLY_WORDS) {
+                continue;
+            }
+            let r = super::reach(h, Some(i));
+            match r.selections {
                     Some(0) => {}
                     Some(s) => c.add(
                         "elderly-one-key",
@@ -363,7 +364,6 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
                     ),
                     None => c.add("elderly-one-key", h.entry, format!("callers in segment \"{}\" can never reach a queue", seg.name)),
                 }
-            }
         }
     }
     // Spain: a human on request at every point.
@@ -422,20 +422,20 @@ fn sludge(c: &mut Checker<'_>, routes: &Routes) {
             *slot = Some((cost, seconds, from));
         }
     }
-    if let [Some((complaint, c_secs, node)), Some((sales, s_secs, _))] = best {
-        if complaint.selections > sales.selections || c_secs > s_secs + 1e-9 {
-            c.add(
-                "sludge",
-                node,
-                format!(
-                    "reaching a complaint or cancel option takes {} selection(s) and {}s, reaching sales {} and {}s",
-                    complaint.selections,
-                    trim_float(c_secs),
-                    sales.selections,
-                    trim_float(s_secs)
-                ),
-            );
-        }
+    if let [Some((complaint, c_secs, node)), Some((sales, s_secs, _))] = best
+        && (complaint.selections > sales.selections || c_secs > s_secs + 1e-9)
+    {
+        c.add(
+            "sludge",
+            node,
+            format!(
+                "reaching a complaint or cancel option takes {} selection(s) and {}s, reaching sales {} and {}s",
+                complaint.selections,
+                trim_float(c_secs),
+                sales.selections,
+                trim_float(s_secs)
+            ),
+        );
     }
 }
 
@@ -463,30 +463,30 @@ fn industry(c: &mut Checker<'_>, reach: &Reach, routes: &Routes) {
         .filter_map(|(_, c)| c.map(|c| c.seconds))
         .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.min(s))));
     let limit = c.rules.threshold("long-greeting");
-    if let Some(g) = first_menu {
-        if g > limit + 1e-9 {
-            c.add(
-                "long-greeting",
-                h.entry,
-                format!(
-                    "callers hear {}s of messages before the first menu (threshold {}s)",
-                    trim_float(g),
-                    trim_float(limit)
-                ),
-            );
-        }
+    if let Some(g) = first_menu
+        && g > limit + 1e-9
+    {
+        c.add(
+            "long-greeting",
+            h.entry,
+            format!(
+                "callers hear {}s of messages before the first menu (threshold {}s)",
+                trim_float(g),
+                trim_float(limit)
+            ),
+        );
     }
     let depth = c.rules.threshold("human-depth");
-    if let Some(s) = reach.selections {
-        if f64::from(s) > depth {
-            c.add(
-                "human-depth",
-                h.entry,
-                format!(
-                    "a human is first offered after {s} selections (threshold {})",
-                    trim_float(depth)
-                ),
-            );
-        }
+    if let Some(s) = reach.selections
+        && f64::from(s) > depth
+    {
+        c.add(
+            "human-depth",
+            h.entry,
+            format!(
+                "a human is first offered after {s} selections (threshold {})",
+                trim_float(depth)
+            ),
+        );
     }
 }

@@ -555,18 +555,18 @@ impl Builder {
             let mut schedule: Vec<(Clock, u32)> = Vec::new();
             for shift in &p.schedule {
                 let seats = self.seats(&shift.seats);
-                if let Some(&(last, _)) = schedule.last() {
-                    if shift.from.value <= last {
-                        self.err(
-                            "schedule-order",
-                            format!(
-                                "pool \"{name}\": shift from {} is not after the shift from {last}",
-                                shift.from.value
-                            ),
-                            Some(shift.from.pos),
-                            None,
-                        );
-                    }
+                if let Some(&(last, _)) = schedule.last()
+                    && shift.from.value <= last
+                {
+                    self.err(
+                        "schedule-order",
+                        format!(
+                            "pool \"{name}\": shift from {} is not after the shift from {last}",
+                            shift.from.value
+                        ),
+                        Some(shift.from.pos),
+                        None,
+                    );
                 }
                 schedule.push((shift.from.value, seats));
             }
@@ -604,18 +604,18 @@ impl Builder {
             raw::RawArrivals::Profile(periods) => {
                 let mut v: Vec<(Clock, f64)> = Vec::new();
                 for p in periods {
-                    if let Some(&(last, _)) = v.last() {
-                        if p.from.value <= last {
-                            self.err(
-                                "schedule-order",
-                                format!(
-                                    "arrival period from {} is not after the period from {last}",
-                                    p.from.value
-                                ),
-                                Some(p.from.pos),
-                                None,
-                            );
-                        }
+                    if let Some(&(last, _)) = v.last()
+                        && p.from.value <= last
+                    {
+                        self.err(
+                            "schedule-order",
+                            format!(
+                                "arrival period from {} is not after the period from {last}",
+                                p.from.value
+                            ),
+                            Some(p.from.pos),
+                            None,
+                        );
                     }
                     v.push((p.from.value, p.rate.value.0.per_sec()));
                 }
@@ -986,14 +986,14 @@ impl NodeCx<'_> {
         }
         let mut seg_totals: IndexMap<usize, (f64, Pos, String)> = IndexMap::new();
         for (via, c) in choices {
-            if let Via::Key(k) = via {
-                if !DTMF_KEYS.contains(&k.as_str()) {
-                    self.err(
-                        "bad-key",
-                        format!("option \"{k}\" is not a phone key (use 0-9, * or #)"),
-                        c.pos,
-                    );
-                }
+            if let Via::Key(k) = via
+                && !DTMF_KEYS.contains(&k.as_str())
+            {
+                self.err(
+                    "bad-key",
+                    format!("option \"{k}\" is not a phone key (use 0-9, * or #)"),
+                    c.pos,
+                );
             }
             let what = match via {
                 Via::Key(k) => format!("option \"{k}\""),

@@ -360,12 +360,12 @@ impl<'a> Engine<'a> {
                     let c = &self.callers[slot as usize];
                     if c.epoch == epoch && c.waiting && !c.callback {
                         let q = c.queue as usize;
-                        if let Some((_, accepts)) = self.plan.queues[q].callback {
-                            if self.rng.random::<f64>() < accepts {
-                                self.callers[slot as usize].callback = true;
-                                self.deadlines.remove(slot);
-                                self.queue_acc(slot, q, |a| a.callbacks += 1);
-                            }
+                        if let Some((_, accepts)) = self.plan.queues[q].callback
+                            && self.rng.random::<f64>() < accepts
+                        {
+                            self.callers[slot as usize].callback = true;
+                            self.deadlines.remove(slot);
+                            self.queue_acc(slot, q, |a| a.callbacks += 1);
                         }
                     }
                 }
@@ -849,12 +849,12 @@ impl<'a> Engine<'a> {
         // The wait is the patience itself: a point mass when it is fixed.
         let (wait, fixed) = (c.patience, self.plan.fixed_patience[c.seg as usize]);
         self.end_wait(slot, t, wait, WaitEnd::Abandoned, fixed);
-        if let Some((share, after)) = &self.plan.redial {
-            if self.rng.random::<f64>() < *share {
-                let d = after.sample(&mut self.rng);
-                self.push(t + d, Ev::NewCall(slot));
-                return;
-            }
+        if let Some((share, after)) = &self.plan.redial
+            && self.rng.random::<f64>() < *share
+        {
+            let d = after.sample(&mut self.rng);
+            self.push(t + d, Ev::NewCall(slot));
+            return;
         }
         self.finish(slot, Outcome::Abandoned);
     }

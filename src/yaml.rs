@@ -327,13 +327,16 @@ fn clean_message(raw: &str) -> String {
         let (what, rest) = breach.split_once(' ').unwrap_or((breach, ""));
         let at = rest.rsplit_once("} ").map_or("", |(_, at)| at);
         let plain = match what {
-            "Aliases" => "more than 1,000 aliases (*name): an alias bomb?",
+            "Aliases" => "more than 1,000 aliases (*name): an alias bomb? The budget against them is breached",
             "Anchors" => "too many anchors (&name)",
             "Depth" => "the YAML nests deeper than the limit (raise it with --max-nesting)",
             "Nodes" => "more than 2,000,000 YAML nodes",
             "Events" => "the document is too large (more than 6,000,000 parser events)",
             "Documents" => "more than one YAML document (--- separates documents)",
-            _ => "the document is over one of the parser's limits",
+            "RecordedAnchorEvents" | "AliasAnchorRatio" | "MergeKeys" => {
+                "aliases expand to too much (an alias bomb?): the budget against them is breached"
+            }
+            _ => "the budget against oversized documents is breached",
         };
         return if at.is_empty() {
             plain.to_string()

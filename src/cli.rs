@@ -1,20 +1,36 @@
 //! The command line: arguments, and what each command prints.
 //!
 //! `src/main.rs` only parses the arguments and calls [`run`]; everything a
-//! command does lives in the library so the tests can drive it.
+//! command does lives in the library so the tests can drive it. Each
+//! command is one file below `cli/` (its arguments and an `exec`); this one
+//! holds what they share: the argument types, limits, output and loading.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use serde_json::json;
 
+mod analyze;
 mod bench;
+mod check;
+mod compare;
+mod graph;
+mod rules;
+mod schema;
+mod simulate;
+mod survey;
 mod text;
+
+pub use analyze::AnalyzeArgs;
+pub use bench::BenchArgs;
+pub use check::CheckArgs;
+pub use compare::CompareArgs;
+pub use graph::{GraphArgs, GraphFormat};
+pub use simulate::SimulateArgs;
+pub use survey::{SurveyArgs, SurveyFormat};
 
 use crate::Error;
 use crate::analysis::rules::RuleSet;
-use crate::escape::json_text;
 use crate::menu::{self, LoadOptions, Loaded};
 use crate::yaml::Limits;
 
@@ -94,44 +110,7 @@ pub struct RunArgs {
     pub limits: LimitArgs,
 }
 
-/// `hotline simulate`.
-#[derive(Debug, Args)]
-pub struct SimulateArgs {
-    /// The menu file.
-    #[arg(value_name = "MENU")]
-    pub menu: PathBuf,
-    /// Run settings.
-    #[command(flatten)]
-    pub run: RunArgs,
-}
-
-/// `hotline compare`.
-#[derive(Debug, Args)]
-pub struct CompareArgs {
-    /// Design A.
-    #[arg(value_name = "A")]
-    pub a: PathBuf,
-    /// Design B.
-    #[arg(value_name = "B")]
-    pub b: PathBuf,
-    /// Run settings (replications and seed default to A's).
-    #[command(flatten)]
-    pub run: RunArgs,
-}
-
-/// `hotline bench`.
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// The menu to measure besides the reference queue (default: the
-    /// sample bank menu, built in).
-    #[arg(value_name = "MENU")]
-    pub menu: Option<PathBuf>,
-    /// Replications of the menu, 1 to 1000000.
-    #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    pub replications: u32,
-}
-
-fn at_least_one(text: &str) -> Result<usize, String> {
+pub(crate) fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(0) => Err("must be at least 1 (1: only the folder itself)".into()),
         Ok(n) => Ok(n),
@@ -163,77 +142,6 @@ fn threads_in_range(text: &str) -> Result<usize, String> {
     Ok(n)
 }
 
-/// Diagram format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
-    /// Graphviz DOT.
-    Dot,
-    /// Mermaid flowchart.
-    Mermaid,
-}
-
-/// `hotline graph`.
-#[derive(Debug, Args)]
-pub struct GraphArgs {
-    /// The menu file.
-    #[arg(value_name = "MENU")]
-    pub menu: PathBuf,
-    /// Diagram format.
-    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
-    pub format: GraphFormat,
-    /// Loader limits.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
-/// Survey output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SurveyFormat {
-    /// A table for people.
-    Text,
-    /// JSON for scripts.
-    Json,
-    /// CSV, one row per hotline.
-    Csv,
-}
-
-/// `hotline survey`.
-#[derive(Debug, Args)]
-pub struct SurveyArgs {
-    /// The folder of menu files (searched recursively).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = SurveyFormat::Text)]
-    pub format: SurveyFormat,
-    /// How deep to look for menus (1: only DIR itself); links to folders are not followed.
-    #[arg(long, default_value_t = usize::MAX, value_name = "N", value_parser = at_least_one)]
-    pub max_depth: usize,
-    /// Rule overrides.
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Loader limits.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
-/// `hotline analyze`.
-#[derive(Debug, Args)]
-pub struct AnalyzeArgs {
-    /// The menu file.
-    #[arg(value_name = "MENU")]
-    pub menu: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Rule overrides (YAML: rule id → enabled / severity / threshold).
-    #[arg(long, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Loader limits.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -258,7 +166,7 @@ pub struct LimitArgs {
 }
 
 impl LimitArgs {
-    fn options(&self) -> LoadOptions {
+    pub(crate) fn options(&self) -> LoadOptions {
         LoadOptions {
             limits: Limits {
                 max_bytes: self.max_bytes,
@@ -270,67 +178,18 @@ impl LimitArgs {
     }
 }
 
-/// `hotline check`.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Menu files.
-    #[arg(required = true, value_name = "MENU")]
-    pub menus: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Loader limits.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-}
-
 /// Runs a command; returns the exit code (0 clean, 1 input problems).
 pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
-        Command::Check(a) => check(&a),
-        Command::Analyze(a) => analyze(&a),
-        Command::Simulate(a) => simulate(&a),
-        Command::Compare(a) => compare(&a),
-        Command::Bench(a) => {
-            print(&bench::run(a.menu.as_deref(), a.replications)?)?;
-            Ok(0)
-        }
-        Command::Survey(a) => {
-            use crate::survey;
-            let rules = rule_set(a.rules.as_deref())?;
-            let listing = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read {
-                path: a.dir.display().to_string(),
-                source: e,
-            })?;
-            let s = survey::survey_listing(&listing, &a.limits.options(), &rules);
-            print(&match a.format {
-                SurveyFormat::Text => survey::to_text(&s),
-                SurveyFormat::Json => json_text(&s),
-                SurveyFormat::Csv => survey::to_csv(&s),
-            })?;
-            Ok(0)
-        }
-        Command::Graph(a) => {
-            use crate::graph::{Diagram, Dot, Mermaid, Route};
-            let (_, h) = load_valid(&a.menu, &a.limits)?;
-            let route = Route::to_human(&h);
-            print(&match a.format {
-                GraphFormat::Dot => Dot.render(&h, &route),
-                GraphFormat::Mermaid => Mermaid.render(&h, &route),
-            })?;
-            Ok(0)
-        }
-        Command::Rules(a) => {
-            print(&match a.format {
-                Format::Text => text::rules(),
-                Format::Json => json_text(&crate::analysis::rules::RULES),
-            })?;
-            Ok(0)
-        }
-        Command::Schema => {
-            print(&crate::schema::menu_schema())?;
-            Ok(0)
-        }
+        Command::Check(a) => check::exec(&a),
+        Command::Analyze(a) => analyze::exec(&a),
+        Command::Simulate(a) => simulate::exec(&a),
+        Command::Compare(a) => compare::exec(&a),
+        Command::Bench(a) => bench::exec(&a),
+        Command::Survey(a) => survey::exec(&a),
+        Command::Graph(a) => graph::exec(&a),
+        Command::Rules(a) => rules::exec(&a),
+        Command::Schema => schema::exec(),
     }
 }
 
@@ -352,178 +211,6 @@ pub fn rule_set(path: Option<&Path>) -> Result<RuleSet, Error> {
     path.map_or_else(|| Ok(RuleSet::default()), RuleSet::from_file)
 }
 
-fn analyze(a: &AnalyzeArgs) -> Result<i32, Error> {
-    let rules = rule_set(a.rules.as_deref())?;
-    let (loaded, h) = load_valid(&a.menu, &a.limits)?;
-    let analysis = crate::analysis::analyze(&h, &rules);
-    print(&match a.format {
-        Format::Text => text::analysis(&analysis, &loaded.path),
-        Format::Json => json_text(&analysis),
-    })?;
-    Ok(0)
-}
-
-/// Set by Ctrl-C: long runs stop and leave no half-written report.
-static STOP: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> = std::sync::OnceLock::new();
-
-fn stop_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
-    STOP.get_or_init(|| {
-        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let f = flag.clone();
-        // Without a handler (another one is installed) Ctrl-C just ends the process.
-        let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
-        flag
-    })
-    .clone()
-}
-
-fn interrupted() -> bool {
-    STOP.get().is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
-}
-
-/// Simulation options from the menu and the command line.
-fn sim_options(h: &crate::Hotline, path: &str, run: &RunArgs) -> Result<crate::sim::SimOptions, Error> {
-    let (sl_target, threads) = (run.sl_target, run.threads);
-    let mut o = crate::sim::SimOptions::from_menu(h);
-    if let Some(r) = run.replications {
-        o.replications = r;
-    }
-    if let Some(s) = run.seed {
-        o.seed = s;
-    }
-    o.max_in_system = run.max_in_system;
-    if !(sl_target.is_finite() && sl_target >= 0.0) {
-        return Err(Error::Unusable {
-            path: path.into(),
-            message: "--sl-target must be a number of seconds from 0 up".into(),
-        });
-    }
-    if o.replications == 0 {
-        return Err(Error::Unusable {
-            path: path.into(),
-            message: "--replications must be at least 1".into(),
-        });
-    }
-    o.threads = threads;
-    o.sl_target = sl_target;
-    o.stop = Some(stop_flag());
-    Ok(o)
-}
-
-/// Runs a simulation with a progress bar.
-fn run_sim(
-    h: &crate::Hotline,
-    path: &str,
-    o: &crate::sim::SimOptions,
-    quiet: bool,
-) -> Result<crate::sim::SimReport, Error> {
-    // A long run says so in the log, terminal or not.
-    let expected = crate::sim::expected_callers(h, o.replications);
-    if !quiet && expected >= 1e8 {
-        eprintln!(
-            "hotline: {path}: about {:.3e} callers to simulate ({} replications); this may take a while (Ctrl-C stops it)",
-            expected, o.replications
-        );
-    }
-    let bar = progress_bar(quiet, u64::from(o.replications));
-    let report = crate::sim::simulate(h, o, &|done, _, callers| {
-        if let Some(b) = &bar {
-            b.set_position(u64::from(done));
-            let secs = b.elapsed().as_secs_f64().max(1e-9);
-            b.set_message(format!("{:.0} callers/s", callers as f64 / secs));
-        }
-    });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    report.map_err(|message| {
-        if message == crate::sim::INTERRUPTED {
-            Error::Interrupted
-        } else {
-            Error::Unusable {
-                path: path.into(),
-                message,
-            }
-        }
-    })
-}
-
-fn simulate(a: &SimulateArgs) -> Result<i32, Error> {
-    let run = &a.run;
-    let (loaded, h) = load_valid(&a.menu, &run.limits)?;
-    let o = sim_options(&h, &loaded.path, run)?;
-    // Lock and check the report folder before spending time on the run.
-    let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
-    let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
-    if run.format != Format::Text {
-        // Text output lists the warnings itself; JSON keeps them in a field
-        // a person may not read.
-        for w in &report.warnings {
-            eprintln!("hotline: warning: {}", crate::escape::terminal(w));
-        }
-    }
-    if let Some(out) = out {
-        let analysis = crate::analysis::analyze(&h, &RuleSet::default());
-        let dir = out.path().to_path_buf();
-        let written = crate::report::write_report(out, &h, &loaded.path, &analysis, &report, &interrupted)?;
-        if !run.quiet {
-            eprintln!(
-                "hotline: wrote {} files to {}",
-                written.len(),
-                crate::escape::terminal(&dir.display().to_string())
-            );
-        }
-    }
-    print(&match run.format {
-        Format::Text => text::simulation(&report),
-        Format::Json => json_text(&report),
-    })?;
-    Ok(0)
-}
-
-fn compare(a: &CompareArgs) -> Result<i32, Error> {
-    use crate::report::compare::{self, Side};
-    let run = &a.run;
-    let (la, ha) = load_valid(&a.a, &run.limits)?;
-    let (lb, hb) = load_valid(&a.b, &run.limits)?;
-    let oa = sim_options(&ha, &la.path, run)?;
-    // Same replications and seeds for both: the comparison is paired.
-    let mut ob = sim_options(&hb, &lb.path, run)?;
-    ob.replications = oa.replications;
-    ob.seed = oa.seed;
-    let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
-    let ra = run_sim(&ha, &la.path, &oa, run.quiet)?;
-    let rb = run_sim(&hb, &lb.path, &ob, run.quiet)?;
-    let side = |h: &crate::Hotline, path: &str| Side {
-        hotline: h.name.clone(),
-        path: path.into(),
-        reach_human: crate::analysis::reach(h, None),
-    };
-    let c = compare::compare((side(&ha, &la.path), &ra), (side(&hb, &lb.path), &rb));
-    if let Some(out) = out {
-        compare::write_report(out, &c, &ra, &rb, &interrupted)?;
-    }
-    print(&match run.format {
-        Format::Text => compare::to_text(&c),
-        Format::Json => json_text(&c),
-    })?;
-    Ok(0)
-}
-
-/// A progress bar on standard error when it is a terminal.
-fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    let style = indicatif::ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {msg} ({eta})")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> ");
-    bar.set_style(style);
-    Some(bar)
-}
-
 /// Loads a menu that must be valid: diagnostics go to stderr, errors become
 /// [`Error::InvalidMenu`].
 pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hotline), Error> {
@@ -538,62 +225,6 @@ pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hot
             count: loaded.diagnostics.iter().filter(|d| d.is_error()).count(),
         }),
     }
-}
-
-fn check(a: &CheckArgs) -> Result<i32, Error> {
-    let options = a.limits.options();
-    let mut files = Vec::new();
-    let mut text = String::new();
-    let mut any_error = false;
-    let mut unreadable = false;
-    for path in &a.menus {
-        match menu::load(path, &options) {
-            Ok(loaded) => {
-                let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-                let warnings = loaded.diagnostics.len() - errors;
-                any_error |= errors > 0;
-                if a.format == Format::Text {
-                    if !loaded.diagnostics.is_empty() {
-                        text.push_str(&loaded.render());
-                        text.push('\n');
-                    }
-                    let verdict = if errors > 0 { "FAILED" } else { "ok" };
-                    text.push_str(&format!(
-                        "{}: {verdict} ({errors} error(s), {warnings} warning(s))\n",
-                        loaded.path
-                    ));
-                }
-                files.push(json!({
-                    "path": loaded.path,
-                    "ok": errors == 0,
-                    "diagnostics": loaded.diagnostics,
-                }));
-            }
-            Err(e) => {
-                eprintln!("hotline: {}", crate::escape::terminal(&e.chain()));
-                // A file too large is a problem of the input; one that cannot be read is not.
-                if e.exit_code() == 1 {
-                    any_error = true;
-                } else {
-                    unreadable = true;
-                }
-                files.push(
-                    json!({ "path": path.display().to_string(), "ok": false, "error": e.chain(), "diagnostics": [] }),
-                );
-            }
-        }
-    }
-    match a.format {
-        Format::Text => print(&text)?,
-        Format::Json => print(&(serde_json::to_string_pretty(&json!({ "files": files })).unwrap_or_default() + "\n"))?,
-    }
-    Ok(if unreadable {
-        2
-    } else if any_error {
-        1
-    } else {
-        0
-    })
 }
 
 #[cfg(test)]

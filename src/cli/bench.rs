@@ -1,12 +1,32 @@
 //! `hotline bench`: callers simulated per second on one thread, for the
 //! Erlang-A reference queue and for a menu.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
 use std::time::Instant;
 
 use crate::Error;
 use crate::menu::{LoadOptions, load_str};
 use crate::sim::{SimOptions, simulate};
+
+/// `hotline bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The menu to measure besides the reference queue (default: the
+    /// sample bank menu, built in).
+    #[arg(value_name = "MENU")]
+    pub menu: Option<PathBuf>,
+    /// Replications of the menu, 1 to 1000000.
+    #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub replications: u32,
+}
+
+/// Runs `hotline bench`.
+pub fn exec(a: &BenchArgs) -> Result<i32, Error> {
+    super::print(&run(a.menu.as_deref(), a.replications)?)?;
+    Ok(0)
+}
 
 /// The Erlang-A reference: λ = 9.5/min, μ = 1/min, c = 10, patience exp(mean = 2 min).
 pub const REFERENCE: &str = "hotline: Erlang-A reference\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\

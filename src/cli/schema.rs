@@ -1,0 +1,10 @@
+//! `hotline schema`: the JSON Schema of the menu format.
+
+use super::print;
+use crate::Error;
+
+/// Runs `hotline schema`.
+pub fn exec() -> Result<i32, Error> {
+    print(&crate::schema::menu_schema())?;
+    Ok(0)
+}

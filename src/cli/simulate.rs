@@ -1,0 +1,156 @@
+//! `hotline simulate`: Monte Carlo replications of callers through the
+//! menu and its queues, with a report; also what `compare` shares with it
+//! (run settings, Ctrl-C, the progress bar).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Format, RunArgs, load_valid, print, text};
+use crate::Error;
+use crate::analysis::rules::RuleSet;
+use crate::escape::json_text;
+
+/// `hotline simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// Run settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Set by Ctrl-C: long runs stop and leave no half-written report.
+static STOP: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> = std::sync::OnceLock::new();
+
+fn stop_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    STOP.get_or_init(|| {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let f = flag.clone();
+        // Without a handler (another one is installed) Ctrl-C just ends the process.
+        let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+pub(super) fn interrupted() -> bool {
+    STOP.get().is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
+}
+
+/// Simulation options from the menu and the command line.
+pub(super) fn sim_options(h: &crate::Hotline, path: &str, run: &RunArgs) -> Result<crate::sim::SimOptions, Error> {
+    let (sl_target, threads) = (run.sl_target, run.threads);
+    let mut o = crate::sim::SimOptions::from_menu(h);
+    if let Some(r) = run.replications {
+        o.replications = r;
+    }
+    if let Some(s) = run.seed {
+        o.seed = s;
+    }
+    o.max_in_system = run.max_in_system;
+    if !(sl_target.is_finite() && sl_target >= 0.0) {
+        return Err(Error::Unusable {
+            path: path.into(),
+            message: "--sl-target must be a number of seconds from 0 up".into(),
+        });
+    }
+    if o.replications == 0 {
+        return Err(Error::Unusable {
+            path: path.into(),
+            message: "--replications must be at least 1".into(),
+        });
+    }
+    o.threads = threads;
+    o.sl_target = sl_target;
+    o.stop = Some(stop_flag());
+    Ok(o)
+}
+
+/// Runs a simulation with a progress bar.
+pub(super) fn run_sim(
+    h: &crate::Hotline,
+    path: &str,
+    o: &crate::sim::SimOptions,
+    quiet: bool,
+) -> Result<crate::sim::SimReport, Error> {
+    // A long run says so in the log, terminal or not.
+    let expected = crate::sim::expected_callers(h, o.replications);
+    if !quiet && expected >= 1e8 {
+        eprintln!(
+            "hotline: {path}: about {:.3e} callers to simulate ({} replications); this may take a while (Ctrl-C stops it)",
+            expected, o.replications
+        );
+    }
+    let bar = progress_bar(quiet, u64::from(o.replications));
+    let report = crate::sim::simulate(h, o, &|done, _, callers| {
+        if let Some(b) = &bar {
+            b.set_position(u64::from(done));
+            let secs = b.elapsed().as_secs_f64().max(1e-9);
+            b.set_message(format!("{:.0} callers/s", callers as f64 / secs));
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    report.map_err(|message| {
+        if message == crate::sim::INTERRUPTED {
+            Error::Interrupted
+        } else {
+            Error::Unusable {
+                path: path.into(),
+                message,
+            }
+        }
+    })
+}
+
+/// Runs `hotline simulate`.
+pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
+    let run = &a.run;
+    let (loaded, h) = load_valid(&a.menu, &run.limits)?;
+    let o = sim_options(&h, &loaded.path, run)?;
+    // Lock and check the report folder before spending time on the run.
+    let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
+    if run.format != Format::Text {
+        // Text output lists the warnings itself; JSON keeps them in a field
+        // a person may not read.
+        for w in &report.warnings {
+            eprintln!("hotline: warning: {}", crate::escape::terminal(w));
+        }
+    }
+    if let Some(out) = out {
+        let analysis = crate::analysis::analyze(&h, &RuleSet::default());
+        let dir = out.path().to_path_buf();
+        let written = crate::report::write_report(out, &h, &loaded.path, &analysis, &report, &interrupted)?;
+        if !run.quiet {
+            eprintln!(
+                "hotline: wrote {} files to {}",
+                written.len(),
+                crate::escape::terminal(&dir.display().to_string())
+            );
+        }
+    }
+    print(&match run.format {
+        Format::Text => text::simulation(&report),
+        Format::Json => json_text(&report),
+    })?;
+    Ok(0)
+}
+
+/// A progress bar on standard error when it is a terminal.
+fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {msg} ({eta})")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    Some(bar)
+}

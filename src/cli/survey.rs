@@ -1,0 +1,57 @@
+//! `hotline survey`: a regulator's table over every menu under a folder.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{LimitArgs, at_least_one, print, rule_set};
+use crate::Error;
+use crate::escape::json_text;
+
+/// Survey output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SurveyFormat {
+    /// A table for people.
+    Text,
+    /// JSON for scripts.
+    Json,
+    /// CSV, one row per hotline.
+    Csv,
+}
+
+/// `hotline survey`.
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    /// The folder of menu files (searched recursively).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SurveyFormat::Text)]
+    pub format: SurveyFormat,
+    /// How deep to look for menus (1: only DIR itself); links to folders are not followed.
+    #[arg(long, default_value_t = usize::MAX, value_name = "N", value_parser = at_least_one)]
+    pub max_depth: usize,
+    /// Rule overrides.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Runs `hotline survey`.
+pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
+    use crate::survey;
+    let rules = rule_set(a.rules.as_deref())?;
+    let listing = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read {
+        path: a.dir.display().to_string(),
+        source: e,
+    })?;
+    let s = survey::survey_listing(&listing, &a.limits.options(), &rules);
+    print(&match a.format {
+        SurveyFormat::Text => survey::to_text(&s),
+        SurveyFormat::Json => json_text(&s),
+        SurveyFormat::Csv => survey::to_csv(&s),
+    })?;
+    Ok(0)
+}

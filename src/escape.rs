@@ -22,6 +22,13 @@ fn hidden(c: char) -> bool {
         || c == '\r'
 }
 
+/// Whether a text may hold a [`hidden`] character: a quick pass over the
+/// bytes (printable ASCII, newlines and tabs never are), then the
+/// characters when some byte is not.
+fn any_hidden(s: &str) -> bool {
+    s.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b >= 0x7f) && s.chars().any(hidden)
+}
+
 /// Text for a terminal: hidden characters written as `\u{202e}`; newlines,
 /// tabs and line ends `\r\n` kept.
 ///
@@ -29,7 +36,7 @@ fn hidden(c: char) -> bool {
 /// assert_eq!(hotline::escape::terminal("a\u{1b}[2Jb\r\n"), "a\\u{1b}[2Jb\r\n");
 /// ```
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(hidden) {
+    if !any_hidden(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -113,7 +120,7 @@ pub fn json_string(s: &str) -> String {
 /// any JSON reader).
 pub fn json_text<T: serde::Serialize + ?Sized>(v: &T) -> String {
     let text = serde_json::to_string_pretty(v).expect("values serialize") + "\n";
-    if !text.chars().any(hidden) {
+    if !any_hidden(&text) {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 16);

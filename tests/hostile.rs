@@ -303,6 +303,26 @@ fn simulations_that_could_run_for_ever_are_bounded_or_refused() {
     expect(&["check"], &reps, 1, "replications must be from 1 to 1000000");
 }
 
+/// Runs hotline, sends SIGINT after `after_ms`; returns its output and how
+/// long it took to stop after the signal.
+fn interrupted(args: &[&str], after_ms: u64) -> (Output, Duration) {
+    let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(after_ms));
+    let signalled = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    (out, signalled.elapsed())
+}
+
 #[test]
 fn ctrl_c_leaves_no_report_behind() {
     let menu = write(
@@ -312,20 +332,10 @@ callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\nsimulation: { duration: 8
     );
     let report = dir().join("interrupted_report");
     let _ = std::fs::remove_dir_all(&report);
-    let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(["simulate", &menu, "--quiet", "--report"])
-        .arg(&report)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
+    let (out, _) = interrupted(
+        &["simulate", &menu, "--quiet", "--report", report.to_str().unwrap()],
+        1500,
+    );
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
     assert!(!report.exists(), "no report folder is left behind");
@@ -418,21 +428,7 @@ fn ctrl_c_stops_one_long_replication() {
         b"hotline: L\nentry: q\nnodes:\n  q: { kind: queue, pool: d }\nagents:\n  d: { seats: 10, handle_time: exp(mean=1m) }\n\
 callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\nsimulation: { duration: 800000h, replications: 1 }\n",
     );
-    let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(["simulate", &menu])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1000));
-    let signalled = Instant::now();
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
-    let took = signalled.elapsed();
+    let (out, took) = interrupted(&["simulate", &menu], 1000);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("interrupted"), "{err}");

@@ -48,8 +48,8 @@ const MAX_ATOMS: usize = 8;
 /// A histogram of waits (1-second resolution for the first ten minutes)
 /// with exact point masses.
 ///
-/// Values recorded with [`Hist::add_atom`] (a wait of exactly zero, a
-/// disconnection at exactly `max_wait`, a fixed patience) are also kept by
+/// Point masses (a wait of exactly zero, a disconnection at exactly
+/// `max_wait`, a fixed patience; see [`QueueAcc::wait`]) are also kept by
 /// value, up to eight distinct ones, so a quantile that falls on such a
 /// point mass is that value exactly rather than a point inside its bin.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,15 +85,6 @@ impl Hist {
     fn add_bin(&mut self, b: usize) {
         self.counts[b] += 1;
         self.total += 1;
-    }
-
-    /// Adds a value that is a point mass of its distribution (many values
-    /// exactly equal to it); past eight distinct ones it is an ordinary value.
-    #[inline]
-    pub fn add_atom(&mut self, x: f64) {
-        let x = x.max(0.0);
-        self.add_bin(bin_of(x));
-        self.count_atom(x, 1);
     }
 
     #[inline]

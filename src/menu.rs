@@ -32,6 +32,8 @@ pub struct Hotline {
     pub(crate) first_edge: Vec<u32>,
     /// The first node.
     pub entry: NodeIndex,
+    /// Where customers who start online enter (`online_entry:`).
+    pub online_entry: Option<NodeIndex>,
     /// Agent pools, in file order.
     pub pools: Vec<Pool>,
     /// The caller model, when the file has one.
@@ -82,6 +84,35 @@ impl Hotline {
     pub fn is_queue(&self, n: NodeIndex) -> bool {
         matches!(self.graph[n].kind, Kind::Queue(_))
     }
+
+    /// Whether any node is in the online channel (a chat bot, a chat
+    /// queue, an online node).
+    pub fn has_online(&self) -> bool {
+        self.graph.node_weights().any(|n| n.channel == Channel::Online)
+    }
+}
+
+/// The channel a node is in: the phone, or online (chat, app, website).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    /// A phone call (the default).
+    #[default]
+    Phone,
+    /// Online: a chat bot, a chat queue, an FAQ or app flow.
+    Online,
+}
+
+impl Channel {
+    /// Both channels, in report order.
+    pub const ALL: [Channel; 2] = [Channel::Phone, Channel::Online];
+
+    /// The name as written in the file (`phone`, `online`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Online => "online",
+        }
+    }
 }
 
 /// One node of the menu.
@@ -99,6 +130,8 @@ pub struct MenuNode {
     pub duration: Dist,
     /// Kind and its parameters.
     pub kind: Kind,
+    /// The channel (`channel:`; an `online` node is always online).
+    pub channel: Channel,
 }
 
 impl MenuNode {
@@ -343,6 +376,10 @@ pub struct Pool {
     pub schedule: Vec<(Clock, u32)>,
     /// Display name.
     pub label: Option<String>,
+    /// Chats one agent holds at once (1 on the phone).
+    pub concurrency: u32,
+    /// Delay from an agent picking a chat up to its first message.
+    pub first_reply: Dist,
 }
 
 impl Pool {
@@ -359,6 +396,15 @@ impl Pool {
     pub fn max_seats(&self) -> u32 {
         self.schedule.iter().map(|&(_, s)| s).max().unwrap_or(self.seats)
     }
+
+    /// Whether the pool has no seat at any time of day.
+    pub fn never_staffed(&self) -> bool {
+        if self.schedule.is_empty() {
+            self.seats == 0
+        } else {
+            self.schedule.iter().all(|&(_, s)| s == 0)
+        }
+    }
 }
 
 /// The caller model.
@@ -367,6 +413,9 @@ pub struct Callers {
     /// Arrival rates by time of day: (from, rate per second), sorted; a
     /// constant rate is one entry from 00:00.
     pub arrivals: Vec<(Clock, f64)>,
+    /// Customers who start online, at `online_entry`, by time of day, in
+    /// the same form (empty: none).
+    pub online_arrivals: Vec<(Clock, f64)>,
     /// Patience of a caller in no segment (`None`: waits forever).
     pub patience: Option<Dist>,
     /// Abandoners who call again: share and delay.
@@ -383,41 +432,51 @@ impl Callers {
 
     /// Arrival rate per second at a time of day.
     pub fn rate_at(&self, secs_of_day: f64) -> f64 {
-        let t = secs_of_day.rem_euclid(86400.0);
-        match self.arrivals.iter().rev().find(|(c, _)| c.secs() <= t) {
-            Some(&(_, r)) => r,
-            None => self.arrivals.last().map_or(0.0, |&(_, r)| r),
-        }
+        profile_rate(&self.arrivals, secs_of_day)
     }
 
-    /// Expected arrivals from `from` (seconds of day) over `length` seconds,
-    /// integrated exactly over the day profile (a period of many days is
-    /// whole days plus a remainder).
+    /// Expected arrivals (phone and online) from `from` (seconds of day)
+    /// over `length` seconds, integrated exactly over the day profiles (a
+    /// period of many days is whole days plus a remainder).
     pub fn expected_arrivals(&self, from: f64, length: f64) -> f64 {
-        let day = self.arrivals_within(0.0, 86400.0);
-        let days = (length / 86400.0).floor();
-        days * day + self.arrivals_within(from.rem_euclid(86400.0), length - days * 86400.0)
-    }
-
-    /// Arrivals from `from` (within a day) over at most a day, by pieces of
-    /// constant rate.
-    fn arrivals_within(&self, from: f64, length: f64) -> f64 {
-        let mut bounds: Vec<f64> = self.arrivals.iter().map(|(c, _)| c.secs()).collect();
-        bounds.extend(bounds.clone().iter().map(|b| b + 86400.0));
-        bounds.push(2.0 * 86400.0);
-        let (mut t, end, mut total) = (from, from + length, 0.0);
-        while t < end {
-            let next = bounds.iter().copied().find(|&b| b > t).unwrap_or(end).min(end);
-            total += self.rate_at(t) * (next - t);
-            t = next;
-        }
-        total
+        [&self.arrivals, &self.online_arrivals]
+            .into_iter()
+            .map(|p| {
+                let day = arrivals_within(p, 0.0, 86400.0);
+                let days = (length / 86400.0).floor();
+                days * day + arrivals_within(p, from.rem_euclid(86400.0), length - days * 86400.0)
+            })
+            .sum()
     }
 
     /// The highest rate of the day, per second.
     pub fn peak_rate(&self) -> f64 {
         self.arrivals.iter().map(|&(_, r)| r).fold(0.0, f64::max)
     }
+}
+
+/// The rate of a day profile at a time of day.
+pub fn profile_rate(profile: &[(Clock, f64)], secs_of_day: f64) -> f64 {
+    let t = secs_of_day.rem_euclid(86400.0);
+    match profile.iter().rev().find(|(c, _)| c.secs() <= t) {
+        Some(&(_, r)) => r,
+        None => profile.last().map_or(0.0, |&(_, r)| r),
+    }
+}
+
+/// Arrivals of a day profile from `from` (within a day) over at most a
+/// day, by pieces of constant rate.
+fn arrivals_within(profile: &[(Clock, f64)], from: f64, length: f64) -> f64 {
+    let mut bounds: Vec<f64> = profile.iter().map(|(c, _)| c.secs()).collect();
+    bounds.extend(bounds.clone().iter().map(|b| b + 86400.0));
+    bounds.push(2.0 * 86400.0);
+    let (mut t, end, mut total) = (from, from + length, 0.0);
+    while t < end {
+        let next = bounds.iter().copied().find(|&b| b > t).unwrap_or(end).min(end);
+        total += profile_rate(profile, t) * (next - t);
+        t = next;
+    }
+    total
 }
 
 /// A named caller segment.

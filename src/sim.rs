@@ -19,7 +19,8 @@ use serde::Serialize;
 use crate::menu::Hotline;
 use engine::{Engine, RepResult, RunSettings};
 use plan::Plan;
-use stats::{CallerAcc, Estimate, Hist, Metrics, Outcome, QueueAcc, Welford, ratio};
+use crate::menu::Channel;
+use stats::{CallerAcc, ChannelAcc, ChatAcc, Estimate, Hist, Metrics, Outcome, QueueAcc, Welford, ratio};
 
 /// Settings of a run.
 #[derive(Clone, Debug)]
@@ -91,6 +92,11 @@ pub struct PlotData {
     pub seats: IndexMap<String, Vec<f64>>,
     /// Final outcome counts of all callers, pooled.
     pub outcomes: Vec<(&'static str, u64)>,
+    /// Callers by channel switches made (0, 1, 2, 3, 4 or more), pooled;
+    /// empty when the menu has no online node.
+    pub switch_counts: Vec<u64>,
+    /// Per chat queue: first-response times, pooled.
+    pub first_response: IndexMap<String, Hist>,
 }
 
 /// The top-level metrics of each replication (the first [`MAX_ROWS`]),
@@ -189,6 +195,9 @@ pub struct SimReport {
     pub queues: IndexMap<String, IndexMap<String, Estimate>>,
     /// Metrics per caller segment.
     pub segments: IndexMap<String, IndexMap<String, Estimate>>,
+    /// Metrics per channel (`phone`, `online`), when the menu has online nodes.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub channels: IndexMap<String, IndexMap<String, Estimate>>,
     /// Things the reader should know about the run.
     pub warnings: Vec<String>,
     /// One row of top-level metrics per replication (first 10,000).
@@ -200,10 +209,13 @@ pub struct SimReport {
 }
 
 impl SimReport {
-    /// The per-queue and per-segment metrics, named `queue X` and `segment Y`.
+    /// The per-queue, per-segment and per-channel metrics, named `queue X`,
+    /// `segment Y` and `channel Z`.
     pub fn scopes(&self) -> impl Iterator<Item = (String, &IndexMap<String, Estimate>)> {
         let queues = self.queues.iter().map(|(k, v)| (format!("queue {k}"), v));
-        queues.chain(self.segments.iter().map(|(k, v)| (format!("segment {k}"), v)))
+        let segments = self.segments.iter().map(|(k, v)| (format!("segment {k}"), v));
+        let channels = self.channels.iter().map(|(k, v)| (format!("channel {k}"), v));
+        queues.chain(segments).chain(channels)
     }
 }
 
@@ -291,7 +303,7 @@ pub fn expected_callers(h: &Hotline, replications: u32) -> f64 {
 
 /// Refuses runs that could never end or would mean nothing.
 fn check_runnable(h: &Hotline, plan: &Plan) -> Result<(), String> {
-    if plan.peak_rate <= 0.0 {
+    if plan.peak_rate <= 0.0 && plan.online_peak <= 0.0 {
         return Err("the arrival rate is zero all day: no caller would call".into());
     }
     for q in &plan.queues {
@@ -329,6 +341,12 @@ struct Aggregator {
     stuck: u64,
     call_limit: u64,
     outcomes: [u64; 8],
+    /// Whether the menu has online nodes (the channel metrics are kept).
+    online: bool,
+    /// Per pool: whether it answers phone queues, chat queues.
+    pool_channels: Vec<[bool; 2]>,
+    /// Chat queues: (index among the queues, name).
+    chat_names: Vec<(usize, String)>,
 }
 
 impl Aggregator {
@@ -351,6 +369,18 @@ impl Aggregator {
             stuck: 0,
             call_limit: 0,
             outcomes: [0; 8],
+            online: plan.has_online,
+            pool_channels: (0..h.pools.len())
+                .map(|p| {
+                    let serves = |ch: u8| plan.queues.iter().any(|q| q.pool == p && plan.channel[q.node as usize] == ch);
+                    [serves(0), serves(1)]
+                })
+                .collect(),
+            chat_names: plan
+                .chat_queues
+                .iter()
+                .map(|&q| (q, plan.ids[plan.queues[q].node as usize].clone()))
+                .collect(),
         }
     }
 
@@ -369,7 +399,7 @@ impl Aggregator {
         let mut top = queue_metrics(&r.total, self.window);
         top.insert("occupancy".into(), ratio(busy, seats));
         top.insert("mean_queue_length".into(), waiting / self.window);
-        top.extend(caller_metrics(&r.callers));
+        top.extend(caller_metrics(&r.callers, self.online));
         for (k, v) in &top {
             self.welford.entry((0, 0, k.clone())).or_default().add(*v);
         }
@@ -379,12 +409,39 @@ impl Aggregator {
         for (i, q) in r.queues.iter().enumerate() {
             let mut m = queue_metrics(q, self.window);
             m.insert("mean_queue_length".into(), r.queue_area[i] / self.window);
+            if let Some(c) = self.chat_names.iter().position(|(qi, _)| *qi == i) {
+                m.extend(chat_metrics(&r.chats[c], q));
+            }
             for (k, v) in m {
                 self.welford.entry((1, i, k)).or_default().add(v);
             }
         }
+        if self.online {
+            for (ch, (c, q)) in r.channels.iter().zip(&r.channel_queues).enumerate() {
+                let mut m = channel_metrics(c);
+                m.extend(queue_metrics(q, self.window));
+                let (busy, seats) = r
+                    .pools
+                    .iter()
+                    .zip(&self.pool_channels)
+                    .filter(|(_, serves)| serves[ch])
+                    .fold((0.0, 0.0), |(b, s), (p, _)| (b + p.busy_area, s + p.seat_area));
+                m.insert("occupancy".into(), ratio(busy, seats));
+                for (k, v) in m {
+                    self.welford.entry((3, ch, k)).or_default().add(v);
+                }
+            }
+            let counts = &mut self.plots.switch_counts;
+            counts.resize(5, 0);
+            for (a, b) in counts.iter_mut().zip(r.callers.switch_counts) {
+                *a += b;
+            }
+            for ((_, name), chat) in self.chat_names.iter().zip(&r.chats) {
+                self.plots.first_response.entry(name.clone()).or_default().merge(&chat.hist);
+            }
+        }
         for (i, (q, c)) in r.seg_queue.iter().zip(&r.seg_callers).enumerate().skip(1) {
-            let mut m = caller_metrics(c);
+            let mut m = caller_metrics(c, self.online);
             m.extend(queue_metrics(q, self.window));
             for (k, v) in m {
                 self.welford.entry((2, i - 1, k)).or_default().add(v);
@@ -409,6 +466,11 @@ impl Aggregator {
             self.names_q.iter().map(|n| (n.clone(), IndexMap::new())).collect();
         let mut segments: IndexMap<String, IndexMap<String, Estimate>> =
             self.names_seg.iter().map(|n| (n.clone(), IndexMap::new())).collect();
+        let mut channels: IndexMap<String, IndexMap<String, Estimate>> = if self.online {
+            Channel::ALL.iter().map(|c| (c.name().to_string(), IndexMap::new())).collect()
+        } else {
+            IndexMap::new()
+        };
         for ((scope, i, key), w) in &self.welford {
             let Some(mut e) = w.estimate() else { continue };
             // Every metric is a share (0 to 1) or a non-negative quantity:
@@ -431,6 +493,9 @@ impl Aggregator {
                 }
                 1 => {
                     queues[*i].insert(key.clone(), e);
+                }
+                3 => {
+                    channels[*i].insert(key.clone(), e);
                 }
                 _ => {
                     segments[*i].insert(key.clone(), e);
@@ -514,6 +579,7 @@ impl Aggregator {
             metrics,
             queues,
             segments,
+            channels,
             warnings,
             rows: self.rows,
             plots: self.plots,
@@ -523,7 +589,14 @@ impl Aggregator {
 
 /// Why a top-level metric can be undefined in a replication.
 fn undefined_because(key: &str) -> &'static str {
-    let per_caller = key == "calls_per_caller" || key == "p_deflected" || Outcome::ALL.iter().any(|o| o.key() == key);
+    let per_caller = matches!(
+        key,
+        "calls_per_caller"
+            | "p_deflected"
+            | "p_switched_channel"
+            | "channel_switches_per_caller"
+            | "p_bounced_back_to_phone"
+    ) || Outcome::ALL.iter().any(|o| o.key() == key);
     match key {
         "occupancy" => "no seat was staffed in the measured period",
         "mean_time_to_human_s" => "no caller reached a human",
@@ -564,8 +637,42 @@ fn queue_metrics(q: &QueueAcc, window: f64) -> Metrics {
     m
 }
 
-/// Metrics of callers (journeys across call-backs and redials).
-fn caller_metrics(c: &CallerAcc) -> Metrics {
+/// Metrics of one channel's customers.
+fn channel_metrics(c: &ChannelAcc) -> Metrics {
+    let n = c.customers as f64;
+    let mut m = Metrics::new();
+    m.insert("customers".into(), n);
+    m.insert("contacts".into(), c.contacts as f64);
+    m.insert("contacts_per_customer".into(), ratio(c.contacts as f64, n));
+    for (o, count) in Outcome::ALL.iter().zip(c.outcomes) {
+        m.insert(o.key().into(), ratio(count as f64, n));
+    }
+    m.insert(
+        "mean_time_to_human_s".into(),
+        ratio(c.time_to_human_sum, c.outcomes[0] as f64),
+    );
+    m
+}
+
+/// First-response metrics of a chat queue (shares of its queued chats).
+fn chat_metrics(c: &ChatAcc, q: &QueueAcc) -> Metrics {
+    let n = q.queued as f64;
+    let mut m = Metrics::new();
+    m.insert(
+        "first_response_s".into(),
+        ratio(c.first_response_sum, c.answered as f64),
+    );
+    for (within, secs) in c.within.iter().zip(stats::FIRST_RESPONSE_WITHIN) {
+        m.insert(format!("p_first_response_within_{secs}s"), ratio(*within as f64, n));
+    }
+    m.insert("first_response_p50_s".into(), c.quantile(0.5));
+    m.insert("first_response_p90_s".into(), c.quantile(0.9));
+    m
+}
+
+/// Metrics of callers (journeys across call-backs and redials); with
+/// `online`, also their channel switches.
+fn caller_metrics(c: &CallerAcc, online: bool) -> Metrics {
     let n = c.callers as f64;
     let mut m = Metrics::new();
     m.insert("callers".into(), n);
@@ -577,6 +684,11 @@ fn caller_metrics(c: &CallerAcc) -> Metrics {
     m.insert("p_deflected".into(), ratio(c.deflected as f64, n));
     let reached = c.outcomes[0] as f64;
     m.insert("mean_time_to_human_s".into(), ratio(c.time_to_human_sum, reached));
+    if online {
+        m.insert("p_switched_channel".into(), ratio(c.switched as f64, n));
+        m.insert("channel_switches_per_caller".into(), ratio(c.switches as f64, n));
+        m.insert("p_bounced_back_to_phone".into(), ratio(c.bounced as f64, n));
+    }
     m
 }
 

@@ -12,10 +12,12 @@ use indexmap::IndexMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::de::DeserializeOwned;
 
-use super::raw::{self, KINDS, RawChoice, RawNode, TOP_KEYS};
+mod channels;
+
+use super::raw::{self, KINDS, RawChannel, RawChoice, RawNode, TOP_KEYS};
 use super::{
-    Busy, BusyWhen, Callback, Callers, Condition, Hotline, Input, Kind, MenuNode, Online, Pool, Queue, Segment,
-    Simulation, Speech, Transition, Via,
+    Busy, BusyWhen, Callback, Callers, Channel, Condition, Hotline, Input, Kind, MenuNode, Online, Pool, Queue,
+    Segment, Simulation, Speech, Transition, Via,
 };
 use crate::diag::Diagnostic;
 use crate::error::Error;
@@ -171,6 +173,7 @@ struct Sections {
     name: Option<String>,
     description: Option<String>,
     entry: Option<Spanned<String>>,
+    online_entry: Option<Spanned<String>>,
     nodes_pos: Option<Pos>,
     /// Every node id in the file (parsed or not), with its position.
     ids: IndexMap<String, Pos>,
@@ -284,6 +287,7 @@ impl Builder {
                 "hotline" => s.name = self.de(v, None),
                 "description" => s.description = self.de(v, None),
                 "entry" => s.entry = self.de(v, None),
+                "online_entry" => s.online_entry = self.de(v, None),
                 "nodes" => {
                     s.nodes_pos = Some(v.pos);
                     self.nodes(v, &mut s, options)?;
@@ -444,10 +448,12 @@ impl Builder {
                 label: None,
                 duration: Dist::default(),
                 kind: Kind::Hangup,
+                channel: Channel::Phone,
             });
             ids.insert(id.clone(), n);
         }
         let entry = self.entry(&s, &ids);
+        let online_entry = self.online_entry(&s, &ids);
         let mut used_pools = HashSet::new();
         let mut edges = Vec::new();
         for (id, _, raw) in &s.nodes {
@@ -481,6 +487,7 @@ impl Builder {
                 );
             }
         }
+        self.check_channels(&s, &graph, &pools, online_entry);
         if self.diags.iter().any(Diagnostic::is_error) {
             return None;
         }
@@ -499,6 +506,7 @@ impl Builder {
             description: s.description,
             graph,
             entry: entry?,
+            online_entry,
             pools: pools.into_iter().map(|(_, p)| p).collect(),
             callers,
             simulation,
@@ -570,6 +578,22 @@ impl Builder {
                 }
                 schedule.push((shift.from.value, seats));
             }
+            let concurrency = match &p.concurrency {
+                None => 1,
+                Some(c) if (1..=100).contains(&c.value) => c.value as u32,
+                Some(c) => {
+                    self.err(
+                        "out-of-range",
+                        format!(
+                            "pool \"{name}\": concurrency must be from 1 to 100 chats per agent, not {}",
+                            c.value
+                        ),
+                        Some(c.pos),
+                        None,
+                    );
+                    1
+                }
+            };
             out.push((
                 *pos,
                 Pool {
@@ -578,6 +602,8 @@ impl Builder {
                     handle_time: p.handle_time.value,
                     schedule,
                     label: p.label.clone(),
+                    concurrency,
+                    first_reply: p.first_reply.as_ref().map_or(Dist::default(), |d| d.value),
                 },
             ));
         }
@@ -599,7 +625,28 @@ impl Builder {
 
     fn callers(&mut self, s: &Sections, segments: &[Segment]) -> Option<Callers> {
         let (_, c) = s.callers.as_ref()?;
-        let arrivals = match &c.arrivals.value {
+        let arrivals = self.profile(&c.arrivals, "");
+        let online_arrivals = c
+            .online_arrivals
+            .as_ref()
+            .map_or_else(Vec::new, |a| self.profile(a, "online "));
+        Some(Callers {
+            arrivals,
+            online_arrivals,
+            patience: c.patience.as_ref().map(|p| p.value),
+            redial: c.redial.as_ref().map(|r| {
+                (
+                    r.share.value.0,
+                    r.value.after.as_ref().map_or(Dist::default(), |a| a.value),
+                )
+            }),
+            segments: segments.to_vec(),
+        })
+    }
+
+    /// Reads an arrival rate or day profile (`what`: "" or "online ").
+    fn profile(&mut self, a: &Spanned<raw::RawArrivals>, what: &str) -> Vec<(Clock, f64)> {
+        match &a.value {
             raw::RawArrivals::Rate(r) => Callers::constant(*r),
             raw::RawArrivals::Profile(periods) => {
                 let mut v: Vec<(Clock, f64)> = Vec::new();
@@ -610,7 +657,7 @@ impl Builder {
                         self.err(
                             "schedule-order",
                             format!(
-                                "arrival period from {} is not after the period from {last}",
+                                "{what}arrival period from {} is not after the period from {last}",
                                 p.from.value
                             ),
                             Some(p.from.pos),
@@ -622,32 +669,21 @@ impl Builder {
                 if v.is_empty() {
                     self.err(
                         "missing-key",
-                        "the arrival profile has no periods",
-                        Some(c.arrivals.pos),
+                        format!("the {what}arrival profile has no periods"),
+                        Some(a.pos),
                         None,
                     );
                 } else if v.iter().all(|&(_, r)| r == 0.0) {
                     self.warn(
                         "no-arrivals",
-                        "the arrival rate is zero all day: no caller will call",
-                        Some(c.arrivals.pos),
+                        format!("the {what}arrival rate is zero all day: no caller will call"),
+                        Some(a.pos),
                         None,
                     );
                 }
                 v
             }
-        };
-        Some(Callers {
-            arrivals,
-            patience: c.patience.as_ref().map(|p| p.value),
-            redial: c.redial.as_ref().map(|r| {
-                (
-                    r.share.value.0,
-                    r.value.after.as_ref().map_or(Dist::default(), |a| a.value),
-                )
-            }),
-            segments: segments.to_vec(),
-        })
+        }
     }
 
     fn simulation(&mut self, s: &Sections) -> Simulation {
@@ -796,7 +832,20 @@ impl NodeCx<'_> {
         used_pools: &mut HashSet<String>,
         entry: Option<NodeIndex>,
     ) -> Option<MenuNode> {
-        let (say, duration, label) = common(raw);
+        let (say, duration, label, written) = common(raw);
+        let channel = match (written, raw) {
+            (Some(c), RawNode::Online(_)) if c.value == RawChannel::Phone => {
+                self.err(
+                    "online-on-phone",
+                    "an online node is where the caller leaves the phone: it is always in the online channel (remove \"channel: phone\")",
+                    c.pos,
+                );
+                Channel::Online
+            }
+            (_, RawNode::Online(_)) => Channel::Online,
+            (Some(c), _) if c.value == RawChannel::Online => Channel::Online,
+            _ => Channel::Phone,
+        };
         let kind = match raw {
             RawNode::Prompt(p) => {
                 self.edge("next", &p.next, Via::Next, 1.0);
@@ -924,6 +973,7 @@ impl NodeCx<'_> {
             label,
             duration,
             kind,
+            channel,
         })
     }
 
@@ -1149,14 +1199,15 @@ impl NodeCx<'_> {
     }
 }
 
-/// The keys every node has.
-fn common(raw: &RawNode) -> (Option<String>, Dist, Option<String>) {
+/// The keys every node has (the channel as written).
+fn common(raw: &RawNode) -> (Option<String>, Dist, Option<String>, Option<Spanned<RawChannel>>) {
     macro_rules! pick {
         ($n:expr) => {
             (
                 $n.say.clone(),
                 $n.duration.as_ref().map_or(Dist::default(), |d| d.value),
                 $n.label.clone(),
+                $n.channel.clone(),
             )
         };
     }

@@ -16,6 +16,7 @@ use crate::yaml::Spanned;
 pub const TOP_KEYS: &[&str] = &[
     "hotline",
     "entry",
+    "online_entry",
     "description",
     "nodes",
     "agents",
@@ -36,6 +37,10 @@ pub struct RawHotline {
     pub hotline: String,
     /// Id of the first node a caller hears.
     pub entry: String,
+    /// Id of the node where customers who start online enter (a chat bot,
+    /// an app flow); `callers.online_arrivals` brings them.
+    #[serde(default)]
+    pub online_entry: Option<String>,
     /// Free text about the hotline.
     #[serde(default)]
     pub description: Option<String>,
@@ -110,6 +115,11 @@ macro_rules! node_struct {
             /// Free notes for the designer.
             #[serde(default)]
             pub notes: Option<String>,
+            /// The channel: `phone` (default) or `online` (a chat bot, a chat
+            /// queue, an FAQ or app flow). Moving between channels is a
+            /// channel switch.
+            #[serde(default)]
+            pub channel: Option<Spanned<RawChannel>>,
             $($(#[$fmeta])* pub $field: $ty,)*
         }
     };
@@ -244,6 +254,16 @@ node_struct!(
     RawHangup {}
 );
 
+/// A node's channel.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawChannel {
+    /// A phone call.
+    Phone,
+    /// Online: chat, app, website.
+    Online,
+}
+
 /// One menu option or speech intent.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -356,6 +376,13 @@ pub struct RawPool {
     /// A display name.
     #[serde(default)]
     pub label: Option<String>,
+    /// Chats one agent handles at once (chat queues); default 1, at most 100.
+    #[serde(default)]
+    pub concurrency: Option<Spanned<i64>>,
+    /// Delay from an agent picking a chat up to its first message (counted
+    /// in the first response, within the handle time); default 0.
+    #[serde(default)]
+    pub first_reply: Option<Spanned<Dist>>,
 }
 
 /// One entry of a pool's schedule.
@@ -374,6 +401,10 @@ pub struct RawShift {
 pub struct RawCallers {
     /// A constant rate (`300/h`) or a day profile of rates.
     pub arrivals: Spanned<RawArrivals>,
+    /// Customers who start online, entering at `online_entry`: a rate or a
+    /// day profile.
+    #[serde(default)]
+    pub online_arrivals: Option<Spanned<RawArrivals>>,
     /// How long a caller waits in a queue before hanging up; default: forever.
     #[serde(default)]
     pub patience: Option<Spanned<Dist>>,

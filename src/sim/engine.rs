@@ -20,7 +20,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::events::{Deadlines, Event, EventQueue};
 use super::plan::{Plan, Step};
-use super::stats::{CallerAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
+use super::stats::{CallerAcc, ChannelAcc, ChatAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
 use crate::menu::BusyWhen;
 
 /// Most menu nodes one call may pass through before it counts as stuck.
@@ -88,11 +88,20 @@ pub struct RepResult {
     /// Measured seconds that fell in each time bin (over all the days a
     /// long run folds onto it).
     pub bin_time: Vec<f64>,
+    /// Per channel (phone, online), when the menu has online nodes.
+    pub channels: [ChannelAcc; 2],
+    /// Queued calls per channel (empty when the menu has no online node).
+    pub channel_queues: Vec<QueueAcc>,
+    /// Per chat queue (in the order of `Plan::chat_queues`).
+    pub chats: Vec<ChatAcc>,
 }
 
 #[derive(Clone, Copy, Debug)]
 enum Ev {
-    NewCall(u32),
+    /// (caller, start node): a call-back, a redial.
+    NewCall(u32, u32),
+    /// The next customer who starts online.
+    OnlineArrival,
     /// (caller, queue): nothing can happen to a caller walking the menu, so
     /// no epoch is needed.
     QueueArrive(u32, u32),
@@ -110,7 +119,8 @@ impl Ev {
     fn pack(self) -> (u64, u64) {
         let two = |a: u32, b: u32| u64::from(a) | u64::from(b) << 32;
         match self {
-            Ev::NewCall(a) => (0, u64::from(a)),
+            Ev::NewCall(a, b) => (0, two(a, b)),
+            Ev::OnlineArrival => (2, 0),
             Ev::QueueArrive(a, b) => (1, two(a, b)),
             Ev::MaxWait(a, b) => (3, two(a, b)),
             Ev::Offer(a, b) => (4, two(a, b)),
@@ -124,7 +134,8 @@ impl Ev {
     fn unpack(tag: u64, p: u64) -> Ev {
         let (a, b) = (p as u32, (p >> 32) as u32);
         match tag {
-            0 => Ev::NewCall(a),
+            0 => Ev::NewCall(a, b),
+            2 => Ev::OnlineArrival,
             1 => Ev::QueueArrive(a, b),
             3 => Ev::MaxWait(a, b),
             4 => Ev::Offer(a, b),
@@ -152,6 +163,15 @@ struct Caller {
     /// Menu nodes passed in the current call (busy deflections and
     /// disconnections back into the menu included).
     steps: u32,
+    /// The channel the customer is in (0 phone, 1 online).
+    channel: u8,
+    /// Channels used so far (bit 0 phone, bit 1 online).
+    used: u8,
+    /// 0: nothing yet; 1: on the phone; 2: online after the phone; 3:
+    /// back on the phone after that (bounced).
+    bounce: u8,
+    /// Channel switches.
+    switches: u16,
 }
 
 struct Pool {
@@ -271,6 +291,9 @@ impl<'a> Engine<'a> {
                 call_limit: 0,
                 queue_area: Vec::new(),
                 bin_time: vec![0.0; bins],
+                channels: [ChannelAcc::default(); 2],
+                channel_queues: Vec::new(),
+                chats: vec![ChatAcc::default(); plan.chat_queues.len()],
             },
         }
     }
@@ -300,6 +323,12 @@ impl<'a> Engine<'a> {
                 self.arrival_pending = true;
             }
         }
+        if self.plan.online_peak > 0.0 {
+            let t = self.next_online(0.0);
+            if t < self.s.end {
+                self.push(t, Ev::OnlineArrival);
+            }
+        }
         for p in 0..self.pools.len() {
             self.schedule_shift(p, 0.0);
         }
@@ -326,7 +355,7 @@ impl<'a> Engine<'a> {
                 let next = self.next_arrival(t);
                 self.arrival_pending = next < self.s.end;
                 next_arrival = if self.arrival_pending { next } else { f64::INFINITY };
-                self.arrive(t)?;
+                self.arrive(t, self.plan.entry)?;
                 continue;
             }
             if abandonment {
@@ -343,13 +372,21 @@ impl<'a> Engine<'a> {
                 self.tick(t);
                 continue;
             }
+            if let Ev::OnlineArrival = ev {
+                let next = self.next_online(t);
+                if next < self.s.end {
+                    self.push(next, Ev::OnlineArrival);
+                }
+                self.arrive(t, self.plan.online_entry)?;
+                continue;
+            }
             // Nothing is left to happen once the period is over, its last
             // snapshot taken and nobody is in the system.
             if t > limit || (self.closed && self.active == 0 && !self.arrival_pending && t >= self.s.end) {
                 break;
             }
             match ev {
-                Ev::NewCall(slot) => self.call(slot, t),
+                Ev::NewCall(slot, node) => self.contact(slot, node, t),
                 Ev::QueueArrive(slot, q) => {
                     if let Some((to, t2)) = self.join_queue(slot, q as usize, t) {
                         self.walk(slot, to, t2, t);
@@ -375,7 +412,7 @@ impl<'a> Engine<'a> {
                     self.pools[p].busy -= 1;
                     self.serve(p, t);
                 }
-                Ev::Tick => {}
+                Ev::Tick | Ev::OnlineArrival => {}
                 Ev::Shift(p) => {
                     let p = p as usize;
                     self.touch(p, t);
@@ -390,6 +427,13 @@ impl<'a> Engine<'a> {
         self.close_books();
         for q in &self.out.queues {
             self.out.total.merge(q);
+        }
+        if self.plan.has_online {
+            let mut by_channel = vec![QueueAcc::default(), QueueAcc::default()];
+            for (q, acc) in self.plan.queues.iter().zip(&self.out.queues) {
+                by_channel[usize::from(self.plan.channel[q.node as usize])].merge(acc);
+            }
+            self.out.channel_queues = by_channel;
         }
         self.out.unfinished = self.active as u64;
         Ok(self.out)
@@ -412,6 +456,22 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The next online arrival after `t` (thinning for a day profile).
+    fn next_online(&mut self, mut t: f64) -> f64 {
+        let peak = self.plan.online_peak;
+        loop {
+            let e: f64 = Exp1.sample(&mut self.rng);
+            t += e / peak;
+            if t >= self.s.end {
+                return t;
+            }
+            let rate = self.plan.online_rate_at(self.s.clock0 + t);
+            if rate >= peak || self.rng.random::<f64>() * peak < rate {
+                return t;
+            }
+        }
+    }
+
     fn schedule_shift(&mut self, p: usize, t: f64) {
         let sched = &self.plan.pools[p].schedule;
         if sched.is_empty() {
@@ -426,7 +486,8 @@ impl<'a> Engine<'a> {
         self.push(t + next, Ev::Shift(p as u32));
     }
 
-    fn arrive(&mut self, t: f64) -> Result<(), String> {
+    /// A new customer at `start` (the entry, or `online_entry`).
+    fn arrive(&mut self, t: f64, start: u32) -> Result<(), String> {
         let seg = self.plan.draw_segment(&mut self.rng);
         let patience = match &self.plan.patience[seg] {
             Some(p) => p.sample(&mut self.rng),
@@ -439,6 +500,7 @@ impl<'a> Engine<'a> {
             counted,
             first: t,
             patience,
+            channel: self.plan.channel[start as usize],
             ..Caller::default()
         };
         let slot = match self.free.pop() {
@@ -463,28 +525,59 @@ impl<'a> Engine<'a> {
             self.out.callers.callers += 1;
             self.out.seg_callers[seg].callers += 1;
         }
-        self.call(slot, t);
+        self.contact(slot, start, t);
         Ok(())
     }
 
-    /// Starts a call (first, call-back or redial) at the entry.
+    /// Starts a contact (a first call or chat, a call-back, a redial) at
+    /// `start`.
     #[inline(always)]
-    fn call(&mut self, slot: u32, t: f64) {
+    fn contact(&mut self, slot: u32, start: u32, t: f64) {
         let c = &mut self.callers[slot as usize];
-        c.calls += 1;
         c.forced = false;
         c.steps = 0;
-        if c.counted {
+        if self.begin(slot, self.plan.channel[start as usize]) {
+            self.walk(slot, start, t, t);
+        }
+    }
+
+    /// Counts a new contact in channel `ch` (a channel switch when the
+    /// customer was in the other one; a new call when it is the phone);
+    /// false when the customer reached the call limit and was let go.
+    #[inline]
+    fn begin(&mut self, slot: u32, ch: u8) -> bool {
+        let c = &mut self.callers[slot as usize];
+        c.calls += 1;
+        let switched = ch != c.channel;
+        c.channel = ch;
+        if self.plan.has_online {
+            if switched {
+                c.switches = c.switches.saturating_add(1);
+            }
+            c.bounce = match (c.bounce, ch) {
+                (0, 0) => 1,
+                (1, 1) => 2,
+                (2, 0) => 3,
+                (b, _) => b,
+            };
+            let first_time = c.used & (1 << ch) == 0;
+            c.used |= 1 << ch;
+            if c.counted {
+                let acc = &mut self.out.channels[usize::from(ch)];
+                acc.contacts += 1;
+                acc.customers += u64::from(first_time);
+            }
+        }
+        if c.counted && ch == 0 {
             self.out.callers.calls += 1;
             self.out.seg_callers[c.seg as usize].calls += 1;
         }
         if c.calls > MAX_CALLS {
             self.out.call_limit += 1;
             self.finish(slot, Outcome::GaveUp);
-            return;
+            return false;
         }
-        let entry = self.plan.entry;
-        self.walk(slot, entry, t, t);
+        true
     }
 
     /// Walks the menu from `node`, reached at time `t`, until a queue or
@@ -497,9 +590,18 @@ impl<'a> Engine<'a> {
         let plan = self.plan;
         let seg = self.callers[slot as usize].seg as usize;
         let mut steps = self.callers[slot as usize].steps;
+        let mut channel = self.callers[slot as usize].channel;
         while steps < MAX_STEPS {
             steps += 1;
             let n = node as usize;
+            if plan.channel[n] != channel {
+                // A channel switch: the call ends and the customer goes on
+                // online, or an online customer calls.
+                channel = plan.channel[n];
+                if !self.begin(slot, channel) {
+                    return;
+                }
+            }
             let dur = &plan.duration[n];
             match &plan.steps[n] {
                 Step::Prompt { next } => {
@@ -595,7 +697,7 @@ impl<'a> Engine<'a> {
                         self.finish(slot, Outcome::ResolvedOnline);
                     } else if u < resolves + calls_back {
                         let d = after.sample(&mut self.rng);
-                        self.push(t + d, Ev::NewCall(slot));
+                        self.push(t + d, Ev::NewCall(slot, plan.entry));
                     } else {
                         self.finish(slot, Outcome::GaveUp);
                     }
@@ -629,6 +731,16 @@ impl<'a> Engine<'a> {
             if c.deflected {
                 self.out.callers.deflected += 1;
                 self.out.seg_callers[c.seg as usize].deflected += 1;
+            }
+            if self.plan.has_online {
+                self.out.channels[usize::from(c.channel)].outcomes[i] += 1;
+                let (switches, bounced) = (u64::from(c.switches), c.bounce == 3);
+                for acc in [&mut self.out.callers, &mut self.out.seg_callers[c.seg as usize]] {
+                    acc.switches += switches;
+                    acc.switched += u64::from(switches > 0);
+                    acc.bounced += u64::from(bounced);
+                    acc.switch_counts[(switches as usize).min(4)] += 1;
+                }
             }
         }
         self.free.push(slot);
@@ -852,8 +964,12 @@ impl<'a> Engine<'a> {
         if let Some((share, after)) = &self.plan.redial
             && self.rng.random::<f64>() < *share
         {
+            // Customers who gave up on a chat come back to the chat.
+            let q = self.callers[slot as usize].queue as usize;
+            let online = self.plan.queues[q].chat != u32::MAX && self.plan.online_entry != u32::MAX;
+            let start = if online { self.plan.online_entry } else { self.plan.entry };
             let d = after.sample(&mut self.rng);
-            self.push(t + d, Ev::NewCall(slot));
+            self.push(t + d, Ev::NewCall(slot, start));
             return;
         }
         self.finish(slot, Outcome::Abandoned);
@@ -914,9 +1030,23 @@ impl<'a> Engine<'a> {
     fn answer(&mut self, slot: u32, q: usize, t: f64, wait: f64) {
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl, false));
+        let plan = self.plan;
+        let p = plan.queues[q].pool;
+        // A chat's human arrives with the agent's first message.
+        let mut reply = 0.0;
+        let chat = plan.queues[q].chat;
+        if chat != u32::MAX {
+            reply = plan.pools[p].first_reply.sample(&mut self.rng);
+            if self.callers[slot as usize].counted {
+                self.out.chats[chat as usize].add(wait + reply);
+            }
+        }
         let c = &self.callers[slot as usize];
         if c.counted {
-            let tth = t - c.first;
+            let tth = t + reply - c.first;
+            if plan.has_online {
+                self.out.channels[usize::from(c.channel)].time_to_human_sum += tth;
+            }
             let seg = c.seg as usize;
             self.out.callers.time_to_human_sum += tth;
             self.out.callers.time_to_human.add(tth);
@@ -926,9 +1056,8 @@ impl<'a> Engine<'a> {
                 acc.time_to_human.add(tth);
             }
         }
-        let p = self.plan.queues[q].pool;
         self.pools[p].busy += 1;
-        let h = self.plan.pools[p].handle.sample(&mut self.rng);
+        let h = plan.pools[p].handle.sample(&mut self.rng);
         self.push(t + h, Ev::Depart(p as u32));
         self.finish(slot, Outcome::Answered);
     }

@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus as Rng;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Weibull};
 
-use crate::menu::{BusyWhen, Hotline, Kind, Via};
+use crate::menu::{BusyWhen, Channel, Hotline, Kind, Via};
 use crate::value::{Dist, Hours};
 
 /// A distribution ready to draw from.
@@ -178,17 +178,21 @@ pub struct QueuePlan {
     pub max_wait: Option<(f64, u32)>,
     /// Call-back offer: after, accepted share.
     pub callback: Option<(f64, f64)>,
+    /// Index among the chat queues (`u32::MAX`: a phone queue).
+    pub chat: u32,
 }
 
 /// A pool.
 #[derive(Clone, Debug)]
 pub struct PoolPlan {
-    /// Seats without a schedule.
+    /// Slots without a schedule (seats × concurrency).
     pub seats: u32,
-    /// Schedule: (seconds of day, seats), sorted.
+    /// Schedule: (seconds of day, slots), sorted.
     pub schedule: Vec<(f64, u32)>,
-    /// Handle time.
+    /// Handle time (a chat's whole time from pick-up).
     pub handle: Sampler,
+    /// Delay from pick-up to the first message.
+    pub first_reply: Sampler,
     /// Mean handle time (for the busy rule's expected wait).
     pub mean_handle: f64,
 }
@@ -204,6 +208,18 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Entry node.
     pub entry: u32,
+    /// Per node: its channel (0 phone, 1 online).
+    pub channel: Vec<u8>,
+    /// Whether any node is online: the channel metrics are kept.
+    pub has_online: bool,
+    /// Where online customers enter (`u32::MAX`: nowhere).
+    pub online_entry: u32,
+    /// Online arrivals: (seconds of day, rate per second), sorted (empty: none).
+    pub online_arrivals: Vec<(f64, f64)>,
+    /// Highest online arrival rate.
+    pub online_peak: f64,
+    /// Per chat queue: its index among the queues.
+    pub chat_queues: Vec<usize>,
     /// Queue nodes.
     pub queues: Vec<QueuePlan>,
     /// Pools.
@@ -247,6 +263,7 @@ impl Plan {
         }
         let mut steps = Vec::with_capacity(g.node_count());
         let mut queue_plans = Vec::new();
+        let mut chat_queues = Vec::new();
         for n in g.node_indices() {
             let out: Vec<_> = h.out(n).collect();
             let target = |pred: &dyn Fn(&Via) -> bool| {
@@ -317,7 +334,14 @@ impl Plan {
                     otherwise: target(&|v| *v == Via::Else),
                 },
                 Kind::Queue(q) => {
+                    let chat = if g[n].channel == Channel::Online {
+                        chat_queues.push(queue_plans.len());
+                        chat_queues.len() as u32 - 1
+                    } else {
+                        u32::MAX
+                    };
                     queue_plans.push(QueuePlan {
+                        chat,
                         node: n.index() as u32,
                         pool: q.pool,
                         priority: q.priority,
@@ -361,14 +385,21 @@ impl Plan {
             duration: g.node_indices().map(|n| Sampler::new(&g[n].duration)).collect(),
             steps,
             entry: h.entry.index() as u32,
+            channel: g.node_indices().map(|n| g[n].channel as u8).collect(),
+            has_online: h.has_online(),
+            online_entry: h.online_entry.map_or(u32::MAX, |n| n.index() as u32),
+            online_arrivals: callers.online_arrivals.iter().map(|(c, r)| (c.secs(), *r)).collect(),
+            online_peak: callers.online_arrivals.iter().map(|&(_, r)| r).fold(0.0, f64::max),
+            chat_queues,
             queues: queue_plans,
             pools: h
                 .pools
                 .iter()
                 .map(|p| PoolPlan {
-                    seats: p.seats,
-                    schedule: p.schedule.iter().map(|(c, s)| (c.secs(), *s)).collect(),
+                    seats: p.seats * p.concurrency,
+                    schedule: p.schedule.iter().map(|(c, s)| (c.secs(), *s * p.concurrency)).collect(),
                     handle: Sampler::new(&p.handle_time),
+                    first_reply: Sampler::new(&p.first_reply),
                     mean_handle: p.handle_time.mean(),
                 })
                 .collect(),
@@ -396,7 +427,16 @@ impl Plan {
         }
     }
 
-    /// Seats of a pool at a time of day.
+    /// Online arrival rate per second at a time of day.
+    pub fn online_rate_at(&self, secs_of_day: f64) -> f64 {
+        let t = secs_of_day.rem_euclid(86400.0);
+        match self.online_arrivals.iter().rev().find(|(c, _)| *c <= t) {
+            Some(&(_, r)) => r,
+            None => self.online_arrivals.last().map_or(0.0, |&(_, r)| r),
+        }
+    }
+
+    /// Slots (seats × concurrency) of a pool at a time of day.
     pub fn seats_at(&self, pool: usize, secs_of_day: f64) -> u32 {
         let p = &self.pools[pool];
         if p.schedule.is_empty() {

@@ -376,6 +376,66 @@ pub struct CallerAcc {
     pub time_to_human_sum: f64,
     /// Times from first dial to an agent answering.
     pub time_to_human: Hist,
+    /// Channel switches, over all callers.
+    pub switches: u64,
+    /// Callers who switched channel at least once.
+    pub switched: u64,
+    /// Callers who went phone → online → phone at least once.
+    pub bounced: u64,
+    /// Callers by switches made: 0, 1, 2, 3, 4 or more.
+    pub switch_counts: [u64; 5],
+}
+
+/// Counters of one channel's customers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ChannelAcc {
+    /// Counted customers who were in the channel at some point.
+    pub customers: u64,
+    /// Contacts started in it (phone calls, online sessions).
+    pub contacts: u64,
+    /// Journeys that ended in the channel, by outcome ([`Outcome::ALL`]).
+    pub outcomes: [u64; 8],
+    /// Sum of seconds from first contact to a human of this channel.
+    pub time_to_human_sum: f64,
+}
+
+/// First responses of a chat queue: the wait plus the agent's first reply.
+#[derive(Clone, Debug, Default)]
+pub struct ChatAcc {
+    /// Chats answered.
+    pub answered: u64,
+    /// Sum of their first-response times.
+    pub first_response_sum: f64,
+    /// Answered with a first response within 1 s, 30 s and 60 s.
+    pub within: [u64; 3],
+    /// First-response times.
+    pub hist: Hist,
+    /// First responses of exactly zero (a point mass).
+    pub zeros: u64,
+}
+
+/// The bounds of [`ChatAcc::within`], seconds.
+pub const FIRST_RESPONSE_WITHIN: [f64; 3] = [1.0, 30.0, 60.0];
+
+impl ChatAcc {
+    /// Records a first response.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.answered += 1;
+        self.first_response_sum += x;
+        for (n, b) in self.within.iter_mut().zip(FIRST_RESPONSE_WITHIN) {
+            if x <= b {
+                *n += 1;
+            }
+        }
+        self.hist.add(x);
+        self.zeros += u64::from(x == 0.0);
+    }
+
+    /// The q-quantile of the first responses, exact at zero.
+    pub fn quantile(&self, q: f64) -> f64 {
+        self.hist.quantile_with_zeros(q, self.zeros)
+    }
 }
 
 /// Time integrals of a pool over the measured period and in time bins.

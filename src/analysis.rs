@@ -9,6 +9,7 @@ pub mod findings;
 pub mod gmres;
 pub mod gth;
 pub mod markov;
+pub mod online;
 pub mod route;
 pub mod rules;
 
@@ -70,15 +71,23 @@ pub struct Analysis {
     pub reach_human: Reach,
     /// Figures per named segment.
     pub segments: IndexMap<String, Reach>,
+    /// The same figures for a customer who starts online at
+    /// `online_entry` (selections are typed requests), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reach_human_online: Option<Reach>,
     /// Rule findings, most serious first.
     pub findings: Vec<Finding>,
 }
 
 impl Analysis {
-    /// The reach figures, named: the caller in no segment, then each segment.
+    /// The reach figures, named: the caller in no segment, each segment,
+    /// then the customer who starts online.
     pub fn by_caller(&self) -> Vec<(String, &Reach)> {
         let mut rows = vec![("caller in no segment".to_string(), &self.reach_human)];
         rows.extend(self.segments.iter().map(|(k, v)| (format!("segment {k}"), v)));
+        if let Some(r) = &self.reach_human_online {
+            rows.push(("customer starting online".to_string(), r));
+        }
         rows
     }
 
@@ -99,7 +108,8 @@ impl Analysis {
 /// assert_eq!(a.reach_human.probability, Some(1.0));
 /// ```
 pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
-    let (reach_human, routes) = reach_with_routes(h, None);
+    let (reach_human, routes) = reach_with_routes(h, None, h.entry);
+    let reach_human_online = h.online_entry.map(|start| reach_with_routes(h, None, start).0);
     let segments = h
         .segment_names()
         .iter()
@@ -117,6 +127,7 @@ pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
         hotline: h.name.clone(),
         reach_human,
         segments,
+        reach_human_online,
         findings,
     }
 }
@@ -134,25 +145,26 @@ pub struct Routes {
 
 /// Reach-a-human figures for a caller of `segment` (`None`: no segment).
 pub fn reach(h: &Hotline, segment: Option<usize>) -> Reach {
-    reach_with_routes(h, segment).0
+    reach_with_routes(h, segment, h.entry).0
 }
 
-fn reach_with_routes(h: &Hotline, segment: Option<usize>) -> (Reach, Routes) {
+/// Reach-a-human figures for a caller of `segment` starting at `start`.
+fn reach_with_routes(h: &Hotline, segment: Option<usize>, start: NodeIndex) -> (Reach, Routes) {
     let allowed = route::deliberate_edges(h, segment);
-    let lex = route::distances(h, h.entry, &allowed, route::lexicographic);
-    let time = route::distances(h, h.entry, &allowed, route::seconds_only);
+    let lex = route::distances(h, start, &allowed, route::lexicographic);
+    let time = route::distances(h, start, &allowed, route::seconds_only);
     let best = route::best_queue(h, &lex);
     let fastest = route::best_queue(h, &time);
     let weights = |n: NodeIndex| branch_weights(h, n, segment);
     let rows = markov::rows(h, segment, &weights);
-    let chain = markov::solve(h, &rows);
+    let chain = markov::solve(h, &rows, start);
     let reach = Reach {
         reachable: best.is_some(),
         selections: best.map(|(_, c)| c.selections),
         seconds: fastest.map(|(_, c)| round(c.seconds)),
         route: best
             .map(|(q, _)| {
-                route::route(h, h.entry, q, &lex, &allowed, route::lexicographic)
+                route::route(h, start, q, &lex, &allowed, route::lexicographic)
                     .into_iter()
                     .map(|n| h.graph[n].id.clone())
                     .collect()

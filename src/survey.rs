@@ -29,6 +29,11 @@ pub struct Row {
     pub elderly_line: Option<bool>,
     /// A busy message sends callers online and they call back.
     pub deflection_loop: Option<bool>,
+    /// Whether a customer who starts online can reach a person (`None`: no
+    /// `online_entry`, or not loaded).
+    pub online_reachable: Option<bool>,
+    /// Fewest typed requests before a person online.
+    pub online_selections: Option<u32>,
     /// Load errors plus error findings.
     pub errors: usize,
     /// Load warnings plus warning findings.
@@ -54,6 +59,13 @@ pub struct Aggregate {
     pub median_seconds_to_human: Option<f64>,
     /// Share with a busy-to-online deflection.
     pub share_deflection: Option<f64>,
+    /// Hotlines with an online entry.
+    pub online: usize,
+    /// Share of those whose online customers must type 2 or more requests
+    /// before a person (or never reach one).
+    pub share_online_two_or_more: Option<f64>,
+    /// Share of those whose online customers can never reach a person.
+    pub share_online_no_human: Option<f64>,
 }
 
 /// A whole survey.
@@ -162,6 +174,8 @@ fn empty_row(file: &Path) -> Row {
         one_press_everywhere: None,
         elderly_line: None,
         deflection_loop: None,
+        online_reachable: None,
+        online_selections: None,
         errors: 0,
         warnings: 0,
         error: None,
@@ -193,6 +207,10 @@ fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
     r.one_press_everywhere = Some(one_press_everywhere(h));
     r.elderly_line = elderly_line(h, &a);
     r.deflection_loop = Some(a.findings.iter().any(|f| f.rule == "deflection-loop"));
+    if let Some(o) = &a.reach_human_online {
+        r.online_reachable = Some(o.reachable);
+        r.online_selections = o.selections;
+    }
     r.errors += a.count(Severity::Error);
     r.warnings += a.count(Severity::Warning);
     r
@@ -225,6 +243,7 @@ fn share(rows: &[&Row], f: impl Fn(&Row) -> bool) -> Option<f64> {
 
 fn aggregate(rows: &[Row]) -> Aggregate {
     let ok: Vec<&Row> = rows.iter().filter(|r| r.reachable.is_some()).collect();
+    let online: Vec<&Row> = ok.iter().copied().filter(|r| r.online_reachable.is_some()).collect();
     let mut secs: Vec<f64> = ok.iter().filter_map(|r| r.seconds).collect();
     secs.sort_by(f64::total_cmp);
     let median = (!secs.is_empty()).then(|| {
@@ -243,6 +262,9 @@ fn aggregate(rows: &[Row]) -> Aggregate {
         share_one_press_everywhere: share(&ok, |r| r.one_press_everywhere == Some(true)),
         median_seconds_to_human: median,
         share_deflection: share(&ok, |r| r.deflection_loop == Some(true)),
+        online: online.len(),
+        share_online_two_or_more: share(&online, |r| r.online_selections.is_none_or(|s| s >= 2)),
+        share_online_no_human: share(&online, |r| r.online_reachable == Some(false)),
     }
 }
 
@@ -258,6 +280,8 @@ pub fn to_csv(s: &Survey) -> String {
         "one_press_everywhere",
         "elderly_line",
         "deflection_loop",
+        "online_reachable",
+        "online_selections",
         "errors",
         "warnings",
         "error",
@@ -275,6 +299,8 @@ pub fn to_csv(s: &Survey) -> String {
             opt(r.one_press_everywhere.map(|b| b.to_string())),
             opt(r.elderly_line.map(|b| b.to_string())),
             opt(r.deflection_loop.map(|b| b.to_string())),
+            opt(r.online_reachable.map(|b| b.to_string())),
+            opt(r.online_selections.map(|b| b.to_string())),
             r.errors.to_string(),
             r.warnings.to_string(),
             text(r.error.as_deref().unwrap_or_default()),
@@ -289,7 +315,7 @@ pub fn to_text(s: &Survey) -> String {
     use crate::diag::width;
     let yn = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" }).to_string();
     let header = [
-        "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "err", "warn",
+        "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "online", "typed", "err", "warn",
     ]
     .map(String::from);
     let mut table = vec![header.to_vec()];
@@ -307,6 +333,8 @@ pub fn to_text(s: &Survey) -> String {
             yn(r.one_press_everywhere),
             yn(r.elderly_line),
             yn(r.deflection_loop),
+            yn(r.online_reachable),
+            r.online_selections.map_or("-".into(), |x| x.to_string()),
             r.errors.to_string(),
             r.warnings.to_string(),
         ]);
@@ -350,5 +378,13 @@ pub fn to_text(s: &Survey) -> String {
         a.median_seconds_to_human.map_or("-".into(), crate::value::trim_float),
         pct(a.share_deflection),
     ));
+    if a.online > 0 {
+        out.push_str(&format!(
+            "{} hotline(s) with an online entry\n  online customers typing 2 or more requests before a person: {}\n  online customers with no person at all: {}\n",
+            a.online,
+            pct(a.share_online_two_or_more),
+            pct(a.share_online_no_human),
+        ));
+    }
     out
 }

@@ -312,17 +312,21 @@ fn survey_over_the_sample_menus() {
     let bad = rows.iter().find(|r| r["file"] == "menus/bad/share_sum.yaml").unwrap();
     assert!(bad["error"].as_str().unwrap().contains("add up to 0.9"));
     let a = &v["aggregate"];
-    assert_eq!(a["hotlines"], 8, "seven samples and the warning-only bad menu load");
+    assert_eq!(a["hotlines"], 10, "nine samples and the warning-only bad menu load");
+    assert_eq!(a["online"], 2, "two samples have an online entry");
+    let chat = rows.iter().find(|r| r["file"] == "menus/group_buying_chat.yaml").unwrap();
+    assert_eq!((&chat["online_reachable"], &chat["online_selections"]), (&Value::Bool(true), &Value::from(1)));
     let text = stdout(&hotline(&["survey", "menus", "--max-depth", "1"]));
     assert!(
-        text.contains("needing 2 or more selections before a human: 28.6%"),
+        text.contains("needing 2 or more selections before a human: 22.2%")
+            && text.contains("2 hotline(s) with an online entry"),
         "{text}"
     );
     assert!(text.contains("示例移动客服热线"));
     let csv = stdout(&hotline(&["survey", "menus", "--max-depth", "1", "--format", "csv"]));
     assert_eq!(
         csv.lines().next().unwrap(),
-        "name,file,reachable,selections,seconds,one_press_everywhere,elderly_line,deflection_loop,errors,warnings,error"
+        "name,file,reachable,selections,seconds,one_press_everywhere,elderly_line,deflection_loop,online_reachable,online_selections,errors,warnings,error"
     );
-    assert_eq!(csv.lines().count(), 8);
+    assert_eq!(csv.lines().count(), 10);
 }

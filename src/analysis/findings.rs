@@ -33,14 +33,16 @@ pub struct Finding {
     pub source: &'static str,
 }
 
-struct Checker<'a> {
-    h: &'a Hotline,
-    rules: &'a RuleSet,
+/// Runs the rules and collects their findings.
+pub(super) struct Checker<'a> {
+    pub(super) h: &'a Hotline,
+    pub(super) rules: &'a RuleSet,
     out: Vec<Finding>,
 }
 
 impl Checker<'_> {
-    fn add(&mut self, rule: &'static str, n: NodeIndex, message: String) {
+    /// Adds a finding of `rule` about node `n`, unless the rule is off.
+    pub(super) fn add(&mut self, rule: &'static str, n: NodeIndex, message: String) {
         let setting = self.rules.get(rule);
         if !setting.enabled {
             return;
@@ -58,7 +60,8 @@ impl Checker<'_> {
         });
     }
 
-    fn on(&self, rule: &str) -> bool {
+    /// Whether a rule is on.
+    pub(super) fn on(&self, rule: &str) -> bool {
         self.rules.get(rule).enabled
     }
 }
@@ -106,7 +109,13 @@ pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach, routes: &Routes) -> Ve
         out: Vec::new(),
     };
     let all_edges = vec![true; h.graph.edge_count()];
-    let reachable = reachable_from(h, h.entry, &all_edges);
+    // Reached from the entry or, for customers who start online, from `online_entry`.
+    let mut reachable = reachable_from(h, h.entry, &all_edges);
+    if let Some(o) = h.online_entry {
+        for (a, b) in reachable.iter_mut().zip(reachable_from(h, o, &all_edges)) {
+            *a |= b;
+        }
+    }
 
     if !reach.reachable {
         c.add(
@@ -117,6 +126,7 @@ pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach, routes: &Routes) -> Ve
     }
     structural(&mut c, &reachable);
     let (to_queue, free) = route::can_reach_queue(h, &routes.allowed);
+    super::online::check(&mut c, &reachable, &to_queue);
     gethuman(&mut c, &reachable, &free);
     regulators(&mut c, &reachable, &to_queue);
     sludge(&mut c, routes);
@@ -124,7 +134,8 @@ pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach, routes: &Routes) -> Ve
     c.out
 }
 
-fn reachable_from(h: &Hotline, start: NodeIndex, allowed: &[bool]) -> Vec<bool> {
+/// The nodes reachable from `start` over the allowed edges.
+pub(super) fn reachable_from(h: &Hotline, start: NodeIndex, allowed: &[bool]) -> Vec<bool> {
     let mut seen = vec![false; h.graph.node_count()];
     let mut stack = vec![start];
     seen[start.index()] = true;
@@ -220,31 +231,61 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
     if c.on("zero-time-loop") {
         zero_time_loops(c, reachable);
     }
-    // Deflection loops: busy → … online that calls back → entry → … → same queue.
+    // Deflection loops: busy → the other channel → … → back into the same
+    // queue (through an online node's call-back to the entry, or through
+    // real nodes: a chat bot, a chat queue whose own busy message says
+    // "call us").
     if c.on("deflection-loop") {
-        let all = vec![true; h.graph.edge_count()];
-        let from_entry = reachable_from(h, h.entry, &all);
-        for q in h.graph.node_indices().filter(|&n| h.is_queue(n)) {
-            for (_, busy_to, tr) in h.out(q) {
-                if tr.via != Via::Busy {
-                    continue;
+        deflection_loops(c, reachable, &vec![true; h.graph.edge_count()]);
+    }
+}
+
+/// Queues whose busy message sends callers into the other channel, from
+/// where they can come back into the same queue.
+fn deflection_loops(c: &mut Checker<'_>, reachable: &[bool], all: &[bool]) {
+    let h = c.h;
+    for q in h.graph.node_indices().filter(|&n| h.is_queue(n) && reachable[n.index()]) {
+        let home = h.graph[q].channel;
+        // The nodes from which this queue can be reached again.
+        let mut back = vec![false; h.graph.node_count()];
+        let mut stack = vec![q];
+        back[q.index()] = true;
+        while let Some(v) = stack.pop() {
+            for e in h.graph.edges_directed(v, Direction::Incoming) {
+                if !back[e.source().index()] {
+                    back[e.source().index()] = true;
+                    stack.push(e.source());
                 }
-                let after = reachable_from(h, busy_to, &all);
-                let calls_back = h.graph.node_indices().find(|&o| {
-                    after[o.index()] && matches!(&h.graph[o].kind, Kind::Online(on) if on.calls_back.is_some())
-                });
-                if let Some(o) = calls_back
-                    && from_entry[q.index()]
-                {
-                    c.add(
-                        "deflection-loop",
-                        q,
-                        format!(
-                            "the busy message sends callers to \"{}\", from where they call back into this queue",
-                            h.graph[o].id
-                        ),
-                    );
-                }
+            }
+        }
+        for (_, busy_to, tr) in h.out(q) {
+            if tr.via != Via::Busy {
+                continue;
+            }
+            let after = reachable_from(h, busy_to, all);
+            // A node of the other channel on a way back.
+            let away = h
+                .graph
+                .node_indices()
+                .find(|&n| after[n.index()] && back[n.index()] && h.graph[n].channel != home);
+            if let Some(o) = away {
+                let side = |n: NodeIndex| match h.graph[n].channel {
+                    crate::menu::Channel::Online => format!("online \"{}\"", h.graph[n].id),
+                    crate::menu::Channel::Phone => format!("the phone (\"{}\")", h.graph[n].id),
+                };
+                let through = if o == busy_to {
+                    String::new()
+                } else {
+                    format!(" and on to {}", side(o))
+                };
+                c.add(
+                    "deflection-loop",
+                    q,
+                    format!(
+                        "the busy message sends customers to {}{through}, from where they come back into this queue",
+                        side(busy_to)
+                    ),
+                );
             }
         }
     }
@@ -313,7 +354,10 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
                 c.add("zero-out", n, format!("no option of this {} leads to a queue in one choice (GetHuman: \"0\" or \"agent\" should reach a person)", node.kind.name()));
             }
         }
+        // A chat bot is typed to: key presses are a phone fallback.
+        let phone = node.channel == crate::menu::Channel::Phone;
         if let Kind::Speech(_) = &node.kind
+            && phone
             && !out.clone().any(|(_, _, tr)| matches!(tr.via, Via::Key(_)))
         {
             c.add(
@@ -332,7 +376,7 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
             }
             let limit = c.rules.threshold("callback-offered");
             let can_be_long = q.max_wait.is_none_or(|m| m > limit) || q.busy.is_some();
-            if q.callback.is_none() && can_be_long {
+            if q.callback.is_none() && can_be_long && phone {
                 c.add(
                     "callback-offered",
                     n,
@@ -377,7 +421,10 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
                 "no queue can be reached from this point on request".into(),
             );
         }
-        if let Kind::Queue(q) = &node.kind {
+        // The law's three minutes are for calls.
+        if let Kind::Queue(q) = &node.kind
+            && node.channel == crate::menu::Channel::Phone
+        {
             let limit = c.rules.threshold("max-wait-3min");
             match q.max_wait {
                 Some(m) if m > limit => c.add("max-wait-3min", n, format!("callers may wait up to {} (threshold {}); `hotline simulate` gives the share answered within 3 minutes", secs(m), secs(limit))),

@@ -177,7 +177,7 @@ pub const ELIMINATION_BUDGET: usize = 1_000_000;
 /// Most states of a component eliminated as a full matrix.
 pub const DENSE_MAX: usize = 1000;
 
-/// Solves the chain from `entry`.
+/// Solves the chain from `start` (the entry, or `online_entry`).
 ///
 /// What the graph decides is decided exactly: a state that cannot reach a
 /// queue has probability 0; one that can neither end the call without a
@@ -185,9 +185,9 @@ pub const DENSE_MAX: usize = 1000;
 /// when no trap is reachable. The rest is solved numerically, with an
 /// error bound; a figure whose bound exceeds [`MAX_ERROR`] (relative, for
 /// times) is left out and `undecided` says why.
-pub fn solve(h: &Hotline, rows: &[Row]) -> ChainResult {
-    let entry = h.entry.index();
-    if h.is_queue(h.entry) {
+pub fn solve(h: &Hotline, rows: &[Row], start: NodeIndex) -> ChainResult {
+    let entry = start.index();
+    if h.is_queue(start) {
         return ChainResult {
             p_human: Some(1.0),
             expected_secs: Some(0.0),

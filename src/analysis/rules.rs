@@ -33,6 +33,7 @@ const SPAIN: &str = "Spain Ley 10/2025 on customer service";
 const FCA: &str = "UK FCA Consumer Duty (PS22/9): sludge practices";
 const INDUSTRY: &str = "industry guidance on IVR design";
 const SURVEYS: &str = "consumer council hotline surveys";
+const ONLINE: &str = "consumer council surveys of online customer service (48 platforms: 81% made customers type \"human\" once or more before a transfer, 9% never transferred; a chat queue that removed waiting customers after ten minutes)";
 
 /// Every rule `hotline analyze` checks.
 pub const RULES: &[Rule] = &[
@@ -82,7 +83,31 @@ pub const RULES: &[Rule] = &[
         threshold: None,
         unit: "",
         source: SURVEYS,
-        summary: "a queue's busy message sends callers online, and callers come back from there into the same queue",
+        summary: "a queue's busy message sends callers to the other channel (online, or back to the phone), and they come back from there into the same queue",
+    },
+    Rule {
+        id: "chat-bot-no-human",
+        severity: Severity::Error,
+        threshold: None,
+        unit: "",
+        source: ONLINE,
+        summary: "an online chat bot from which no typed request leads to a person",
+    },
+    Rule {
+        id: "chat-insist-human",
+        severity: Severity::Warning,
+        threshold: Some(2.0),
+        unit: "typed requests",
+        source: ONLINE,
+        summary: "a chat bot hands over to a person only after \"human\" is typed this many times or more",
+    },
+    Rule {
+        id: "requeue-at-back",
+        severity: Severity::Warning,
+        threshold: None,
+        unit: "",
+        source: ONLINE,
+        summary: "a queue removes customers after max_wait and sends them where they can only queue again, at the back",
     },
     Rule {
         id: "fail-hangs-up",

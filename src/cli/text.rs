@@ -72,6 +72,10 @@ pub fn analysis(a: &Analysis, path: &str) -> String {
         writeln!(out, "\nReach a human — segment {name}").ok();
         reach(&mut out, r);
     }
+    if let Some(r) = &a.reach_human_online {
+        writeln!(out, "\nReach a human — customer starting online (selections are typed requests)").ok();
+        reach(&mut out, r);
+    }
     use crate::diag::Severity::*;
     writeln!(
         out,

@@ -156,12 +156,16 @@ fn every_caller_ends_in_exactly_one_outcome() {
         "p_stuck",
     ];
     for name in sample_names() {
-        let r = run(&sample(&name), 4, 5);
+        let h = sample(&name);
+        let r = run(&h, 4, 5);
         for row in r.rows.iter() {
             let total: f64 = outcomes.iter().map(|k| row[*k]).sum();
             assert!((total - 1.0).abs() < 1e-9, "{name}: outcomes add up to {total}");
             assert!(row["mean_wait_s"].is_nan() || row["mean_wait_s"] >= 0.0);
-            assert!(row["calls_per_caller"] >= 1.0, "{name}");
+            // Customers who start online make no call unless they switch.
+            if h.online_entry.is_none() {
+                assert!(row["calls_per_caller"] >= 1.0, "{name}");
+            }
         }
         assert!(r.warnings.is_empty(), "{name}: {:?}", r.warnings);
     }

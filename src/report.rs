@@ -16,10 +16,13 @@ pub mod plots;
 
 use std::path::{Path, PathBuf};
 
+use indexmap::IndexMap;
+
 use crate::Error;
 use crate::analysis::Analysis;
 use crate::menu::Hotline;
 use crate::sim::SimReport;
+use crate::sim::stats::Estimate;
 
 pub use csv_out::Csv;
 pub use folder::{MARKER, ReportDir};
@@ -143,6 +146,83 @@ pub fn show(key: &str, x: f64) -> String {
     } else {
         format!("{x:.1}")
     }
+}
+
+/// A table of estimates: a title, the metric keys (columns) and one row
+/// per named scope, each cell the estimate when the scope has it.
+pub struct Table<'a> {
+    /// Section title.
+    pub title: &'static str,
+    /// Metric keys, in column order.
+    pub keys: &'static [&'static str],
+    /// (row name, its metrics).
+    pub rows: Vec<(String, &'a IndexMap<String, Estimate>)>,
+}
+
+impl Table<'_> {
+    /// A cell as text: mean [low, high] and the replications it rests on.
+    pub fn cell(&self, metrics: &IndexMap<String, Estimate>, key: &str, replications: u32) -> Option<(String, String)> {
+        metrics.get(key).map(|x| {
+            (
+                show(key, x.mean),
+                format!(
+                    "[{}, {}]{}",
+                    show(key, x.ci95[0]),
+                    show(key, x.ci95[1]),
+                    x.rests_on(replications)
+                ),
+            )
+        })
+    }
+}
+
+/// The per-scope tables of a simulation report: queues, segments and
+/// channels; with online nodes, the channels side by side and the chat
+/// queues' first responses.
+pub fn tables(s: &SimReport) -> Vec<Table<'_>> {
+    let mut t = vec![Table {
+        title: "Per queue, segment and channel",
+        keys: &[
+            "service_level",
+            "p_answered_within_180s",
+            "mean_wait_s",
+            "p_abandon",
+            "p_reach_human",
+        ],
+        rows: s.scopes().collect(),
+    }];
+    if !s.channels.is_empty() {
+        t.push(Table {
+            title: "Channels: customers on the phone and online",
+            keys: &[
+                "customers",
+                "contacts_per_customer",
+                "p_reach_human",
+                "mean_time_to_human_s",
+                "occupancy",
+            ],
+            rows: s.channels.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        });
+        let chats: Vec<_> = s
+            .queues
+            .iter()
+            .filter(|(_, m)| m.contains_key("first_response_s"))
+            .map(|(k, v)| (format!("chat queue {k}"), v))
+            .collect();
+        if !chats.is_empty() {
+            t.push(Table {
+                title: "First response in the chat queues (wait + the agent's first reply)",
+                keys: &[
+                    "first_response_s",
+                    "p_first_response_within_1s",
+                    "p_first_response_within_30s",
+                    "p_first_response_within_60s",
+                ],
+                rows: chats,
+            });
+        }
+    }
+    t
 }
 
 /// The headline metrics, with their labels.

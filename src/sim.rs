@@ -16,10 +16,10 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::menu::Channel;
 use crate::menu::Hotline;
 use engine::{Engine, RepResult, RunSettings};
 use plan::Plan;
-use crate::menu::Channel;
 use stats::{CallerAcc, ChannelAcc, ChatAcc, Estimate, Hist, Metrics, Outcome, QueueAcc, Welford, ratio};
 
 /// Settings of a run.
@@ -372,7 +372,11 @@ impl Aggregator {
             online: plan.has_online,
             pool_channels: (0..h.pools.len())
                 .map(|p| {
-                    let serves = |ch: u8| plan.queues.iter().any(|q| q.pool == p && plan.channel[q.node as usize] == ch);
+                    let serves = |ch: u8| {
+                        plan.queues
+                            .iter()
+                            .any(|q| q.pool == p && plan.channel[q.node as usize] == ch)
+                    };
                     [serves(0), serves(1)]
                 })
                 .collect(),
@@ -437,7 +441,11 @@ impl Aggregator {
                 *a += b;
             }
             for ((_, name), chat) in self.chat_names.iter().zip(&r.chats) {
-                self.plots.first_response.entry(name.clone()).or_default().merge(&chat.hist);
+                self.plots
+                    .first_response
+                    .entry(name.clone())
+                    .or_default()
+                    .merge(&chat.hist);
             }
         }
         for (i, (q, c)) in r.seg_queue.iter().zip(&r.seg_callers).enumerate().skip(1) {
@@ -467,7 +475,10 @@ impl Aggregator {
         let mut segments: IndexMap<String, IndexMap<String, Estimate>> =
             self.names_seg.iter().map(|n| (n.clone(), IndexMap::new())).collect();
         let mut channels: IndexMap<String, IndexMap<String, Estimate>> = if self.online {
-            Channel::ALL.iter().map(|c| (c.name().to_string(), IndexMap::new())).collect()
+            Channel::ALL
+                .iter()
+                .map(|c| (c.name().to_string(), IndexMap::new()))
+                .collect()
         } else {
             IndexMap::new()
         };
@@ -553,7 +564,13 @@ impl Aggregator {
                 s
             };
             let q = series(&self.waiting[p]);
-            let seats = q.clock.iter().map(|&c| f64::from(h.pools[p].seats_at(c))).collect();
+            // Chat pools: each seat holds `concurrency` chats.
+            let pool = &h.pools[p];
+            let seats = q
+                .clock
+                .iter()
+                .map(|&c| f64::from(pool.seats_at(c) * pool.concurrency))
+                .collect();
             self.plots.seats.insert(name.clone(), seats);
             self.plots.queue_length.insert(name.clone(), q);
             self.plots.busy_seats.insert(name.clone(), series(&self.busy[p]));

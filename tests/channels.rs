@@ -32,11 +32,21 @@ fn agrees(name: &str, e: &Estimate, theory: f64) {
         e.ci95[0],
         e.ci95[1]
     );
-    assert!(half < 0.1 * theory.abs().max(0.01), "{name}: interval too wide: ±{half}");
+    assert!(
+        half < 0.1 * theory.abs().max(0.01),
+        "{name}: interval too wide: ±{half}"
+    );
 }
 
 /// A chat queue behind `online_entry`, fed by `online_arrivals` only.
-fn chat_only(lambda_per_min: f64, handle_min: f64, seats: u32, concurrency: u32, patience: &str, first_reply: &str) -> Hotline {
+fn chat_only(
+    lambda_per_min: f64,
+    handle_min: f64,
+    seats: u32,
+    concurrency: u32,
+    patience: &str,
+    first_reply: &str,
+) -> Hotline {
     menu(&format!(
         "hotline: Chat\nentry: phone\nonline_entry: chat\nnodes:\n  phone: {{ kind: hangup }}\n\
          \x20 chat: {{ kind: queue, pool: chat, channel: online }}\n\
@@ -50,8 +60,19 @@ fn chat_only(lambda_per_min: f64, handle_min: f64, seats: u32, concurrency: u32,
 #[test]
 fn a_chat_pool_is_erlang_a_with_seats_times_concurrency_servers() {
     // (λ per minute, mean chat, seats, concurrency, mean patience in minutes).
-    for (lambda, handle, seats, k, patience) in [(1.4, 6.0, 3u32, 3u32, 5.0), (2.0, 6.0, 3, 3, 2.0), (1.5, 4.0, 2, 4, 10.0)] {
-        let h = chat_only(lambda, handle, seats, k, &format!("  patience: exp(mean={patience}m)\n"), "0s");
+    for (lambda, handle, seats, k, patience) in [
+        (1.4, 6.0, 3u32, 3u32, 5.0),
+        (2.0, 6.0, 3, 3, 2.0),
+        (1.5, 4.0, 2, 4, 10.0),
+    ] {
+        let h = chat_only(
+            lambda,
+            handle,
+            seats,
+            k,
+            &format!("  patience: exp(mean={patience}m)\n"),
+            "0s",
+        );
         let r = run(&h, 20, 5);
         let th = erlang_a(lambda / 60.0, 1.0 / (handle * 60.0), seats * k, 1.0 / (patience * 60.0));
         let q = &r.queues["chat"];
@@ -61,7 +82,11 @@ fn a_chat_pool_is_erlang_a_with_seats_times_concurrency_servers() {
         agrees(&format!("{tag} mean wait"), &q["mean_wait_s"], th.mean_wait);
         agrees(&format!("{tag} mean queue"), &q["mean_queue_length"], th.mean_queue);
         // With no first reply, the first response is the wait.
-        agrees(&format!("{tag} first response"), &q["first_response_s"], th.mean_wait_answered);
+        agrees(
+            &format!("{tag} first response"),
+            &q["first_response_s"],
+            th.mean_wait_answered,
+        );
         // Everything happened online.
         let online = &r.channels["online"];
         assert_eq!(online["p_wait"].mean, q["p_wait"].mean);
@@ -129,7 +154,10 @@ fn channel_switches_and_bounces_are_counted_exactly() {
     assert_eq!(m["p_switched_channel"].mean, 1.0);
     assert_eq!(m["channel_switches_per_caller"].mean, 4.0);
     assert_eq!(m["p_bounced_back_to_phone"].mean, 1.0);
-    assert_eq!(m["calls_per_caller"].mean, 3.0, "each switch back to the phone is a new call");
+    assert_eq!(
+        m["calls_per_caller"].mean, 3.0,
+        "each switch back to the phone is a new call"
+    );
     assert_eq!(m["p_hung_up"].mean, 1.0);
     let phone = &r.channels["phone"];
     let online = &r.channels["online"];
@@ -169,7 +197,10 @@ fn one_outcome_each(r: &SimReport) {
     assert!((total - 1.0).abs() < 1e-6, "outcome shares add up to {total}");
     let ended: f64 = r.plots.outcomes.iter().map(|(_, n)| *n as f64).sum();
     let callers = r.metrics["callers"].mean * f64::from(r.replications);
-    assert!((ended - callers).abs() < 1e-6 * callers, "{ended} outcomes for {callers} callers");
+    assert!(
+        (ended - callers).abs() < 1e-6 * callers,
+        "{ended} outcomes for {callers} callers"
+    );
     // Journeys ending in each channel, weighted by its customers, add up to the callers.
     if r.channels.is_empty() {
         return;
@@ -187,8 +218,13 @@ fn one_outcome_each(r: &SimReport) {
 }
 
 fn sample(name: &str) -> Hotline {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus").join(name);
-    hotline::menu::load(&path, &Default::default()).unwrap().hotline.unwrap()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("menus")
+        .join(name);
+    hotline::menu::load(&path, &Default::default())
+        .unwrap()
+        .hotline
+        .unwrap()
 }
 
 /// The e-commerce sample with the phone busy message's deflected share set.
@@ -201,7 +237,10 @@ fn ecommerce(deflects: f64) -> Hotline {
 
 #[test]
 fn deflecting_more_callers_online_congests_the_chat_and_past_a_point_slows_everyone() {
-    let runs: Vec<(f64, SimReport)> = [0.0, 0.2, 1.0].iter().map(|&d| (d, run(&ecommerce(d), 60, 21))).collect();
+    let runs: Vec<(f64, SimReport)> = [0.0, 0.2, 1.0]
+        .iter()
+        .map(|&d| (d, run(&ecommerce(d), 60, 21)))
+        .collect();
     let get = |i: usize, scope: Option<&str>, key: &str| -> Estimate {
         let r = &runs[i].1;
         match scope {
@@ -233,7 +272,11 @@ fn deflecting_more_callers_online_congests_the_chat_and_past_a_point_slows_every
     }
     // Past a share, sending more callers online makes the time to a human
     // worse, not better (the chat saturates and sends them back).
-    above(get(2, None, "mean_time_to_human_s"), get(1, None, "mean_time_to_human_s"), "time to human, 1 vs 0.2");
+    above(
+        get(2, None, "mean_time_to_human_s"),
+        get(1, None, "mean_time_to_human_s"),
+        "time to human, 1 vs 0.2",
+    );
     for (_, r) in &runs {
         one_outcome_each(r);
     }
@@ -284,7 +327,14 @@ fn errors(text: &str) -> Vec<(String, u32, u32, Option<String>)> {
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| (d.code.to_string(), d.line.unwrap_or(0), d.column.unwrap_or(0), d.node.clone()))
+        .map(|d| {
+            (
+                d.code.to_string(),
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+                d.node.clone(),
+            )
+        })
         .collect()
 }
 
@@ -308,17 +358,30 @@ fn channel_mistakes_are_diagnosed_with_positions() {
 
     let e = errors(&base("online_entry: 机器\n", good_pool, ""));
     assert_eq!((e[0].0.as_str(), e[0].1, e[0].2), ("unknown-entry", 3, 15), "{e:?}");
-    let rendered = load_str(&base("online_entry: 机器\n", good_pool, ""), "bad.yaml", &Default::default()).render();
+    let rendered = load_str(
+        &base("online_entry: 机器\n", good_pool, ""),
+        "bad.yaml",
+        &Default::default(),
+    )
+    .render();
     assert!(rendered.contains("did you mean \"机器人\""), "{rendered}");
 
     let e = errors(&base("online_entry: p\n", good_pool, ""));
-    assert_eq!((e[0].0.as_str(), e[0].3.as_deref()), ("online-entry-phone", Some("p")), "{e:?}");
+    assert_eq!(
+        (e[0].0.as_str(), e[0].3.as_deref()),
+        ("online-entry-phone", Some("p")),
+        "{e:?}"
+    );
 
     let e = errors(&base("", good_pool, "  online_arrivals: 10/h\n"));
     assert_eq!((e[0].0.as_str(), e[0].1), ("missing-key", 12), "{e:?}");
 
     let e = errors(&base("", "{ seats: 0, handle_time: exp(mean=3m) }", ""));
-    assert_eq!((e[0].0.as_str(), e[0].3.as_deref()), ("no-seats", Some("在线")), "{e:?}");
+    assert_eq!(
+        (e[0].0.as_str(), e[0].3.as_deref()),
+        ("no-seats", Some("在线")),
+        "{e:?}"
+    );
 
     let e = errors("hotline: Bad\nentry: o\nnodes:\n  o: { kind: online, channel: phone }\n");
     assert_eq!(e[0].0, "online-on-phone", "{e:?}");

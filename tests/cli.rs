@@ -314,8 +314,14 @@ fn survey_over_the_sample_menus() {
     let a = &v["aggregate"];
     assert_eq!(a["hotlines"], 10, "nine samples and the warning-only bad menu load");
     assert_eq!(a["online"], 2, "two samples have an online entry");
-    let chat = rows.iter().find(|r| r["file"] == "menus/group_buying_chat.yaml").unwrap();
-    assert_eq!((&chat["online_reachable"], &chat["online_selections"]), (&Value::Bool(true), &Value::from(1)));
+    let chat = rows
+        .iter()
+        .find(|r| r["file"] == "menus/group_buying_chat.yaml")
+        .unwrap();
+    assert_eq!(
+        (&chat["online_reachable"], &chat["online_selections"]),
+        (&Value::Bool(true), &Value::from(1))
+    );
     let text = stdout(&hotline(&["survey", "menus", "--max-depth", "1"]));
     assert!(
         text.contains("needing 2 or more selections before a human: 22.2%")

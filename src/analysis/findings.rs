@@ -244,7 +244,11 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
 /// where they can come back into the same queue.
 fn deflection_loops(c: &mut Checker<'_>, reachable: &[bool], all: &[bool]) {
     let h = c.h;
-    for q in h.graph.node_indices().filter(|&n| h.is_queue(n) && reachable[n.index()]) {
+    for q in h
+        .graph
+        .node_indices()
+        .filter(|&n| h.is_queue(n) && reachable[n.index()])
+    {
         let home = h.graph[q].channel;
         // The nodes from which this queue can be reached again.
         let mut back = vec![false; h.graph.node_count()];

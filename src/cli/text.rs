@@ -73,7 +73,11 @@ pub fn analysis(a: &Analysis, path: &str) -> String {
         reach(&mut out, r);
     }
     if let Some(r) = &a.reach_human_online {
-        writeln!(out, "\nReach a human — customer starting online (selections are typed requests)").ok();
+        writeln!(
+            out,
+            "\nReach a human — customer starting online (selections are typed requests)"
+        )
+        .ok();
         reach(&mut out, r);
     }
     use crate::diag::Severity::*;
@@ -149,6 +153,9 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
         ("p_hung_up", "callers hung up by the menu", true),
         ("occupancy", "agent occupancy", true),
         ("mean_queue_length", "mean callers waiting", false),
+        ("p_switched_channel", "customers who switched channel", true),
+        ("channel_switches_per_caller", "channel switches per customer", false),
+        ("p_bounced_back_to_phone", "bounced phone → online → phone", true),
     ];
     writeln!(out, "{:<40} {:>9}  95% interval", "metric", "mean").ok();
     for (key, label, pct) in rows {
@@ -168,9 +175,41 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
             .ok();
         }
     }
+    for (name, m) in &r.queues {
+        if let (Some(f), Some(s30), Some(s60)) = (
+            m.get("first_response_s"),
+            m.get("p_first_response_within_30s"),
+            m.get("p_first_response_within_60s"),
+        ) {
+            writeln!(
+                out,
+                "chat queue {name}: first response {} s, within 30 s {}, within 60 s {}",
+                fmt(f, false).trim(),
+                fmt(s30, true).trim(),
+                fmt(s60, true).trim()
+            )
+            .ok();
+        }
+    }
     for (name, m) in &r.segments {
         if let Some(p) = m.get("p_reach_human") {
             writeln!(out, "\nsegment {name}: reach a human {}", fmt(p, true).trim()).ok();
+        }
+    }
+    for (name, m) in &r.channels {
+        if let (Some(n), Some(p), Some(t)) = (
+            m.get("customers"),
+            m.get("p_reach_human"),
+            m.get("mean_time_to_human_s"),
+        ) {
+            writeln!(
+                out,
+                "\nchannel {name}: {:.1} customers per replication, reach a human here {}, mean time to that human {} s",
+                n.mean,
+                fmt(p, true).trim(),
+                fmt(t, false).trim()
+            )
+            .ok();
         }
     }
     for w in &r.warnings {

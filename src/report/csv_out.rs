@@ -24,7 +24,8 @@ impl Export for Csv {
         w.write_record(METRICS_COLUMNS).ok();
         let scopes = std::iter::once(("all", "", &s.metrics))
             .chain(s.queues.iter().map(|(k, v)| ("queue", k.as_str(), v)))
-            .chain(s.segments.iter().map(|(k, v)| ("segment", k.as_str(), v)));
+            .chain(s.segments.iter().map(|(k, v)| ("segment", k.as_str(), v)))
+            .chain(s.channels.iter().map(|(k, v)| ("channel", k.as_str(), v)));
         for (scope, name, metrics) in scopes {
             for (key, m) in metrics {
                 w.write_record([

@@ -139,38 +139,29 @@ impl Export for Html {
             .ok();
         }
 
-        writeln!(o, "<h2>Per queue and per segment</h2>").ok();
-        let keys = [
-            "service_level",
-            "p_answered_within_180s",
-            "mean_wait_s",
-            "p_abandon",
-            "p_reach_human",
-        ];
-        writeln!(
-            o,
-            "<table><tr><th></th>{}</tr>",
-            keys.iter().map(|k| format!("<th>{k}</th>")).collect::<String>()
-        )
-        .ok();
-        for (name, m) in s.scopes() {
-            let cells: String = keys
-                .iter()
-                .map(|k| {
-                    m.get(*k).map_or("<td>–</td>".into(), |x| {
-                        format!(
-                            "<td>{} <span class=\"muted\">[{}, {}]{}</span></td>",
-                            show(k, x.mean),
-                            show(k, x.ci95[0]),
-                            show(k, x.ci95[1]),
-                            x.rests_on(s.replications)
-                        )
+        for t in super::tables(s) {
+            writeln!(
+                o,
+                "<h2>{}</h2>\n<table><tr><th></th>{}</tr>",
+                e(t.title),
+                t.keys.iter().map(|k| format!("<th>{k}</th>")).collect::<String>()
+            )
+            .ok();
+            for (name, m) in &t.rows {
+                let cells: String = t
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        t.cell(m, k, s.replications)
+                            .map_or("<td>–</td>".into(), |(mean, band)| {
+                                format!("<td>{mean} <span class=\"muted\">{}</span></td>", e(&band))
+                            })
                     })
-                })
-                .collect();
-            writeln!(o, "<tr><td>{}</td>{cells}</tr>", e(&name)).ok();
+                    .collect();
+                writeln!(o, "<tr><td>{}</td>{cells}</tr>", e(name)).ok();
+            }
+            writeln!(o, "</table>").ok();
         }
-        writeln!(o, "</table>").ok();
         writeln!(
             o,
             "<p class=\"muted\">Files: <a href=\"summary.json\">summary.json</a> · <a href=\"metrics.csv\">metrics.csv</a> · <a href=\"replications.csv\">replications.csv</a> · <a href=\"report.md\">report.md</a>. Written by hotline {}.</p>\n</body>\n</html>",

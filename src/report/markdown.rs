@@ -109,31 +109,26 @@ impl Export for Markdown {
             )
             .ok();
         }
-        writeln!(o, "## Per queue and per segment\n").ok();
-        let keys = [
-            "service_level",
-            "p_answered_within_180s",
-            "mean_wait_s",
-            "p_abandon",
-            "p_reach_human",
-        ];
-        writeln!(o, "| | {} |\n|---|{}", keys.join(" | "), "---|".repeat(keys.len())).ok();
-        for (name, m) in s.scopes() {
-            let cells: Vec<String> = keys
-                .iter()
-                .map(|k| {
-                    m.get(*k).map_or("–".into(), |x| {
-                        format!(
-                            "{} [{}, {}]{}",
-                            show(k, x.mean),
-                            show(k, x.ci95[0]),
-                            show(k, x.ci95[1]),
-                            x.rests_on(s.replications)
-                        )
+        for t in super::tables(s) {
+            writeln!(
+                o,
+                "\n## {}\n\n| | {} |\n|---|{}",
+                t.title,
+                t.keys.join(" | "),
+                "---|".repeat(t.keys.len())
+            )
+            .ok();
+            for (name, m) in &t.rows {
+                let cells: Vec<String> = t
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        t.cell(m, k, s.replications)
+                            .map_or("–".into(), |(mean, band)| format!("{mean} {band}"))
                     })
-                })
-                .collect();
-            writeln!(o, "| {} | {} |", cell(&name), cells.join(" | ")).ok();
+                    .collect();
+                writeln!(o, "| {} | {} |", cell(name), cells.join(" | ")).ok();
+            }
         }
         vec![("report.md".into(), o.into_bytes())]
     }

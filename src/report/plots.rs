@@ -5,13 +5,17 @@
 use std::path::Path;
 use std::sync::Once;
 
+mod simulation;
+
+pub use simulation::simulation_plots;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::graph::Route;
 use crate::menu::{Hotline, Kind};
+use crate::sim::Series;
 use crate::sim::stats::{Hist, bin_edges};
-use crate::sim::{Series, SimReport};
 
 /// Latin text.
 const LATIN: &str = "DejaVu Sans, sans-serif";
@@ -694,63 +698,4 @@ impl Draw for MenuDraw {
         }
         Ok(())
     }
-}
-
-/// The standard plots of one simulation.
-pub fn simulation_plots(h: &Hotline, r: &SimReport) -> Vec<Plot> {
-    let p = &r.plots;
-    let mut plots = vec![
-        cdf_plot(
-            "wait_cdf",
-            "Share of queued calls whose wait was at most the time on the x-axis: answered calls, and abandoned calls until they hung up.".into(),
-            "Wait in the queue".into(),
-            "wait (seconds)",
-            vec![("answered".into(), p.waits.hist_answered.clone()), ("abandoned".into(), p.waits.hist_abandoned.clone())],
-        ),
-        cdf_plot(
-            "time_to_human",
-            "Share of callers who reached an agent within the time on the x-axis, counted from their first dial across call-backs and redials.".into(),
-            "Time from first dial to a human".into(),
-            "seconds since the first dial",
-            vec![("callers who reached a human".into(), p.time_to_human.clone())],
-        ),
-        day_plot(
-            "queue_length",
-            "Callers waiting over the day in each agent pool: mean over replications with its 95% band.".into(),
-            "Callers waiting".into(),
-            "callers waiting",
-            p.queue_length.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            Vec::new(),
-        ),
-        day_plot(
-            "seats_busy",
-            "Seats busy over the day in each pool (mean and 95% band); dashed: seats staffed.".into(),
-            "Seats busy and staffed".into(),
-            "seats",
-            p.busy_seats.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            p.seats
-                .iter()
-                .map(|(k, s)| {
-                    let clock = &p.busy_seats[k].clock;
-                    (format!("{k} staffed"), clock.iter().zip(s).map(|(x, y)| (*x + 150.0, *y)).collect())
-                })
-                .collect(),
-        ),
-    ];
-    let total: u64 = p.outcomes.iter().map(|(_, n)| n).sum::<u64>().max(1);
-    plots.push(bar_plot(
-        "outcomes",
-        "How callers' journeys ended, as a share of all callers counted (across call-backs and redials).".into(),
-        "Outcome per caller".into(),
-        p.outcomes.iter().map(|(n, _)| (*n).to_string()).collect(),
-        vec![(
-            h.name.clone(),
-            p.outcomes.iter().map(|(_, c)| *c as f64 / total as f64).collect(),
-        )],
-    ));
-    plots.push(menu_plot(
-        h,
-        "The menu, laid out by distance from the entry; the route with fewest selections to a human is in red.".into(),
-    ));
-    plots
 }

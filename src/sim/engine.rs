@@ -967,7 +967,11 @@ impl<'a> Engine<'a> {
             // Customers who gave up on a chat come back to the chat.
             let q = self.callers[slot as usize].queue as usize;
             let online = self.plan.queues[q].chat != u32::MAX && self.plan.online_entry != u32::MAX;
-            let start = if online { self.plan.online_entry } else { self.plan.entry };
+            let start = if online {
+                self.plan.online_entry
+            } else {
+                self.plan.entry
+            };
             let d = after.sample(&mut self.rng);
             self.push(t + d, Ev::NewCall(slot, start));
             return;

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use petgraph::visit::EdgeRef;
 
 use super::{Diagram, Route, edge_text, node_text};
-use crate::menu::{Hotline, Kind};
+use crate::menu::{Channel, Hotline, Kind};
 
 /// Graphviz DOT.
 pub struct Dot;
@@ -68,6 +68,21 @@ impl Diagram for Dot {
                 quote(&h.graph[n].id),
                 quote(&node_text(h, n)),
                 shape(&h.graph[n].kind)
+            )
+            .ok();
+        }
+        // The online channel (chat bots, chat queues, app flows) in a box of its own.
+        let online: Vec<String> = h
+            .graph
+            .node_indices()
+            .filter(|&n| h.graph[n].channel == Channel::Online)
+            .map(|n| quote(&h.graph[n].id))
+            .collect();
+        if !online.is_empty() {
+            writeln!(
+                out,
+                "  subgraph cluster_online {{ label=\"online\"; fontname=\"DejaVu Sans\"; style=dashed; color=\"#e08a00\"; {}; }}",
+                online.join("; ")
             )
             .ok();
         }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use petgraph::visit::EdgeRef;
 
 use super::{Diagram, Route, edge_text, node_text};
-use crate::menu::{Hotline, Kind};
+use crate::menu::{Channel, Hotline, Kind};
 
 /// A Mermaid flowchart.
 pub struct Mermaid;
@@ -50,8 +50,20 @@ impl Diagram for Mermaid {
         let title = crate::escape::json_string(&escape(&h.name));
         writeln!(out, "---\ntitle: {title}\n---").ok();
         writeln!(out, "flowchart TD").ok();
-        for n in h.graph.node_indices() {
+        // The online channel (chat bots, chat queues, app flows) in a box of its own.
+        let (online, phone): (Vec<_>, Vec<_>) = h
+            .graph
+            .node_indices()
+            .partition(|&n| h.graph[n].channel == Channel::Online);
+        for n in phone {
             writeln!(out, "  n{}{}", n.index(), shaped(&h.graph[n].kind, &node_text(h, n))).ok();
+        }
+        if !online.is_empty() {
+            writeln!(out, "  subgraph online[\"online\"]").ok();
+            for n in online {
+                writeln!(out, "    n{}{}", n.index(), shaped(&h.graph[n].kind, &node_text(h, n))).ok();
+            }
+            writeln!(out, "  end").ok();
         }
         let mut route_links = Vec::new();
         for (i, e) in h.graph.edge_references().enumerate() {

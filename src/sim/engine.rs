@@ -487,6 +487,7 @@ impl<'a> Engine<'a> {
     }
 
     /// A new customer at `start` (the entry, or `online_entry`).
+    #[inline(always)]
     fn arrive(&mut self, t: f64, start: u32) -> Result<(), String> {
         let seg = self.plan.draw_segment(&mut self.rng);
         let patience = match &self.plan.patience[seg] {
@@ -544,30 +545,13 @@ impl<'a> Engine<'a> {
     /// Counts a new contact in channel `ch` (a channel switch when the
     /// customer was in the other one; a new call when it is the phone);
     /// false when the customer reached the call limit and was let go.
-    #[inline]
+    #[inline(always)]
     fn begin(&mut self, slot: u32, ch: u8) -> bool {
+        if self.plan.has_online {
+            self.enter_channel(slot, ch);
+        }
         let c = &mut self.callers[slot as usize];
         c.calls += 1;
-        let switched = ch != c.channel;
-        c.channel = ch;
-        if self.plan.has_online {
-            if switched {
-                c.switches = c.switches.saturating_add(1);
-            }
-            c.bounce = match (c.bounce, ch) {
-                (0, 0) => 1,
-                (1, 1) => 2,
-                (2, 0) => 3,
-                (b, _) => b,
-            };
-            let first_time = c.used & (1 << ch) == 0;
-            c.used |= 1 << ch;
-            if c.counted {
-                let acc = &mut self.out.channels[usize::from(ch)];
-                acc.contacts += 1;
-                acc.customers += u64::from(first_time);
-            }
-        }
         if c.counted && ch == 0 {
             self.out.callers.calls += 1;
             self.out.seg_callers[c.seg as usize].calls += 1;
@@ -578,6 +562,30 @@ impl<'a> Engine<'a> {
             return false;
         }
         true
+    }
+
+    /// The channel bookkeeping of a new contact in channel `ch`: switches,
+    /// bounces, contacts and customers per channel.
+    #[inline(never)]
+    fn enter_channel(&mut self, slot: u32, ch: u8) {
+        let c = &mut self.callers[slot as usize];
+        if ch != c.channel {
+            c.switches = c.switches.saturating_add(1);
+            c.channel = ch;
+        }
+        c.bounce = match (c.bounce, ch) {
+            (0, 0) => 1,
+            (1, 1) => 2,
+            (2, 0) => 3,
+            (b, _) => b,
+        };
+        let first_time = c.used & (1 << ch) == 0;
+        c.used |= 1 << ch;
+        if c.counted {
+            let acc = &mut self.out.channels[usize::from(ch)];
+            acc.contacts += 1;
+            acc.customers += u64::from(first_time);
+        }
     }
 
     /// Walks the menu from `node`, reached at time `t`, until a queue or
@@ -594,7 +602,7 @@ impl<'a> Engine<'a> {
         while steps < MAX_STEPS {
             steps += 1;
             let n = node as usize;
-            if plan.channel[n] != channel {
+            if plan.has_online && plan.channel[n] != channel {
                 // A channel switch: the call ends and the customer goes on
                 // online, or an online customer calls.
                 channel = plan.channel[n];
@@ -733,18 +741,25 @@ impl<'a> Engine<'a> {
                 self.out.seg_callers[c.seg as usize].deflected += 1;
             }
             if self.plan.has_online {
-                self.out.channels[usize::from(c.channel)].outcomes[i] += 1;
-                let (switches, bounced) = (u64::from(c.switches), c.bounce == 3);
-                for acc in [&mut self.out.callers, &mut self.out.seg_callers[c.seg as usize]] {
-                    acc.switches += switches;
-                    acc.switched += u64::from(switches > 0);
-                    acc.bounced += u64::from(bounced);
-                    acc.switch_counts[(switches as usize).min(4)] += 1;
-                }
+                self.finish_channels(slot, i);
             }
         }
         self.free.push(slot);
         self.active -= 1;
+    }
+
+    /// Counts a finished journey's channel, switches and bounce.
+    #[inline(never)]
+    fn finish_channels(&mut self, slot: u32, outcome: usize) {
+        let c = &self.callers[slot as usize];
+        self.out.channels[usize::from(c.channel)].outcomes[outcome] += 1;
+        let (switches, bounced) = (u64::from(c.switches), c.bounce == 3);
+        for acc in [&mut self.out.callers, &mut self.out.seg_callers[c.seg as usize]] {
+            acc.switches += switches;
+            acc.switched += u64::from(switches > 0);
+            acc.bounced += u64::from(bounced);
+            acc.switch_counts[(switches as usize).min(4)] += 1;
+        }
     }
 
     /// Applies `f` to the queue accumulators of a counted caller's call.

@@ -69,6 +69,8 @@ const BAD: &[(&str, &str, u32, u32, Option<&str>)] = &[
     ("missing_on_misunderstood", "missing-key", 23, 17, Some("balance")),
     ("busy_rule", "bad-busy-rule", 29, 19, Some("q_general")),
     ("top_level_key", "unknown-key", 34, 1, None),
+    ("chat_concurrency", "out-of-range", 22, 32, None),
+    ("online_entry", "unknown-entry", 5, 15, None),
 ];
 
 #[test]

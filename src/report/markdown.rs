@@ -112,7 +112,7 @@ impl Export for Markdown {
         for t in super::tables(s) {
             writeln!(
                 o,
-                "\n## {}\n\n| | {} |\n|---|{}",
+                "## {}\n\n| | {} |\n|---|{}",
                 t.title,
                 t.keys.join(" | "),
                 "---|".repeat(t.keys.len())
@@ -129,6 +129,7 @@ impl Export for Markdown {
                     .collect();
                 writeln!(o, "| {} | {} |", cell(name), cells.join(" | ")).ok();
             }
+            writeln!(o).ok();
         }
         vec![("report.md".into(), o.into_bytes())]
     }

@@ -15,6 +15,7 @@ mod bench;
 mod check;
 mod compare;
 mod graph;
+mod paths;
 mod rules;
 mod schema;
 mod simulate;
@@ -26,6 +27,7 @@ pub use bench::BenchArgs;
 pub use check::CheckArgs;
 pub use compare::CompareArgs;
 pub use graph::{GraphArgs, GraphFormat};
+pub use paths::{PathsArgs, PathsFormat};
 pub use simulate::SimulateArgs;
 pub use survey::{SurveyArgs, SurveyFormat};
 
@@ -64,6 +66,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// A regulator's table over every menu under a folder.
     Survey(SurveyArgs),
+    /// Every route from the entry as a test case: input, prompts, seconds, probability, outcome.
+    Paths(PathsArgs),
     /// List every rule: id, default severity and threshold, source.
     Rules(FormatArgs),
     /// Print the JSON Schema of the menu format.
@@ -188,6 +192,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Bench(a) => bench::exec(&a),
         Command::Survey(a) => survey::exec(&a),
         Command::Graph(a) => graph::exec(&a),
+        Command::Paths(a) => paths::exec(&a),
         Command::Rules(a) => rules::exec(&a),
         Command::Schema => schema::exec(),
     }

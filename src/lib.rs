@@ -21,6 +21,7 @@ pub mod error;
 pub mod escape;
 pub mod graph;
 pub mod menu;
+pub mod paths;
 pub mod report;
 pub mod schema;
 pub mod sim;

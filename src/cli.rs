@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod analyze;
 mod bench;
+mod call;
 mod check;
 mod compare;
 mod graph;
@@ -24,6 +25,7 @@ mod text;
 
 pub use analyze::AnalyzeArgs;
 pub use bench::BenchArgs;
+pub use call::CallArgs;
 pub use check::CheckArgs;
 pub use compare::CompareArgs;
 pub use graph::{GraphArgs, GraphFormat};
@@ -68,6 +70,8 @@ pub enum Command {
     Survey(SurveyArgs),
     /// Every route from the entry as a test case: input, prompts, seconds, probability, outcome.
     Paths(PathsArgs),
+    /// Walk the menu as a caller, in the terminal or with --keys, and hear the wait to expect.
+    Call(CallArgs),
     /// List every rule: id, default severity and threshold, source.
     Rules(FormatArgs),
     /// Print the JSON Schema of the menu format.
@@ -193,6 +197,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Survey(a) => survey::exec(&a),
         Command::Graph(a) => graph::exec(&a),
         Command::Paths(a) => paths::exec(&a),
+        Command::Call(a) => call::exec(&a),
         Command::Rules(a) => rules::exec(&a),
         Command::Schema => schema::exec(),
     }

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod call;
 pub mod cli;
 pub mod diag;
 pub mod error;

@@ -308,14 +308,15 @@ fn ask(
                 }
             }
         };
-        if understood < 1.0 && rng.random::<f64>() >= understood {
-            if let Some(m) = misunderstood {
-                out.note(&format!(
-                    "the bot did not understand \"{answer}\": on to {}",
-                    h.at(m).id
-                ));
-                return Asked::To(m);
-            }
+        if understood < 1.0
+            && rng.random::<f64>() >= understood
+            && let Some(m) = misunderstood
+        {
+            out.note(&format!(
+                "the bot did not understand \"{answer}\": on to {}",
+                h.at(m).id
+            ));
+            return Asked::To(m);
         }
         let name = match &tr.via {
             Via::Intent(i) => i.clone(),

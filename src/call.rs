@@ -17,8 +17,9 @@ use crate::menu::{Channel, Hotline, Kind, Via};
 /// Where the caller's input comes from.
 pub trait Input {
     /// The next key, request or answer, after showing `ask`; `None` when
-    /// there is no more input. An empty string is silence.
-    fn next(&mut self, ask: &str) -> Option<String>;
+    /// there is no more input. An empty string is silence; `timeout`
+    /// (seconds) is how long the menu waits, for input read in real time.
+    fn next(&mut self, ask: &str, timeout: Option<f64>) -> Option<String>;
 }
 
 /// Input from a list of tokens (`--keys "9 agent agent"`); `-` or `wait`
@@ -37,7 +38,7 @@ impl Script {
 }
 
 impl Input for Script {
-    fn next(&mut self, _ask: &str) -> Option<String> {
+    fn next(&mut self, _ask: &str, _timeout: Option<f64>) -> Option<String> {
         self.tokens.pop_front().map(|t| {
             if t == "-" || t.eq_ignore_ascii_case("wait") {
                 String::new()
@@ -158,7 +159,7 @@ pub fn walk(h: &Hotline, start: NodeIndex, o: &CallOptions, input: &mut dyn Inpu
             Kind::SelfService { .. } => {
                 hear(out, t);
                 t += dur;
-                let Some(answer) = input.next("did this solve your problem? (y/n) ") else {
+                let Some(answer) = input.next("did this solve your problem? (y/n) ", None) else {
                     return Ending::NoInput;
                 };
                 if answer.trim().eq_ignore_ascii_case("y") || answer.trim().eq_ignore_ascii_case("yes") {
@@ -262,7 +263,7 @@ fn ask(
         hearings += 1;
         out.heard(*t, &text);
         *t += dur;
-        let Some(answer) = input.next(ask_text) else {
+        let Some(answer) = input.next(ask_text, Some(inp.timeout)) else {
             return Asked::NoInput;
         };
         let answer = answer.trim().to_string();

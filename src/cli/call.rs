@@ -1,7 +1,7 @@
 //! `hotline call`: walk the menu as a caller, in the terminal or from a
 //! script of keys, and hear what wait to expect at the queue.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -45,6 +45,10 @@ pub struct CallArgs {
     /// Read prompts aloud with espeak-ng (when it is installed).
     #[arg(long)]
     pub speak: bool,
+    /// On a terminal, wait for input as long as it takes (by default a
+    /// menu's timeout passes in real time and counts as silence).
+    #[arg(long)]
+    pub no_timeout: bool,
     /// Loader limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -54,18 +58,55 @@ fn clock(text: &str) -> Result<Clock, String> {
     Clock::parse(text)
 }
 
-/// Input typed at the terminal (or piped), one line per key or request.
-struct Typed;
+/// Input typed at the terminal (or piped), one line per key or request,
+/// read by a thread of its own so that a menu's timeout can pass in real
+/// time.
+struct Typed {
+    lines: std::sync::mpsc::Receiver<Option<String>>,
+    /// Whether timeouts pass in real time.
+    timed: bool,
+}
+
+impl Typed {
+    fn new(timed: bool) -> Typed {
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let stdin = std::io::stdin();
+            loop {
+                let mut line = String::new();
+                let got = match stdin.lock().read_line(&mut line) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+                };
+                let end = got.is_none();
+                if tx.send(got).is_err() || end {
+                    break;
+                }
+            }
+        });
+        Typed { lines, timed }
+    }
+}
 
 impl Input for Typed {
-    fn next(&mut self, ask: &str) -> Option<String> {
+    fn next(&mut self, ask: &str, timeout: Option<f64>) -> Option<String> {
         let mut out = std::io::stdout().lock();
         out.write_all(ask.as_bytes()).ok();
         out.flush().ok();
-        let mut line = String::new();
-        match std::io::stdin().lock().read_line(&mut line) {
-            Ok(0) | Err(_) => None,
-            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+        drop(out);
+        match timeout.filter(|_| self.timed) {
+            Some(secs) => match self
+                .lines
+                .recv_timeout(std::time::Duration::from_secs_f64(secs.clamp(0.1, 3600.0)))
+            {
+                Ok(line) => line,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    println!();
+                    Some(String::new())
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => None,
+            },
+            None => self.lines.recv().ok().flatten(),
         }
     }
 }
@@ -151,7 +192,7 @@ pub fn exec(a: &CallArgs) -> Result<i32, Error> {
     };
     let mut input: Box<dyn Input> = match &a.keys {
         Some(k) => Box::new(Script::new(k)),
-        None => Box::new(Typed),
+        None => Box::new(Typed::new(!a.no_timeout && std::io::stdin().is_terminal())),
     };
     let ending = walk(&h, start, &o, input.as_mut(), say.as_mut());
     match ending {

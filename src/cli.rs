@@ -21,6 +21,7 @@ mod rules;
 mod schema;
 mod simulate;
 mod survey;
+mod sweep;
 mod text;
 
 pub use analyze::AnalyzeArgs;
@@ -32,6 +33,7 @@ pub use graph::{GraphArgs, GraphFormat};
 pub use paths::{PathsArgs, PathsFormat};
 pub use simulate::SimulateArgs;
 pub use survey::{SurveyArgs, SurveyFormat};
+pub use sweep::{SweepArgs, SweepFormat};
 
 use crate::Error;
 use crate::analysis::rules::RuleSet;
@@ -68,6 +70,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// A regulator's table over every menu under a folder.
     Survey(SurveyArgs),
+    /// A grid over menu values (--set PATH=VALUES), each point simulated with the same seeds.
+    Sweep(SweepArgs),
     /// Every route from the entry as a test case: input, prompts, seconds, probability, outcome.
     Paths(PathsArgs),
     /// Walk the menu as a caller, in the terminal or with --keys, and hear the wait to expect.
@@ -197,6 +201,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Survey(a) => survey::exec(&a),
         Command::Graph(a) => graph::exec(&a),
         Command::Paths(a) => paths::exec(&a),
+        Command::Sweep(a) => sweep::exec(&a),
         Command::Call(a) => call::exec(&a),
         Command::Rules(a) => rules::exec(&a),
         Command::Schema => schema::exec(),

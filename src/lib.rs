@@ -28,6 +28,7 @@ pub mod schema;
 pub mod sim;
 pub mod source;
 pub mod survey;
+pub mod sweep;
 pub mod value;
 pub mod yaml;
 

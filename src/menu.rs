@@ -16,7 +16,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use crate::value::{Clock, Dist, Hours, Rate};
 use crate::yaml::Pos;
 
-pub use build::{LoadOptions, Loaded, load, load_str};
+pub use build::{LoadOptions, Loaded, load, load_str, load_tree};
 
 /// A validated hotline.
 #[derive(Clone, Debug)]

@@ -13,6 +13,7 @@ pub mod folder;
 mod html;
 mod markdown;
 pub mod plots;
+pub mod sweep;
 
 use std::path::{Path, PathBuf};
 
@@ -33,7 +34,7 @@ pub use markdown::Markdown;
 #[derive(Clone, Debug)]
 pub struct RenderedPlot {
     /// File stem (`wait_cdf`).
-    pub name: &'static str,
+    pub name: String,
     /// One-line caption.
     pub caption: String,
     /// The SVG text.
@@ -87,7 +88,7 @@ pub fn write_report(
     let mut rendered = Vec::new();
     for p in &plots {
         rendered.push(RenderedPlot {
-            name: p.name,
+            name: p.name.clone(),
             caption: p.caption.clone(),
             svg: p.svg().map_err(unusable)?,
         });

@@ -148,18 +148,16 @@ pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
             None
         }
     };
-    let mut diagnostics = b.diags;
-    diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
-    Loaded {
-        path: path.to_string(),
-        source: source.to_string(),
-        hotline: if diagnostics.iter().any(Diagnostic::is_error) {
-            None
-        } else {
-            hotline
-        },
-        diagnostics,
-    }
+    b.finish(hotline, source, path)
+}
+
+/// Validates a YAML tree already parsed from `source` (and perhaps edited:
+/// `hotline sweep` sets values in it); `path` is only used in messages.
+pub fn load_tree(tree: &Node, source: &str, path: &str, options: &LoadOptions) -> Loaded {
+    HINTS_LEFT.with(|h| h.set(MAX_HINTS));
+    let mut b = Builder::default();
+    let hotline = b.build(tree, options);
+    b.finish(hotline, source, path)
 }
 
 #[derive(Default)]
@@ -186,6 +184,22 @@ struct Sections {
 }
 
 impl Builder {
+    /// The diagnostics in file order, and the hotline when none is an error.
+    fn finish(self, hotline: Option<Hotline>, source: &str, path: &str) -> Loaded {
+        let mut diagnostics = self.diags;
+        diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
+        Loaded {
+            path: path.to_string(),
+            source: source.to_string(),
+            hotline: if diagnostics.iter().any(Diagnostic::is_error) {
+                None
+            } else {
+                hotline
+            },
+            diagnostics,
+        }
+    }
+
     fn err(&mut self, code: &'static str, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
         let mut d = Diagnostic::error(code, msg).at(pos);
         d.node = node.map(str::to_string);

@@ -221,7 +221,7 @@ pub fn write_report(
     let mut svgs = Vec::new();
     for p in &plots {
         svgs.push((
-            p.name,
+            p.name.clone(),
             p.caption.clone(),
             p.svg().map_err(|m| Error::Unusable {
                 path: out.path().display().to_string(),

@@ -6,8 +6,10 @@ use std::path::Path;
 use std::sync::Once;
 
 mod simulation;
+mod sweep;
 
 pub use simulation::simulation_plots;
+pub use sweep::{SweepLine, sweep_plot};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -68,7 +70,7 @@ impl<T: Draw + Send + Sync> DrawBoth for T {
 /// One plot: file stem, caption, and how to draw it.
 pub struct Plot {
     /// File name without extension.
-    pub name: &'static str,
+    pub name: String,
     /// One line saying what it shows.
     pub caption: String,
     /// Size in pixels.
@@ -167,13 +169,7 @@ fn wait_range(hists: &[&Hist]) -> f64 {
 }
 
 /// CDFs of several labelled histograms on one chart.
-pub fn cdf_plot(
-    name: &'static str,
-    caption: String,
-    title: String,
-    xlabel: &'static str,
-    series: Vec<(String, Hist)>,
-) -> Plot {
+pub fn cdf_plot(name: &str, caption: String, title: String, xlabel: &'static str, series: Vec<(String, Hist)>) -> Plot {
     let xmax = wait_range(&series.iter().map(|(_, h)| h).collect::<Vec<_>>());
     let lines: Vec<(String, Vec<(f64, f64)>)> = series.iter().map(|(l, h)| (l.clone(), cdf_points(h, xmax))).collect();
     let drawing = CdfDraw {
@@ -183,7 +179,7 @@ pub fn cdf_plot(
         lines,
     };
     Plot {
-        name,
+        name: name.to_string(),
         caption,
         size: (800, 480),
         drawing: Box::new(drawing),
@@ -236,7 +232,7 @@ impl Draw for CdfDraw {
 /// Mean lines with 95% bands over the day, one per labelled series, and
 /// optional dashed reference lines.
 pub fn day_plot(
-    name: &'static str,
+    name: &str,
     caption: String,
     title: String,
     ylabel: &'static str,
@@ -273,7 +269,7 @@ pub fn day_plot(
         ymax,
     };
     Plot {
-        name,
+        name: name.to_string(),
         caption,
         size: (800, 480),
         drawing: Box::new(drawing),
@@ -361,7 +357,7 @@ impl Draw for DayDraw {
 
 /// Horizontal bars of shares, one group per labelled design.
 pub fn bar_plot(
-    name: &'static str,
+    name: &str,
     caption: String,
     title: String,
     categories: Vec<String>,
@@ -375,7 +371,7 @@ pub fn bar_plot(
         groups,
     };
     Plot {
-        name,
+        name: name.to_string(),
         caption,
         size: (800, height),
         drawing: Box::new(drawing),
@@ -587,7 +583,7 @@ pub fn menu_plot(h: &Hotline, caption: String) -> Plot {
         bh,
     };
     Plot {
-        name: "menu",
+        name: "menu".into(),
         caption,
         size: (width as u32, height as u32),
         drawing: Box::new(drawing),

@@ -1,0 +1,137 @@
+//! `hotline sweep`: a grid over menu values, each point simulated with the
+//! same seeds.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::simulate::{interrupted, sim_options};
+use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
+use crate::Error;
+use crate::escape::json_text;
+use crate::sweep::{self, Setting};
+
+/// Output format of `sweep`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormat {
+    /// A table for people.
+    Text,
+    /// JSON for scripts: `{"points": [{"set": {…}, "metrics": {…}}]}`.
+    Json,
+    /// CSV, one row per point and metric.
+    Csv,
+}
+
+/// `hotline sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// A value to sweep: PATH=VALUES, PATH as in the file
+    /// (agents.desk.seats, nodes.q.busy.deflects), VALUES as 10..20,
+    /// 10..20/2 or 0,0.2,0.4; several make a grid.
+    #[arg(long = "set", value_name = "PATH=VALUES", required = true, value_parser = Setting::parse)]
+    pub sets: Vec<Setting>,
+    /// The metrics shown and plotted (default: reach, time to a human,
+    /// service level, wait, abandonment, occupancy, channel switches).
+    #[arg(long = "metric", value_name = "KEY")]
+    pub metrics: Vec<String>,
+    /// Replications at every point, 1 to 1000000 (default: the menu's).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub replications: Option<u32>,
+    /// Seed of every point (default: the menu's).
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Worker threads, at most 1024 (0: one per core).
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_in_range)]
+    pub threads: usize,
+    /// Service-level target in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
+    pub sl_target: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
+    pub format: SweepFormat,
+    /// No progress lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write a report (one plot per metric, a table, JSON, CSV) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Runs `hotline sweep`.
+pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
+    let (loaded, _) = load_valid(&a.menu, &a.limits)?;
+    let run = RunArgs {
+        replications: a.replications,
+        seed: a.seed,
+        threads: a.threads,
+        sl_target: a.sl_target,
+        max_in_system: 1_000_000,
+        format: Format::Text,
+        quiet: a.quiet,
+        report: None,
+        limits: a.limits,
+    };
+    let metrics: Vec<&str> = if a.metrics.is_empty() {
+        sweep::DEFAULT_METRICS.to_vec()
+    } else {
+        a.metrics.iter().map(String::as_str).collect()
+    };
+    let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let path = loaded.path.clone();
+    let options = |h: &crate::Hotline| sim_options(h, &path, &run);
+    // Options are checked once up front (a bad --sl-target is the user's).
+    let first = crate::menu::load_str(&loaded.source, &loaded.path, &a.limits.options());
+    if let Some(h) = &first.hotline {
+        options(h)?;
+    }
+    let quiet = a.quiet;
+    let s = sweep::sweep(
+        &loaded.source,
+        &loaded.path,
+        &a.sets,
+        &a.limits.options(),
+        &|h| options(h).unwrap_or_else(|_| crate::sim::SimOptions::from_menu(h)),
+        &|done, total| {
+            if !quiet {
+                eprintln!("hotline: sweep point {done} of {total} done");
+            }
+        },
+    )
+    .map_err(|message| {
+        if interrupted() {
+            Error::Interrupted
+        } else {
+            Error::Unusable {
+                path: loaded.path.clone(),
+                message,
+            }
+        }
+    })?;
+    if !a.metrics.is_empty()
+        && let Some(k) = metrics
+            .iter()
+            .find(|k| !s.points.iter().any(|p| p.metrics.contains_key(**k)))
+    {
+        return Err(Error::Unusable {
+            path: loaded.path.clone(),
+            message: format!(
+                "--metric {k}: no point has that metric (see hotline simulate --format json for the keys)"
+            ),
+        });
+    }
+    if let Some(out) = out {
+        crate::report::sweep::write_report(out, &s, &metrics, &interrupted)?;
+    }
+    print(&match a.format {
+        SweepFormat::Text => sweep::to_text(&s, &metrics),
+        SweepFormat::Json => json_text(&s),
+        SweepFormat::Csv => sweep::to_csv(&s),
+    })?;
+    Ok(0)
+}

@@ -1,0 +1,385 @@
+//! What-if sweeps: a grid over menu values (`--set PATH=VALUES`), each
+//! point simulated with the same replication seeds (common random numbers),
+//! so the differences between points are the settings', not the dice's.
+//!
+//! A value is set in the parsed YAML tree at its path as written in the
+//! file (`agents.desk.seats`, `nodes.q_service.busy.deflects`), and the
+//! edited tree is validated like a file: a value the format refuses is an
+//! error naming the setting.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::menu::{LoadOptions, load_tree};
+use crate::sim::stats::Estimate;
+use crate::sim::{SimOptions, simulate};
+use crate::yaml::{Node, Value};
+
+/// One `--set PATH=VALUES`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    /// The path, keys separated by dots.
+    pub path: String,
+    /// The values, as written.
+    pub values: Vec<String>,
+}
+
+/// Most grid points one sweep runs.
+pub const MAX_POINTS: usize = 10_000;
+
+impl Setting {
+    /// Reads `PATH=VALUES`: `10..20` (whole numbers, both ends included),
+    /// `10..20/2` or `0..1/0.25` (a step), or `0,0.2,0.4` (a list; any
+    /// value the file could hold: `2m`, `"exp(mean=3m)"`).
+    pub fn parse(text: &str) -> Result<Setting, String> {
+        let (path, values) = text
+            .split_once('=')
+            .ok_or_else(|| format!("\"{text}\": write PATH=VALUES, such as agents.desk.seats=10..20"))?;
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(str::is_empty) {
+            return Err(format!(
+                "\"{path}\" is not a path: keys separated by dots, such as agents.desk.seats"
+            ));
+        }
+        let values = values.trim();
+        let list = match values.split_once("..") {
+            Some((a, rest)) if !values.contains(',') && !values.contains('(') => {
+                range(a, rest).map_err(|e| format!("{path}={values}: {e}"))?
+            }
+            _ => split_list(values),
+        };
+        if list.is_empty() || list.iter().any(String::is_empty) {
+            return Err(format!("{path}={values}: an empty value"));
+        }
+        if list.len() > MAX_POINTS {
+            return Err(format!(
+                "{path}={values}: {} values, above the limit of {MAX_POINTS}",
+                list.len()
+            ));
+        }
+        Ok(Setting {
+            path: path.to_string(),
+            values: list,
+        })
+    }
+}
+
+/// A comma-separated list, commas inside parentheses kept
+/// (`lognormal(mean=5m, sd=3m),exp(mean=3m)` is two values).
+fn split_list(values: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth) = (Vec::new(), String::new(), 0i32);
+    for c in values.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                out.push(cur.trim().trim_matches('"').to_string());
+                cur.clear();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur.trim().trim_matches('"').to_string());
+    out
+}
+
+/// The values of `a..b` or `a..b/step`.
+fn range(a: &str, rest: &str) -> Result<Vec<String>, String> {
+    let (b, step) = rest.split_once('/').unwrap_or((rest, "1"));
+    let num = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("\"{}\" is not a number", s.trim()))
+    };
+    let (a, b, step) = (num(a)?, num(b)?, num(step)?);
+    if step.is_nan() || step <= 0.0 || !a.is_finite() || !b.is_finite() {
+        return Err("the step must be above 0".into());
+    }
+    if b < a {
+        return Err(format!("the range ends ({b}) before it starts ({a})"));
+    }
+    let n = ((b - a) / step + 1e-9).floor() as usize + 1;
+    if n > MAX_POINTS {
+        return Err(format!("{n} values, above the limit of {MAX_POINTS}"));
+    }
+    Ok((0..n)
+        .map(|i| crate::value::trim_float(((a + i as f64 * step) * 1e9).round() / 1e9))
+        .collect())
+}
+
+/// Sets `value` at `path` in a YAML tree; missing keys of the last mapping
+/// are added (`nodes.q.max_wait` on a queue without one).
+pub fn set(tree: &mut Node, path: &str, value: &str) -> Result<(), String> {
+    let keys: Vec<&str> = path.split('.').collect();
+    let mut at = tree;
+    for (i, key) in keys.iter().enumerate() {
+        let last = i + 1 == keys.len();
+        let Value::Map(entries) = &mut at.value else {
+            let so_far = keys[..i].join(".");
+            return Err(format!("{path}: {so_far} is not a mapping, so it has no key \"{key}\""));
+        };
+        let found = entries
+            .iter()
+            .position(|(k, _)| k.scalar_text().as_deref() == Some(*key));
+        let index = match found {
+            Some(j) => j,
+            None if last => {
+                let pos = at.pos;
+                entries.push((scalar(key, pos), scalar("", pos)));
+                entries.len() - 1
+            }
+            None => {
+                let known: Vec<String> = entries.iter().filter_map(|(k, _)| k.scalar_text()).collect();
+                let hint = crate::yaml::hint(key, crate::yaml::closest(key, known.iter().map(String::as_str)));
+                let within = if i == 0 {
+                    "the file".to_string()
+                } else {
+                    keys[..i].join(".")
+                };
+                return Err(format!("{path}: {within} has no key \"{key}\"{hint}"));
+            }
+        };
+        let node = &mut entries[index].1;
+        if last {
+            *node = scalar(value, node.pos);
+            return Ok(());
+        }
+        at = node;
+    }
+    Ok(())
+}
+
+/// A scalar node for a value as written: a whole number, a number, or text.
+fn scalar(text: &str, pos: crate::yaml::Pos) -> Node {
+    let value = if let Ok(i) = text.parse::<i64>() {
+        Value::Int(i)
+    } else if let Ok(x) = text
+        .parse::<f64>()
+        .map_err(|_| ())
+        .and_then(|x| if x.is_finite() { Ok(x) } else { Err(()) })
+    {
+        Value::Float(x)
+    } else if text.is_empty() {
+        Value::Null
+    } else {
+        Value::Str(text.to_string())
+    };
+    Node {
+        pos,
+        value,
+        written: Some(text.to_string()),
+    }
+}
+
+/// One grid point.
+#[derive(Clone, Debug, Serialize)]
+pub struct Point {
+    /// The values set, by path (numbers as numbers).
+    pub set: IndexMap<String, serde_json::Value>,
+    /// The top-level metrics, as `hotline simulate` gives them.
+    pub metrics: IndexMap<String, Estimate>,
+    /// The metrics per queue.
+    pub queues: IndexMap<String, IndexMap<String, Estimate>>,
+    /// The run's warnings.
+    pub warnings: Vec<String>,
+}
+
+/// A whole sweep.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sweep {
+    /// The hotline's name.
+    pub hotline: String,
+    /// The paths swept, in order.
+    pub swept: Vec<String>,
+    /// Replications at every point.
+    pub replications: u32,
+    /// The seed every point ran with.
+    pub seed: u64,
+    /// The grid, the last path varying fastest.
+    pub points: Vec<Point>,
+}
+
+/// Every combination of the settings' values, the last varying fastest.
+pub fn grid(settings: &[Setting]) -> Result<Vec<Vec<(String, String)>>, String> {
+    let total = settings.iter().try_fold(1usize, |n, s| n.checked_mul(s.values.len()));
+    match total {
+        Some(n) if n <= MAX_POINTS => {}
+        _ => {
+            return Err(format!(
+                "the grid has more than {MAX_POINTS} points: sweep fewer values at once"
+            ));
+        }
+    }
+    let mut points: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for s in settings {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                s.values.iter().map(move |v| {
+                    let mut q = p.clone();
+                    q.push((s.path.clone(), v.clone()));
+                    q
+                })
+            })
+            .collect();
+    }
+    Ok(points)
+}
+
+/// Runs a sweep over the menu text `source` (named `name` in messages):
+/// every point with the same replications and seed. `progress(done,
+/// total)` is called after each point.
+pub fn sweep(
+    source: &str,
+    name: &str,
+    settings: &[Setting],
+    options: &LoadOptions,
+    sim: &dyn Fn(&crate::Hotline) -> SimOptions,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Sweep, String> {
+    let tree = crate::yaml::parse(source, &options.limits).map_err(|e| format!("{name}: {}", e.message))?;
+    let points = grid(settings)?;
+    let mut out = Sweep {
+        hotline: String::new(),
+        swept: settings.iter().map(|s| s.path.clone()).collect(),
+        replications: 0,
+        seed: 0,
+        points: Vec::new(),
+    };
+    for (i, point) in points.iter().enumerate() {
+        let mut t = tree.clone();
+        for (path, value) in point {
+            set(&mut t, path, value)?;
+        }
+        let what = point
+            .iter()
+            .map(|(p, v)| format!("{p}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let loaded = load_tree(&t, source, name, options);
+        let Some(h) = loaded.hotline else {
+            let first = loaded.diagnostics.iter().find(|d| d.is_error());
+            return Err(format!(
+                "with {what}: {}",
+                first.map_or_else(|| "the menu is not valid".into(), |d| d.sentence())
+            ));
+        };
+        let o = sim(&h);
+        let r = simulate(&h, &o, &|_, _, _| {}).map_err(|e| format!("with {what}: {e}"))?;
+        out.hotline = r.hotline.clone();
+        out.replications = r.replications;
+        out.seed = r.seed;
+        out.points.push(Point {
+            set: point.iter().map(|(p, v)| (p.clone(), json_value(v))).collect(),
+            metrics: r.metrics,
+            queues: r.queues,
+            warnings: r.warnings,
+        });
+        progress(i + 1, points.len());
+    }
+    Ok(out)
+}
+
+/// A value as JSON: a number when it reads as one.
+fn json_value(v: &str) -> serde_json::Value {
+    v.parse::<i64>()
+        .map(serde_json::Value::from)
+        .or_else(|_| v.parse::<f64>().map(serde_json::Value::from))
+        .unwrap_or_else(|_| serde_json::Value::from(v))
+}
+
+/// The metrics shown by default: reach, waits, abandonment, occupancy, and
+/// the channel figures when the menu has them.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "p_reach_human",
+    "mean_time_to_human_s",
+    "service_level",
+    "mean_wait_s",
+    "p_abandon",
+    "occupancy",
+    "p_switched_channel",
+    "channel_switches_per_caller",
+];
+
+/// The sweep as CSV: one row per point and metric.
+pub fn to_csv(s: &Sweep) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = s.swept.clone();
+    header.extend(["metric", "mean", "ci95_low", "ci95_high", "replications"].map(String::from));
+    w.write_record(&header).ok();
+    for p in &s.points {
+        for (key, e) in &p.metrics {
+            let mut row: Vec<String> = p
+                .set
+                .values()
+                .map(|v| crate::escape::csv_text(v.to_string().trim_matches('"')).into_owned())
+                .collect();
+            row.extend([
+                key.clone(),
+                e.mean.to_string(),
+                e.ci95[0].to_string(),
+                e.ci95[1].to_string(),
+                e.n.to_string(),
+            ]);
+            w.write_record(&row).ok();
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The sweep as a text table: one row per point, the chosen metrics.
+pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
+    use crate::diag::width;
+    let shown: Vec<&str> = metrics
+        .iter()
+        .copied()
+        .filter(|k| s.points.iter().any(|p| p.metrics.contains_key(*k)))
+        .collect();
+    let mut table: Vec<Vec<String>> = vec![
+        s.swept
+            .iter()
+            .cloned()
+            .chain(shown.iter().map(|k| k.to_string()))
+            .collect(),
+    ];
+    for p in &s.points {
+        let mut row: Vec<String> = p
+            .set
+            .values()
+            .map(|v| v.to_string().trim_matches('"').to_string())
+            .collect();
+        row.extend(shown.iter().map(|k| {
+            p.metrics.get(*k).map_or("–".into(), |e| {
+                format!(
+                    "{} [{}, {}]",
+                    crate::report::show(k, e.mean),
+                    crate::report::show(k, e.ci95[0]),
+                    crate::report::show(k, e.ci95[1])
+                )
+            })
+        }));
+        table.push(row);
+    }
+    let widths: Vec<usize> = (0..table[0].len())
+        .map(|c| table.iter().map(|r| width(&r[c])).max().unwrap_or(0))
+        .collect();
+    let mut out = format!(
+        "{}: {} point(s), {} replications each, seed {} (the same seeds at every point)\n\n",
+        s.hotline,
+        s.points.len(),
+        s.replications,
+        s.seed
+    );
+    for row in &table {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
+            .collect();
+        out.push_str(crate::escape::cell(cells.join("  ").trim_end()).as_ref());
+        out.push('\n');
+    }
+    out
+}

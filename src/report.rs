@@ -144,6 +144,9 @@ pub fn show(key: &str, x: f64) -> String {
     }
     if key.starts_with("p_") || matches!(key, "service_level" | "occupancy") {
         format!("{:.1}%", x * 100.0)
+    } else if x != 0.0 && x.abs() < 1.0 {
+        // Small figures (switches per caller, queue lengths) keep three decimals.
+        format!("{x:.3}")
     } else {
         format!("{x:.1}")
     }

@@ -15,6 +15,7 @@ mod bench;
 mod call;
 mod check;
 mod compare;
+mod comply;
 mod graph;
 mod paths;
 mod rules;
@@ -29,6 +30,7 @@ pub use bench::BenchArgs;
 pub use call::CallArgs;
 pub use check::CheckArgs;
 pub use compare::CompareArgs;
+pub use comply::ComplyArgs;
 pub use graph::{GraphArgs, GraphFormat};
 pub use paths::{PathsArgs, PathsFormat};
 pub use simulate::SimulateArgs;
@@ -70,6 +72,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// A regulator's table over every menu under a folder.
     Survey(SurveyArgs),
+    /// A verdict per rule of a jurisdiction's pack (spain, miit, eu, us-cable, gethuman), with its evidence.
+    Comply(ComplyArgs),
     /// A grid over menu values (--set PATH=VALUES), each point simulated with the same seeds.
     Sweep(SweepArgs),
     /// Every route from the entry as a test case: input, prompts, seconds, probability, outcome.
@@ -202,6 +206,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Graph(a) => graph::exec(&a),
         Command::Paths(a) => paths::exec(&a),
         Command::Sweep(a) => sweep::exec(&a),
+        Command::Comply(a) => comply::exec(&a),
         Command::Call(a) => call::exec(&a),
         Command::Rules(a) => rules::exec(&a),
         Command::Schema => schema::exec(),

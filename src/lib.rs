@@ -17,6 +17,7 @@
 pub mod analysis;
 pub mod call;
 pub mod cli;
+pub mod comply;
 pub mod diag;
 pub mod error;
 pub mod escape;

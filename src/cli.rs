@@ -21,6 +21,7 @@ mod paths;
 mod rules;
 mod schema;
 mod simulate;
+mod staff;
 mod survey;
 mod sweep;
 mod text;
@@ -34,6 +35,7 @@ pub use comply::ComplyArgs;
 pub use graph::{GraphArgs, GraphFormat};
 pub use paths::{PathsArgs, PathsFormat};
 pub use simulate::SimulateArgs;
+pub use staff::StaffArgs;
 pub use survey::{SurveyArgs, SurveyFormat};
 pub use sweep::{SweepArgs, SweepFormat};
 
@@ -74,6 +76,8 @@ pub enum Command {
     Survey(SurveyArgs),
     /// A verdict per rule of a jurisdiction's pack (spain, miit, eu, us-cable, gethuman), with its evidence.
     Comply(ComplyArgs),
+    /// The fewest seats per pool and interval meeting every target (--target "service_level(20s) >= 80%").
+    Staff(StaffArgs),
     /// A grid over menu values (--set PATH=VALUES), each point simulated with the same seeds.
     Sweep(SweepArgs),
     /// Every route from the entry as a test case: input, prompts, seconds, probability, outcome.
@@ -206,6 +210,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Graph(a) => graph::exec(&a),
         Command::Paths(a) => paths::exec(&a),
         Command::Sweep(a) => sweep::exec(&a),
+        Command::Staff(a) => staff::exec(&a),
         Command::Comply(a) => comply::exec(&a),
         Command::Call(a) => call::exec(&a),
         Command::Rules(a) => rules::exec(&a),

@@ -28,8 +28,10 @@ pub mod report;
 pub mod schema;
 pub mod sim;
 pub mod source;
+pub mod staff;
 pub mod survey;
 pub mod sweep;
+pub mod target;
 pub mod value;
 pub mod yaml;
 

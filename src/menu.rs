@@ -40,6 +40,8 @@ pub struct Hotline {
     pub callers: Option<Callers>,
     /// Simulation settings, defaults filled in.
     pub simulation: Simulation,
+    /// Staffing targets (`targets:`).
+    pub targets: Vec<crate::target::Target>,
     pub(crate) ids: HashMap<String, NodeIndex>,
 }
 

@@ -13,6 +13,7 @@ pub mod folder;
 mod html;
 mod markdown;
 pub mod plots;
+pub mod staff;
 pub mod sweep;
 
 use std::path::{Path, PathBuf};

@@ -37,6 +37,9 @@ pub struct SimOptions {
     pub max_in_system: usize,
     /// Set from another thread (Ctrl-C) to stop after the current batch.
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Staffing intervals, seconds (0: none): the report then has each
+    /// pool's metrics per interval (`SimReport::intervals`).
+    pub interval: f64,
 }
 
 impl SimOptions {
@@ -49,6 +52,7 @@ impl SimOptions {
             sl_target: 20.0,
             max_in_system: 1_000_000,
             stop: None,
+            interval: 0.0,
         }
     }
 }
@@ -198,6 +202,10 @@ pub struct SimReport {
     /// Metrics per channel (`phone`, `online`), when the menu has online nodes.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub channels: IndexMap<String, IndexMap<String, Estimate>>,
+    /// Per pool and staffing interval, when the run kept them
+    /// ([`SimOptions::interval`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub intervals: Vec<IntervalReport>,
     /// Things the reader should know about the run.
     pub warnings: Vec<String>,
     /// One row of top-level metrics per replication (first 10,000).
@@ -217,6 +225,21 @@ impl SimReport {
         let channels = self.channels.iter().map(|(k, v)| (format!("channel {k}"), v));
         queues.chain(segments).chain(channels)
     }
+}
+
+/// One pool's figures for the calls that joined its queues in one
+/// staffing interval.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntervalReport {
+    /// The pool.
+    pub pool: String,
+    /// Start of the interval, seconds of day.
+    pub from: f64,
+    /// Its length, seconds.
+    pub length: f64,
+    /// `queued_calls`, `queue_arrival_rate_per_h`, `service_level`,
+    /// `p_abandon`, `mean_wait_s`, `occupancy`.
+    pub metrics: IndexMap<String, Estimate>,
 }
 
 /// Settings echoed in the report.
@@ -250,6 +273,7 @@ pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) +
         end: sim.warmup + sim.duration,
         sl_target: o.sl_target,
         max_in_system: o.max_in_system,
+        interval: o.interval,
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
@@ -347,6 +371,11 @@ struct Aggregator {
     pool_channels: Vec<[bool; 2]>,
     /// Chat queues: (index among the queues, name).
     chat_names: Vec<(usize, String)>,
+    /// Staffing intervals: count, and per pool and interval the metrics.
+    n_intervals: usize,
+    interval_stats: Vec<IndexMap<&'static str, Welford>>,
+    /// Per pool and time bin: chat slots or seats staffed.
+    bin_seats: Vec<Vec<f64>>,
 }
 
 impl Aggregator {
@@ -384,6 +413,18 @@ impl Aggregator {
                 .chat_queues
                 .iter()
                 .map(|&q| (q, plan.ids[plan.queues[q].node as usize].clone()))
+                .collect(),
+            n_intervals: engine::intervals(&settings),
+            interval_stats: vec![IndexMap::new(); engine::intervals(&settings) * h.pools.len()],
+            bin_seats: (0..h.pools.len())
+                .map(|p| {
+                    (0..bins)
+                        .map(|b| {
+                            let mid = settings.clock0 + settings.warmup + (b as f64 + 0.5) * engine::BIN;
+                            f64::from(plan.seats_at(p, mid))
+                        })
+                        .collect()
+                })
                 .collect(),
         }
     }
@@ -455,6 +496,9 @@ impl Aggregator {
                 self.welford.entry((2, i - 1, k)).or_default().add(v);
             }
         }
+        if self.n_intervals > 0 {
+            self.add_intervals(r);
+        }
         self.plots.waits.merge_hists(&r.total);
         self.plots.time_to_human.merge(&r.callers.time_to_human);
         // Time averages per bin: the area over the measured seconds the bin
@@ -463,6 +507,35 @@ impl Aggregator {
             for (b, &secs) in r.bin_time.iter().enumerate().filter(|(_, s)| **s > 0.0) {
                 self.busy[p][b].add(acc.busy_bins[b] / secs);
                 self.waiting[p][b].add(acc.wait_bins[b] / secs);
+            }
+        }
+    }
+
+    /// The per-interval figures of one replication.
+    fn add_intervals(&mut self, r: &RepResult) {
+        let n = self.n_intervals;
+        let bins_per = (self.settings.interval / engine::BIN).round().max(1.0) as usize;
+        for (p, acc) in r.pools.iter().enumerate() {
+            for i in 0..n {
+                let a = r.intervals[p * n + i];
+                let q = a.queued as f64;
+                let (mut busy, mut seats) = (0.0, 0.0);
+                for b in (i * bins_per..((i + 1) * bins_per).min(r.bin_time.len())).filter(|&b| r.bin_time[b] > 0.0) {
+                    busy += acc.busy_bins[b];
+                    seats += self.bin_seats[p][b] * r.bin_time[b];
+                }
+                let secs: f64 = (i * bins_per..((i + 1) * bins_per).min(r.bin_time.len()))
+                    .map(|b| r.bin_time[b])
+                    .sum();
+                let w = &mut self.interval_stats[p * n + i];
+                w.entry("queued_calls").or_default().add(q);
+                w.entry("queue_arrival_rate_per_h")
+                    .or_default()
+                    .add(ratio(q * 3600.0, secs));
+                w.entry("service_level").or_default().add(ratio(a.within_sl as f64, q));
+                w.entry("p_abandon").or_default().add(ratio(a.abandoned as f64, q));
+                w.entry("mean_wait_s").or_default().add(ratio(a.wait_sum, q));
+                w.entry("occupancy").or_default().add(ratio(busy, seats));
             }
         }
     }
@@ -580,6 +653,28 @@ impl Aggregator {
             .zip(self.outcomes)
             .map(|(o, n)| (o.name(), n))
             .collect();
+        let mut intervals = Vec::new();
+        for (p, pool) in self.pool_names.iter().enumerate() {
+            for i in 0..self.n_intervals {
+                let metrics = self.interval_stats[p * self.n_intervals + i]
+                    .iter()
+                    .filter_map(|(k, w)| {
+                        let mut e = w.estimate()?;
+                        let top = if is_share(k) { 1.0 } else { f64::INFINITY };
+                        e.mean = e.mean.clamp(0.0, top);
+                        e.ci95 = [e.ci95[0].clamp(0.0, top), e.ci95[1].clamp(0.0, top)];
+                        Some(((*k).to_string(), e))
+                    })
+                    .collect();
+                intervals.push(IntervalReport {
+                    pool: pool.clone(),
+                    from: (self.settings.clock0 + self.settings.warmup + i as f64 * self.settings.interval)
+                        .rem_euclid(86400.0),
+                    length: self.settings.interval,
+                    metrics,
+                });
+            }
+        }
         let sim = &h.simulation;
         SimReport {
             hotline: h.name.clone(),
@@ -597,6 +692,7 @@ impl Aggregator {
             queues,
             segments,
             channels,
+            intervals,
             warnings,
             rows: self.rows,
             plots: self.plots,

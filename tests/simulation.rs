@@ -226,6 +226,7 @@ fn time_bins_fold_onto_one_day_and_add_up_to_the_measured_period() {
         end: 73.0 * 3600.0,
         sl_target: 20.0,
         max_in_system: 1_000_000,
+        interval: 0.0,
     };
     let r = Engine::new(&plan, s, 11).run().unwrap();
     assert_eq!(r.bin_time.len() as u64, DAY_BINS);

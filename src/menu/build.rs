@@ -181,6 +181,7 @@ struct Sections {
     pool_names: HashSet<String>,
     callers: Option<(Pos, raw::RawCallers)>,
     simulation: Option<raw::RawSimulation>,
+    targets: Vec<Spanned<String>>,
 }
 
 impl Builder {
@@ -326,6 +327,7 @@ impl Builder {
                 },
                 "callers" => s.callers = self.de(v, None).map(|c| (v.pos, c)),
                 "simulation" => s.simulation = self.de(v, None),
+                "targets" => s.targets = self.de(v, None).unwrap_or_default(),
                 other => {
                     let hint = closest(other, TOP_KEYS.iter().copied()).map_or_else(
                         || format!(" (valid keys: {})", TOP_KEYS.join(", ")),
@@ -451,6 +453,13 @@ impl Builder {
         let pools = self.pools(&s);
         let callers = self.callers(&s, &segments);
         let simulation = self.simulation(&s);
+        let mut targets = Vec::new();
+        for t in &s.targets {
+            match crate::target::Target::parse(&t.value) {
+                Ok(x) => targets.push(x),
+                Err(e) => self.err("bad-target", e, Some(t.pos), None),
+            }
+        }
 
         let mut graph = DiGraph::new();
         let mut ids = HashMap::new();
@@ -524,6 +533,7 @@ impl Builder {
             pools: pools.into_iter().map(|(_, p)| p).collect(),
             callers,
             simulation,
+            targets,
             ids,
             first_edge,
         })

@@ -22,6 +22,7 @@ pub const TOP_KEYS: &[&str] = &[
     "agents",
     "callers",
     "simulation",
+    "targets",
 ];
 
 /// A whole menu file, as written (used for the JSON Schema; the loader reads
@@ -55,6 +56,10 @@ pub struct RawHotline {
     /// Settings of `hotline simulate`.
     #[serde(default)]
     pub simulation: Option<RawSimulation>,
+    /// Staffing targets of `hotline staff`, such as "service_level(20s) >= 80%",
+    /// "p_abandon <= 5%", "mean_wait <= 30s", "occupancy <= 85%".
+    #[serde(default)]
+    pub targets: Vec<String>,
 }
 
 /// One node, told apart by its `kind`.

@@ -60,6 +60,32 @@ pub struct RunSettings {
     pub sl_target: f64,
     /// Most callers in the system at once before the run is stopped.
     pub max_in_system: usize,
+    /// Length of the staffing intervals, seconds (0: not kept): queued
+    /// calls are then also counted per pool and interval of joining.
+    pub interval: f64,
+}
+
+/// Staffing intervals of a run: `interval`-long steps of the measured
+/// period from its start, at most a day's (longer runs fold onto one day).
+pub fn intervals(s: &RunSettings) -> usize {
+    if s.interval <= 0.0 {
+        return 0;
+    }
+    let span = (s.end - s.warmup).min(86400.0);
+    ((span / s.interval).ceil() as usize).max(1)
+}
+
+/// Queued calls of one pool that joined in one staffing interval.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IntervalAcc {
+    /// Calls that joined.
+    pub queued: u64,
+    /// Answered within the service-level target.
+    pub within_sl: u64,
+    /// Abandoned.
+    pub abandoned: u64,
+    /// Sum of waits (abandoned and disconnected calls until they left).
+    pub wait_sum: f64,
 }
 
 /// What one replication measured.
@@ -94,6 +120,9 @@ pub struct RepResult {
     pub channel_queues: Vec<QueueAcc>,
     /// Per chat queue (in the order of `Plan::chat_queues`).
     pub chats: Vec<ChatAcc>,
+    /// Per pool and staffing interval (`pool * intervals + i`), when
+    /// [`RunSettings::interval`] is set.
+    pub intervals: Vec<IntervalAcc>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -294,6 +323,7 @@ impl<'a> Engine<'a> {
                 channels: [ChannelAcc::default(); 2],
                 channel_queues: Vec::new(),
                 chats: vec![ChatAcc::default(); plan.chat_queues.len()],
+                intervals: vec![IntervalAcc::default(); intervals(&s) * plan.pools.len()],
             },
         }
     }
@@ -965,7 +995,29 @@ impl<'a> Engine<'a> {
         let q = self.leave_line(slot, t);
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, how, sl, atom));
+        if self.s.interval > 0.0 {
+            self.interval_acc(slot, q, t - wait, wait, how);
+        }
         q
+    }
+
+    /// Counts a finished wait in its pool's staffing interval (by the time
+    /// the call joined the queue).
+    #[inline(never)]
+    fn interval_acc(&mut self, slot: u32, q: usize, joined: f64, wait: f64, how: WaitEnd) {
+        if !self.callers[slot as usize].counted || joined < self.s.warmup || joined >= self.s.end {
+            return;
+        }
+        let n = intervals(&self.s);
+        let i = (((joined - self.s.warmup) / self.s.interval) as usize) % n;
+        let acc = &mut self.out.intervals[self.plan.queues[q].pool * n + i];
+        acc.queued += 1;
+        acc.wait_sum += wait;
+        match how {
+            WaitEnd::Answered if wait <= self.s.sl_target => acc.within_sl += 1,
+            WaitEnd::Abandoned => acc.abandoned += 1,
+            _ => {}
+        }
     }
 
     /// A waiting caller's patience runs out (a caller answered first, or
@@ -1049,6 +1101,9 @@ impl<'a> Engine<'a> {
     fn answer(&mut self, slot: u32, q: usize, t: f64, wait: f64) {
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl, false));
+        if self.s.interval > 0.0 {
+            self.interval_acc(slot, q, t - wait, wait, WaitEnd::Answered);
+        }
         let plan = self.plan;
         let p = plan.queues[q].pool;
         // A chat's human arrives with the agent's first message.

@@ -1,0 +1,151 @@
+//! `hotline staff`: the fewest seats per pool and interval meeting every
+//! target.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::simulate::{interrupted, sim_options};
+use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
+use crate::Error;
+use crate::escape::json_text;
+use crate::staff::{self, StaffOptions};
+use crate::target::Target;
+
+/// `hotline staff`.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// A target: METRIC[(DURATION)] >= | <= VALUE, such as
+    /// "service_level(20s) >= 80%", "p_abandon <= 5%", "mean_wait <= 30s",
+    /// "occupancy <= 85%" (default: the menu's targets:).
+    #[arg(long = "target", value_name = "TARGET", value_parser = Target::parse)]
+    pub targets: Vec<Target>,
+    /// Interval length when arrivals or staffing vary over the day.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = duration)]
+    pub interval: f64,
+    /// Confidence at which every target must hold, 0.5 to 0.999.
+    #[arg(long, value_name = "P", default_value_t = 0.95, value_parser = confidence)]
+    pub confidence: f64,
+    /// Share of paid time away from the phones (scheduled = required ÷ (1 − shrinkage)), 0 to 0.9.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0, value_parser = shrinkage)]
+    pub shrinkage: f64,
+    /// Replications of each search run to start with (default: the menu's).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub replications: Option<u32>,
+    /// Seed of every run (default: the menu's).
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Worker threads, at most 1024 (0: one per core); results do not depend on it.
+    #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_in_range)]
+    pub threads: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write a copy of the menu with the plan as the pools' schedules (never the input).
+    #[arg(long = "write", value_name = "NEW.yaml")]
+    pub write: Option<PathBuf>,
+    /// Write a report (seats, offered calls and the achieved target per interval; the plan as JSON and CSV) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// No progress lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Loader limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+fn duration(text: &str) -> Result<f64, String> {
+    crate::value::Duration::parse(text).map(|d| d.secs())
+}
+
+fn confidence(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if text.ends_with('%') && (50.0..=99.9).contains(&p) => Ok(p / 100.0),
+        Ok(p) if (0.5..=0.999).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "\"{text}\" is not a confidence from 0.5 to 0.999 (or 50% to 99.9%)"
+        )),
+    }
+}
+
+fn shrinkage(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if text.ends_with('%') && (0.0..=90.0).contains(&p) => Ok(p / 100.0),
+        Ok(p) if (0.0..=0.9).contains(&p) => Ok(p),
+        _ => Err(format!("\"{text}\" is not a shrinkage from 0 to 0.9 (or 0% to 90%)")),
+    }
+}
+
+/// Runs `hotline staff`.
+pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
+    let (loaded, h) = load_valid(&a.menu, &a.limits)?;
+    let unusable = |message: String| Error::Unusable {
+        path: loaded.path.clone(),
+        message,
+    };
+    if let Some(w) = &a.write {
+        let same = std::fs::canonicalize(w)
+            .ok()
+            .zip(std::fs::canonicalize(&a.menu).ok())
+            .is_some_and(|(x, y)| x == y);
+        if same || w == &a.menu {
+            return Err(unusable(format!(
+                "--write {}: that is the input menu; hotline never overwrites it",
+                w.display()
+            )));
+        }
+        if w.exists() {
+            return Err(unusable(format!(
+                "--write {}: the file exists; remove it or choose another name",
+                w.display()
+            )));
+        }
+    }
+    let run = RunArgs {
+        replications: a.replications,
+        seed: a.seed,
+        threads: a.threads,
+        sl_target: 20.0,
+        max_in_system: 1_000_000,
+        format: Format::Text,
+        quiet: a.quiet,
+        report: None,
+        limits: a.limits,
+    };
+    let o = StaffOptions {
+        targets: if a.targets.is_empty() {
+            h.targets.clone()
+        } else {
+            a.targets.clone()
+        },
+        interval: a.interval,
+        confidence: a.confidence,
+        shrinkage: a.shrinkage,
+        sim: sim_options(&h, &loaded.path, &run)?,
+        max_rounds: 60,
+    };
+    let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let s = staff::staff(&h, &o).map_err(|m| if interrupted() { Error::Interrupted } else { unusable(m) })?;
+    if let Some(w) = &a.write {
+        let text = staff::with_schedules(&loaded.source, &h, &s).map_err(unusable)?;
+        staff::write_new(w, &text).map_err(|e| Error::Write {
+            path: w.display().to_string(),
+            source: e,
+        })?;
+        if !a.quiet {
+            eprintln!("hotline: wrote {}", w.display());
+        }
+    }
+    if let Some(out) = out {
+        crate::report::staff::write_report(out, &s, &interrupted)?;
+    }
+    print(&match a.format {
+        Format::Text => staff::to_text(&s),
+        Format::Json => json_text(&s),
+    })?;
+    Ok(0)
+}

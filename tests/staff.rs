@@ -1,0 +1,246 @@
+//! `hotline staff`: exact minima on single queues (Erlang C and A), a day
+//! profile within one seat of each hour's stationary answer, a menu with
+//! deflection and redials checked by simulating its plan, threads.
+
+mod support;
+
+use hotline::menu::{Hotline, load_str};
+use hotline::sim::SimOptions;
+use hotline::staff::{StaffOptions, Staffing, staff, with_schedules};
+use hotline::target::Target;
+use support::theory::{erlang_a_service_level, erlang_c};
+
+fn menu(text: &str) -> Hotline {
+    let loaded = load_str(text, "staff.yaml", &Default::default());
+    assert!(!loaded.has_errors(), "{}", loaded.render());
+    loaded.hotline.unwrap()
+}
+
+fn run(h: &Hotline, targets: &[&str], threads: usize) -> Staffing {
+    let mut sim = SimOptions::from_menu(h);
+    sim.threads = threads;
+    let o = StaffOptions {
+        targets: targets.iter().map(|t| Target::parse(t).unwrap()).collect(),
+        interval: 1800.0,
+        confidence: 0.95,
+        shrinkage: 0.0,
+        sim,
+        max_rounds: 60,
+    };
+    staff(h, &o).unwrap()
+}
+
+fn single(lambda_per_h: f64, patience_min: Option<f64>) -> Hotline {
+    let patience = patience_min.map_or(String::new(), |p| format!("  patience: exp(mean={p}m)\n"));
+    menu(&format!(
+        "hotline: Q\nentry: q\nnodes:\n  q: {{ kind: queue, pool: desk }}\n\
+         agents:\n  desk: {{ seats: 1, handle_time: exp(mean=3m) }}\n\
+         callers:\n  arrivals: {lambda_per_h}/h\n{patience}\
+         simulation: {{ start: \"08:00\", duration: 8h, warmup: 1h, replications: 30 }}\n"
+    ))
+}
+
+/// The fewest servers whose Erlang A service level within `t` reaches `goal`.
+fn analytic(lambda_per_h: f64, patience_min: Option<f64>, t: f64, goal: f64) -> u32 {
+    let (l, mu) = (lambda_per_h / 3600.0, 1.0 / 180.0);
+    (1..200)
+        .find(|&c| match patience_min {
+            None => f64::from(c) * mu > l && erlang_c(l, mu, c).service_level(t) >= goal,
+            Some(p) => erlang_a_service_level(l, mu, c, 1.0 / (p * 60.0), t) >= goal,
+        })
+        .unwrap()
+}
+
+#[test]
+fn single_queues_get_exactly_the_analytic_minimum() {
+    // The canonical case and its boundary: 14 seats, 13 give 79.56%.
+    assert_eq!(analytic(200.0, None, 20.0, 0.8), 14);
+    assert_eq!(analytic(200.0, Some(5.0), 20.0, 0.8), 13);
+    assert_eq!(analytic(200.0, Some(2.0), 20.0, 0.8), 12);
+    for (lambda, patience, t, goal) in [
+        (200.0, None, 20.0, 0.8),
+        (200.0, Some(5.0), 20.0, 0.8),
+        (200.0, Some(2.0), 20.0, 0.8),
+        (120.0, None, 30.0, 0.9),
+        (300.0, Some(3.0), 20.0, 0.8),
+        (60.0, None, 60.0, 0.95),
+    ] {
+        let h = single(lambda, patience);
+        let target = format!("service_level({t}s) >= {}%", goal * 100.0);
+        let s = run(&h, &[&target], 0);
+        assert_eq!(s.plan.len(), 1, "one interval for a constant model");
+        let want = analytic(lambda, patience, t, goal);
+        assert_eq!(
+            s.plan[0].seats, want,
+            "λ={lambda}/h, patience {patience:?}, {target}: {s:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_day_profile_is_within_one_seat_of_each_hours_stationary_answer() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/day_profile.yaml")).unwrap();
+    let h = menu(&text);
+    let s = run(&h, &["service_level(20s) >= 80%"], 0);
+    let rates = [
+        120.0, 200.0, 300.0, 260.0, 180.0, 240.0, 280.0, 220.0, 160.0, 120.0, 100.0, 80.0,
+    ];
+    for row in &s.plan {
+        let hour = row.from[..2].parse::<usize>().unwrap() - 8;
+        let (share, handle) = if row.pool == "sales" {
+            (0.4, 240.0)
+        } else {
+            (0.6, 360.0)
+        };
+        let l = rates[hour] * share / 3600.0;
+        let stationary = (1..200)
+            .find(|&c| erlang_a_service_level(l, 1.0 / handle, c, 1.0 / 240.0, 20.0) >= 0.8)
+            .unwrap();
+        assert!(
+            row.seats.abs_diff(stationary) <= 1,
+            "{} {}: {} seats, stationary {stationary}",
+            row.pool,
+            row.from,
+            row.seats
+        );
+    }
+    assert_eq!(s.plan.len(), 2 * 24);
+}
+
+#[test]
+fn a_plan_with_deflection_and_redials_holds_when_simulated_and_threads_do_not_matter() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/menus/ecommerce.yaml")).unwrap();
+    let h = menu(&text);
+    let s = run(&h, &["service_level(20s) >= 80%", "p_abandon <= 10%"], 1);
+    let again = run(&h, &["service_level(20s) >= 80%", "p_abandon <= 10%"], 3);
+    assert_eq!(
+        serde_json::to_string(&s).unwrap(),
+        serde_json::to_string(&again).unwrap()
+    );
+    // The menu with the plan written in loads, and simulating it meets the
+    // targets in every interval.
+    let planned = with_schedules(&text, &h, &s).unwrap();
+    let p = menu(&planned);
+    assert_eq!(p.pools[0].schedule.len(), s.plan.len());
+    let mut o = SimOptions::from_menu(&p);
+    o.interval = 1800.0;
+    o.seed = 99;
+    let r = hotline::sim::simulate(&p, &o, &|_, _, _| {}).unwrap();
+    for (i, row) in r.intervals.iter().enumerate() {
+        let Some(sl) = row.metrics.get("service_level") else {
+            continue;
+        };
+        assert!(sl.ci95[1] >= 0.8, "interval {i}: {sl:?}");
+    }
+    assert!(s.agent_hours > 0.0 && s.erlang_c_hours > 0.0);
+}
+
+#[test]
+fn targets_are_read_and_refused_clearly() {
+    let t = Target::parse("service_level(20s) >= 80%").unwrap();
+    assert_eq!(t.to_string(), "service_level(20s) >= 80%");
+    assert_eq!(Target::parse("mean_wait <= 1m").unwrap().value, 60.0);
+    for bad in [
+        "service_level >= 80%",
+        "p_abandon >= 5%",
+        "latency <= 3s",
+        "occupancy <= 120%",
+        "service_level(20s) 80%",
+    ] {
+        assert!(Target::parse(bad).is_err(), "{bad}");
+    }
+    let err = Target::parse("p_abandn <= 5%").unwrap_err();
+    assert!(err.contains("did you mean \"p_abandon\""), "{err}");
+}
+
+fn hotline(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_command_prints_the_plan_writes_a_copy_and_never_the_input() {
+    let out = hotline(&[
+        "staff",
+        "tests/data/day_profile.yaml",
+        "--target",
+        "service_level(20s) >= 80%",
+        "--shrinkage",
+        "25%",
+        "--replications",
+        "10",
+        "-q",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &v["plan"][0];
+    assert_eq!(
+        (row["pool"].as_str(), row["from"].as_str(), row["to"].as_str()),
+        (Some("sales"), Some("08:00"), Some("08:30"))
+    );
+    let (seats, scheduled) = (row["seats"].as_u64().unwrap(), row["scheduled"].as_u64().unwrap());
+    assert_eq!(scheduled, (seats as f64 / 0.75).ceil() as u64);
+
+    let refused = hotline(&[
+        "staff",
+        "tests/data/day_profile.yaml",
+        "--target",
+        "p_abandon <= 5%",
+        "--write",
+        "tests/data/day_profile.yaml",
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("never overwrites"));
+
+    let dir = std::env::temp_dir().join(format!("hotline-staff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let new = dir.join("planned.yaml");
+    let report = dir.join("report");
+    let out = hotline(&[
+        "staff",
+        "menus/bank.yaml",
+        "--target",
+        "service_level(20s) >= 80%",
+        "--replications",
+        "5",
+        "-q",
+        "--write",
+        new.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let planned = std::fs::read_to_string(&new).unwrap();
+    assert!(
+        hotline::menu::load_str(&planned, "planned.yaml", &Default::default())
+            .hotline
+            .is_some()
+    );
+    for f in ["index.html", "summary.json", "plan.csv", "seats.svg", "achieved.png"] {
+        assert!(report.join(f).is_file(), "{f}");
+    }
+    // Writing again refuses the existing file.
+    let again = hotline(&[
+        "staff",
+        "menus/bank.yaml",
+        "--target",
+        "service_level(20s) >= 80%",
+        "--replications",
+        "5",
+        "-q",
+        "--write",
+        new.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let none = hotline(&["staff", "menus/bank.yaml"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no target"));
+}

@@ -186,3 +186,27 @@ fn the_command_prints_json_csv_and_writes_a_report() {
     let bad = hotline(&["sweep", "menus/bank.yaml", "--set", "seats"]);
     assert_eq!(bad.status.code(), Some(2), "a malformed --set is a usage error");
 }
+
+#[test]
+fn sweeps_do_not_depend_on_threads() {
+    let settings = [Setting::parse("agents.desk.seats=10,11").unwrap()];
+    let options = LoadOptions::default();
+    let with = |threads: usize| {
+        let s = sweep(
+            QUEUE,
+            "queue.yaml",
+            &settings,
+            &options,
+            &|h| {
+                let mut o = SimOptions::from_menu(h);
+                o.threads = threads;
+                o.replications = 6;
+                o
+            },
+            &|_, _| {},
+        )
+        .unwrap();
+        serde_json::to_string(&s).unwrap()
+    };
+    assert_eq!(with(1), with(3));
+}

@@ -17,6 +17,7 @@ mod check;
 mod compare;
 mod comply;
 mod graph;
+mod merge;
 mod paths;
 mod rules;
 mod schema;
@@ -33,6 +34,7 @@ pub use check::CheckArgs;
 pub use compare::CompareArgs;
 pub use comply::ComplyArgs;
 pub use graph::{GraphArgs, GraphFormat};
+pub use merge::MergeArgs;
 pub use paths::{PathsArgs, PathsFormat};
 pub use simulate::SimulateArgs;
 pub use staff::StaffArgs;
@@ -66,6 +68,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Simulate callers through the menu and its queues (Monte Carlo replications).
     Simulate(SimulateArgs),
+    /// Combine the partial files of a run split into shards (simulate --shard K/N --partial FILE).
+    Merge(MergeArgs),
     /// Two designs side by side, simulated with the same seeds (paired).
     Compare(CompareArgs),
     /// Callers simulated per second on one thread: the Erlang-A reference and a menu.
@@ -205,6 +209,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Analyze(a) => analyze::exec(&a),
         Command::Simulate(a) => simulate::exec(&a),
         Command::Compare(a) => compare::exec(&a),
+        Command::Merge(a) => merge::exec(&a),
         Command::Bench(a) => bench::exec(&a),
         Command::Survey(a) => survey::exec(&a),
         Command::Graph(a) => graph::exec(&a),

@@ -26,6 +26,7 @@ pub mod menu;
 pub mod paths;
 pub mod report;
 pub mod schema;
+pub mod shard;
 pub mod sim;
 pub mod source;
 pub mod staff;

@@ -264,6 +264,62 @@ pub const MAX_ROWS: usize = 10_000;
 /// Runs the simulation. `progress(done, total, callers)` is called after
 /// each batch of replications.
 pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) + Sync)) -> Result<SimReport, String> {
+    let (plan, settings) = setup(h, o)?;
+    let mut agg = Aggregator::new(&plan, h, settings);
+    replications(
+        &plan,
+        settings,
+        o,
+        0..o.replications,
+        &mut |r| agg.add(r),
+        &|done, callers| progress(done, o.replications, callers),
+    )?;
+    Ok(agg.finish(h, o))
+}
+
+/// Runs replications `range` of the run (out of `o.replications`) and
+/// returns their statistics in order, for a shard of a run split across
+/// machines (see [`aggregate`]).
+pub fn simulate_range(
+    h: &Hotline,
+    o: &SimOptions,
+    range: std::ops::Range<u32>,
+    progress: &(dyn Fn(u32, u32, u64) + Sync),
+) -> Result<Vec<RepResult>, String> {
+    let (plan, settings) = setup(h, o)?;
+    let total = range.len() as u32;
+    let mut out = Vec::with_capacity(range.len());
+    replications(
+        &plan,
+        settings,
+        o,
+        range,
+        &mut |r| out.push(r.clone()),
+        &|done, callers| progress(done, total, callers),
+    )?;
+    Ok(out)
+}
+
+/// The report of a run from the statistics of all its replications, in
+/// order: exactly what [`simulate`] gives for the same options.
+pub fn aggregate(h: &Hotline, o: &SimOptions, results: &[RepResult]) -> Result<SimReport, String> {
+    let (plan, settings) = setup(h, o)?;
+    if results.len() != o.replications as usize {
+        return Err(format!(
+            "{} replications given for a run of {}",
+            results.len(),
+            o.replications
+        ));
+    }
+    let mut agg = Aggregator::new(&plan, h, settings);
+    for r in results {
+        agg.add(r);
+    }
+    Ok(agg.finish(h, o))
+}
+
+/// The compiled hotline and the settings of its replications.
+fn setup(h: &Hotline, o: &SimOptions) -> Result<(Plan, RunSettings), String> {
     let plan = Plan::new(h)?;
     check_runnable(h, &plan)?;
     let sim = &h.simulation;
@@ -275,26 +331,39 @@ pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) +
         max_in_system: o.max_in_system,
         interval: o.interval,
     };
+    Ok((plan, settings))
+}
+
+/// Runs the replications of `range` on a thread pool, in batches, and
+/// hands their statistics to `each` in replication order.
+fn replications(
+    plan: &Plan,
+    settings: RunSettings,
+    o: &SimOptions,
+    range: std::ops::Range<u32>,
+    each: &mut dyn FnMut(&RepResult),
+    progress: &dyn Fn(u32, u64),
+) -> Result<(), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let mut agg = Aggregator::new(&plan, h, settings);
     let batch = (pool.current_num_threads() * 2).max(1) as u32;
-    let mut done = 0;
-    while done < o.replications {
+    let mut done = range.start;
+    let mut callers = 0;
+    while done < range.end {
         if o.stop
             .as_ref()
             .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
         {
             return Err(INTERRUPTED.into());
         }
-        let upto = (done + batch).min(o.replications);
+        let upto = (done + batch).min(range.end);
         let results: Vec<Result<RepResult, String>> = pool.install(|| {
             (done..upto)
                 .into_par_iter()
                 .map(|i| {
-                    Engine::new(&plan, settings, replication_seed(o.seed, u64::from(i)))
+                    Engine::new(plan, settings, replication_seed(o.seed, u64::from(i)))
                         .with_stop(o.stop.as_deref())
                         .run()
                 })
@@ -308,12 +377,13 @@ pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) +
                     format!("replication {}: {e}", done as usize + i + 1)
                 }
             })?;
-            agg.add(&r);
+            callers += r.callers.callers;
+            each(&r);
         }
         done = upto;
-        progress(done, o.replications, agg.callers);
+        progress(done - range.start, callers);
     }
-    Ok(agg.finish(h, o))
+    Ok(())
 }
 
 /// Callers a run is expected to simulate (first calls, warm-up included),

@@ -20,6 +20,14 @@ pub struct SimulateArgs {
     /// Run settings.
     #[command(flatten)]
     pub run: RunArgs,
+    /// Run only shard K of N (replications K·R/N to (K+1)·R/N − 1; K from
+    /// 0, or auto/N to read K from SLURM_ARRAY_TASK_ID or
+    /// JOB_COMPLETION_INDEX) and write its statistics to --partial.
+    #[arg(long, value_name = "K/N", requires = "partial", value_parser = crate::shard::parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// The partial file a shard writes (combine them with `hotline merge`).
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub partial: Option<std::path::PathBuf>,
 }
 
 /// Set by Ctrl-C: long runs stop and leave no half-written report.
@@ -112,6 +120,17 @@ pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
     let run = &a.run;
     let (loaded, h) = load_valid(&a.menu, &run.limits)?;
     let o = sim_options(&h, &loaded.path, run)?;
+    if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
+        return shard(
+            &loaded,
+            &h,
+            &o,
+            (k, n),
+            file,
+            run.quiet || run.report.is_some(),
+            run.report.is_some(),
+        );
+    }
     // Lock and check the report folder before spending time on the run.
     let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
     let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
@@ -153,4 +172,67 @@ fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
         .progress_chars("=> ");
     bar.set_style(style);
     Some(bar)
+}
+
+/// Runs one shard and writes its partial file.
+fn shard(
+    loaded: &crate::menu::Loaded,
+    h: &crate::Hotline,
+    o: &crate::sim::SimOptions,
+    (k, n): (u32, u32),
+    file: &std::path::Path,
+    quiet: bool,
+    report: bool,
+) -> Result<i32, Error> {
+    use crate::shard::{self, MenuRef, Partial, RunKey};
+    let unusable = |message: String| Error::Unusable {
+        path: loaded.path.clone(),
+        message,
+    };
+    if report {
+        return Err(unusable(
+            "--report with --shard: a shard has part of the run; hotline merge --report writes the report".into(),
+        ));
+    }
+    let rg = shard::range(k, n, o.replications);
+    let results = crate::sim::simulate_range(h, o, rg.clone(), &|_, _, _| {}).map_err(|m| {
+        if m == crate::sim::INTERRUPTED {
+            Error::Interrupted
+        } else {
+            unusable(m)
+        }
+    })?;
+    let part = Partial {
+        format: shard::FORMAT.into(),
+        version: shard::VERSION,
+        hotline_version: env!("CARGO_PKG_VERSION").into(),
+        menu: MenuRef {
+            path: loaded.path.clone(),
+            hash: shard::hash(&loaded.source),
+            source: loaded.source.clone(),
+        },
+        settings: RunKey {
+            replications: o.replications,
+            seed: o.seed,
+            sl_target: o.sl_target,
+            max_in_system: o.max_in_system,
+        },
+        shard: (k, n),
+        first: rg.start,
+        results,
+    };
+    shard::write(file, &part).map_err(|e| Error::Write {
+        path: file.display().to_string(),
+        source: e,
+    })?;
+    if !quiet {
+        eprintln!(
+            "hotline: shard {k}/{n}: replications {}–{} of {} written to {}",
+            rg.start,
+            rg.end.saturating_sub(1),
+            o.replications,
+            crate::escape::terminal(&file.display().to_string())
+        );
+    }
+    Ok(0)
 }

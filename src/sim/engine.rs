@@ -76,7 +76,7 @@ pub fn intervals(s: &RunSettings) -> usize {
 }
 
 /// Queued calls of one pool that joined in one staffing interval.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct IntervalAcc {
     /// Calls that joined.
     pub queued: u64,
@@ -89,7 +89,7 @@ pub struct IntervalAcc {
 }
 
 /// What one replication measured.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RepResult {
     /// All queued calls.
     pub total: QueueAcc,

@@ -4,7 +4,7 @@
 //! number of callers simulated.
 
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Histogram bins: 1 s wide up to 10 minutes, 10 s up to 2 hours, 1 minute
 /// up to 12 hours, then one overflow bin.
@@ -69,6 +69,54 @@ impl Default for Hist {
             total: 0,
             atoms: Vec::new(),
         }
+    }
+}
+
+/// A histogram as written in a partial file: its nonzero bins only.
+#[derive(Serialize, Deserialize)]
+struct SparseHist {
+    total: u64,
+    atoms: Vec<(f64, u64)>,
+    /// (bin, count) of the nonzero bins.
+    bins: Vec<(u32, u64)>,
+}
+
+impl Serialize for Hist {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SparseHist {
+            total: self.total,
+            atoms: self.atoms.clone(),
+            bins: self
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(i, c)| (i as u32, *c))
+                .collect(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Hist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Hist, D::Error> {
+        let s = SparseHist::deserialize(d)?;
+        let mut h = Hist::default();
+        for (b, c) in s.bins {
+            let slot = h
+                .counts
+                .get_mut(b as usize)
+                .ok_or_else(|| serde::de::Error::custom(format!("histogram bin {b} out of range")))?;
+            *slot = c;
+        }
+        if h.counts.iter().sum::<u64>() != s.total || s.atoms.len() > MAX_ATOMS {
+            return Err(serde::de::Error::custom(
+                "a histogram whose bins do not add up to its total",
+            ));
+        }
+        h.total = s.total;
+        h.atoms = s.atoms;
+        Ok(h)
     }
 }
 
@@ -185,7 +233,7 @@ impl Hist {
 }
 
 /// Counters of queued calls (one per arrival at a queue that was not deflected).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct QueueAcc {
     /// Calls that joined the queue.
     pub queued: u64,
@@ -362,7 +410,7 @@ impl Outcome {
 }
 
 /// Counters of callers (journeys).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CallerAcc {
     /// Callers whose first call fell in the measured period.
     pub callers: u64,
@@ -387,7 +435,7 @@ pub struct CallerAcc {
 }
 
 /// Counters of one channel's customers.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct ChannelAcc {
     /// Counted customers who were in the channel at some point.
     pub customers: u64,
@@ -400,7 +448,7 @@ pub struct ChannelAcc {
 }
 
 /// First responses of a chat queue: the wait plus the agent's first reply.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ChatAcc {
     /// Chats answered.
     pub answered: u64,
@@ -439,7 +487,7 @@ impl ChatAcc {
 }
 
 /// Time integrals of a pool over the measured period and in time bins.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PoolAcc {
     /// Integral of busy seats.
     pub busy_area: f64,

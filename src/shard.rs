@@ -252,3 +252,91 @@ pub fn merge(paths: &[&Path]) -> Result<(Partial, Vec<RepResult>), String> {
     let results = parts.into_iter().flat_map(|p| p.results).collect();
     Ok((head, results))
 }
+
+/// The `format` of a survey's partial file.
+pub const SURVEY_FORMAT: &str = "hotline survey partial";
+
+/// A shard of a survey: the rows of its files.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SurveyPartial {
+    /// Always [`SURVEY_FORMAT`].
+    pub format: String,
+    /// The partial format's version.
+    pub version: u32,
+    /// The hotline version that wrote it.
+    pub hotline_version: String,
+    /// The folder surveyed, as given.
+    pub dir: String,
+    /// Menu files in the whole folder.
+    pub files: u32,
+    /// This shard: (K, N).
+    pub shard: (u32, u32),
+    /// Its rows.
+    pub rows: Vec<crate::survey::Row>,
+    /// Entries passed over (shard 0 only).
+    pub skipped: Vec<String>,
+}
+
+/// Whether a partial file is a survey's (read from its `format`).
+pub fn is_survey(path: &Path) -> bool {
+    #[derive(Deserialize)]
+    struct Head {
+        format: String,
+    }
+    crate::source::read(path, 1 << 34)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
+        .is_some_and(|h| h.format == SURVEY_FORMAT)
+}
+
+/// Merges survey shards into the survey of the whole folder, checking that
+/// they come from one survey and cover every shard once.
+pub fn merge_surveys(paths: &[&Path]) -> Result<crate::survey::Survey, String> {
+    let mut parts: Vec<(String, SurveyPartial)> = Vec::new();
+    for p in paths {
+        let shown = p.display().to_string();
+        let bytes = crate::source::read(p, 1 << 34).map_err(|e| e.chain())?;
+        let part: SurveyPartial = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{shown}: not a hotline survey partial file, or a damaged one ({e})"))?;
+        if part.format != SURVEY_FORMAT || part.version != VERSION {
+            return Err(format!(
+                "{shown}: not a survey partial file of format version {VERSION}"
+            ));
+        }
+        if let Some((first, f)) = parts.first()
+            && (f.dir != part.dir
+                || f.files != part.files
+                || f.shard.1 != part.shard.1
+                || f.hotline_version != part.hotline_version)
+        {
+            return Err(format!(
+                "{shown} comes from a different survey than {first} (folder, file count, shard count or hotline version)"
+            ));
+        }
+        if let Some((other, _)) = parts.iter().find(|(_, q)| q.shard.0 == part.shard.0) {
+            return Err(format!(
+                "{shown} and {other} both hold shard {}/{}: each shard once",
+                part.shard.0, part.shard.1
+            ));
+        }
+        parts.push((shown, part));
+    }
+    let Some((_, head)) = parts.first() else {
+        return Err("no partial file given".into());
+    };
+    let n = head.shard.1;
+    let missing: Vec<String> = (0..n)
+        .filter(|k| !parts.iter().any(|(_, p)| p.shard.0 == *k))
+        .map(|k| format!("shard {k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("missing: {}", missing.join(", ")));
+    }
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    for (_, p) in parts {
+        rows.extend(p.rows);
+        skipped.extend(p.skipped);
+    }
+    Ok(crate::survey::from_rows(rows, skipped))
+}

@@ -3,14 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{self, rules::RuleSet};
 use crate::diag::Severity;
 use crate::menu::{self, Hotline, Kind, LoadOptions};
 
 /// One hotline's row.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Row {
     /// Hotline name (empty when the file did not load).
     pub name: String,
@@ -162,6 +162,30 @@ pub fn survey_listing(listing: &Listing, options: &LoadOptions, rules: &RuleSet)
         .map(|p| format!("{}: a link to a folder, not followed", p.display()))
         .collect();
     s
+}
+
+/// A survey from its rows (any order) and the entries passed over: rows
+/// sorted by file, the aggregate computed (how merged shards are put
+/// together).
+pub fn from_rows(mut rows: Vec<Row>, skipped: Vec<String>) -> Survey {
+    rows.sort_by(|a, b| a.file.cmp(&b.file));
+    let aggregate = aggregate(&rows);
+    Survey {
+        rows,
+        aggregate,
+        skipped,
+    }
+}
+
+/// Shard K of N of a listing: a contiguous range of its files; the
+/// unreadable folders and the links passed over go with shard 0.
+pub fn shard_listing(listing: &Listing, k: u32, n: u32) -> Listing {
+    let rg = crate::shard::range(k, n, listing.files.len() as u32);
+    Listing {
+        files: listing.files[rg.start as usize..rg.end as usize].to_vec(),
+        unreadable: if k == 0 { listing.unreadable.clone() } else { Vec::new() },
+        skipped: if k == 0 { listing.skipped.clone() } else { Vec::new() },
+    }
 }
 
 fn empty_row(file: &Path) -> Row {

@@ -200,3 +200,26 @@ fn auto_shards_read_slurm_and_kubernetes_indices() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn survey_shards_merge_into_the_whole_table() {
+    let dir = scratch("survey");
+    let whole = hotline(&["survey", "menus", "--format", "json"]);
+    for n in [1u32, 3, 7] {
+        let parts: Vec<String> = (0..n)
+            .map(|k| {
+                let part = dir.join(format!("s{k}.json")).to_string_lossy().into_owned();
+                let out = hotline(&["survey", "menus", "--shard", &format!("{k}/{n}"), "--partial", &part]);
+                assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+                part
+            })
+            .collect();
+        let mut args = vec!["merge", "--format", "json"];
+        args.extend(parts.iter().map(String::as_str));
+        let merged = hotline(&args);
+        assert!(whole.stdout == merged.stdout, "survey differs with {n} shards");
+    }
+    let out = hotline(&["merge", dir.join("s0.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "shards 1..6 of 7 are missing");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

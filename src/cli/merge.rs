@@ -39,6 +39,14 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
         path: shown.clone(),
         message,
     };
+    if paths.first().is_some_and(|p| crate::shard::is_survey(p)) {
+        let s = crate::shard::merge_surveys(&paths).map_err(unusable)?;
+        print(&match a.format {
+            Format::Text => crate::survey::to_text(&s),
+            Format::Json => json_text(&s),
+        })?;
+        return Ok(0);
+    }
     let (head, results) = crate::shard::merge(&paths).map_err(unusable)?;
     let loaded = crate::menu::load_str(&head.menu.source, &head.menu.path, &Default::default());
     let h = loaded.hotline.clone().ok_or_else(|| {

@@ -34,6 +34,13 @@ pub struct SurveyArgs {
     /// Rule overrides.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Survey only shard K of N of the files (K from 0, or auto/N from
+    /// SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) into --partial.
+    #[arg(long, value_name = "K/N", requires = "partial", value_parser = crate::shard::parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// The partial file a shard writes (combine them with `hotline merge`).
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub partial: Option<PathBuf>,
     /// Loader limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -47,6 +54,29 @@ pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
         path: a.dir.display().to_string(),
         source: e,
     })?;
+    if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
+        let part = survey::shard_listing(&listing, k, n);
+        let s = survey::survey_listing(&part, &a.limits.options(), &rules);
+        let p = crate::shard::SurveyPartial {
+            format: crate::shard::SURVEY_FORMAT.into(),
+            version: crate::shard::VERSION,
+            hotline_version: env!("CARGO_PKG_VERSION").into(),
+            dir: a.dir.display().to_string(),
+            files: listing.files.len() as u32,
+            shard: (k, n),
+            rows: s.rows,
+            skipped: s.skipped,
+        };
+        let text = serde_json::to_string(&p).map_err(|e| Error::Unusable {
+            path: file.display().to_string(),
+            message: e.to_string(),
+        })?;
+        crate::staff::write_new_or_replace(file, &text).map_err(|e| Error::Write {
+            path: file.display().to_string(),
+            source: e,
+        })?;
+        return Ok(0);
+    }
     let s = survey::survey_listing(&listing, &a.limits.options(), &rules);
     print(&match a.format {
         SurveyFormat::Text => survey::to_text(&s),

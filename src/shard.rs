@@ -279,14 +279,7 @@ pub struct SurveyPartial {
 
 /// Whether a partial file is a survey's (read from its `format`).
 pub fn is_survey(path: &Path) -> bool {
-    #[derive(Deserialize)]
-    struct Head {
-        format: String,
-    }
-    crate::source::read(path, 1 << 34)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
-        .is_some_and(|h| h.format == SURVEY_FORMAT)
+    format_of(path).is_some_and(|f| f == SURVEY_FORMAT)
 }
 
 /// Merges survey shards into the survey of the whole folder, checking that
@@ -339,4 +332,104 @@ pub fn merge_surveys(paths: &[&Path]) -> Result<crate::survey::Survey, String> {
         skipped.extend(p.skipped);
     }
     Ok(crate::survey::from_rows(rows, skipped))
+}
+
+/// The `format` of a sweep's partial file.
+pub const SWEEP_FORMAT: &str = "hotline sweep partial";
+
+/// A shard of a sweep: a contiguous range of its grid points.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SweepPartial {
+    /// Always [`SWEEP_FORMAT`].
+    pub format: String,
+    /// The partial format's version.
+    pub version: u32,
+    /// The hotline version that wrote it.
+    pub hotline_version: String,
+    /// Hash of the menu text.
+    pub menu_hash: String,
+    /// Points of the whole grid.
+    pub points: u32,
+    /// The `--set` arguments, as given.
+    pub sets: Vec<String>,
+    /// This shard: (K, N).
+    pub shard: (u32, u32),
+    /// Its part of the sweep.
+    pub sweep: crate::sweep::Sweep,
+}
+
+/// The `format` field of a partial file, when it has one.
+pub fn format_of(path: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: String,
+    }
+    crate::source::read(path, 1 << 34)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
+        .map(|h| h.format)
+}
+
+/// Merges sweep shards into the whole sweep.
+pub fn merge_sweeps(paths: &[&Path]) -> Result<crate::sweep::Sweep, String> {
+    let mut parts: Vec<(String, SweepPartial)> = Vec::new();
+    for p in paths {
+        let shown = p.display().to_string();
+        let bytes = crate::source::read(p, 1 << 34).map_err(|e| e.chain())?;
+        let part: SweepPartial = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{shown}: not a hotline sweep partial file, or a damaged one ({e})"))?;
+        if part.format != SWEEP_FORMAT || part.version != VERSION {
+            return Err(format!("{shown}: not a sweep partial file of format version {VERSION}"));
+        }
+        if let Some((first, f)) = parts.first()
+            && (f.menu_hash != part.menu_hash
+                || f.sets != part.sets
+                || f.points != part.points
+                || f.shard.1 != part.shard.1
+                || f.hotline_version != part.hotline_version)
+        {
+            return Err(format!(
+                "{shown} comes from a different sweep than {first} (menu, --set values, shard count or hotline version)"
+            ));
+        }
+        if let Some((other, _)) = parts.iter().find(|(_, q)| q.shard.0 == part.shard.0) {
+            return Err(format!(
+                "{shown} and {other} both hold shard {}/{}: each shard once",
+                part.shard.0, part.shard.1
+            ));
+        }
+        let want = range(part.shard.0, part.shard.1, part.points).len();
+        if part.sweep.points.len() != want {
+            return Err(format!(
+                "{shown}: damaged ({} points where the shard has {want})",
+                part.sweep.points.len()
+            ));
+        }
+        parts.push((shown, part));
+    }
+    let Some((_, head)) = parts.first() else {
+        return Err("no partial file given".into());
+    };
+    let n = head.shard.1;
+    let missing: Vec<String> = (0..n)
+        .filter(|k| !parts.iter().any(|(_, p)| p.shard.0 == *k))
+        .map(|k| format!("shard {k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("missing: {}", missing.join(", ")));
+    }
+    parts.sort_by_key(|(_, p)| p.shard.0);
+    let mut whole: Option<crate::sweep::Sweep> = None;
+    for (_, p) in parts {
+        match &mut whole {
+            None => whole = Some(p.sweep),
+            Some(w) => {
+                if w.hotline.is_empty() {
+                    (w.hotline, w.replications, w.seed) = (p.sweep.hotline.clone(), p.sweep.replications, p.sweep.seed);
+                }
+                w.points.extend(p.sweep.points);
+            }
+        }
+    }
+    whole.ok_or_else(|| "no partial file given".into())
 }

@@ -8,7 +8,7 @@
 //! error naming the setting.
 
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::menu::{LoadOptions, load_tree};
 use crate::sim::stats::Estimate;
@@ -174,7 +174,7 @@ fn scalar(text: &str, pos: crate::yaml::Pos) -> Node {
 }
 
 /// One grid point.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Point {
     /// The values set, by path (numbers as numbers).
     pub set: IndexMap<String, serde_json::Value>,
@@ -187,7 +187,7 @@ pub struct Point {
 }
 
 /// A whole sweep.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Sweep {
     /// The hotline's name.
     pub hotline: String,
@@ -239,8 +239,26 @@ pub fn sweep(
     sim: &dyn Fn(&crate::Hotline) -> SimOptions,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Sweep, String> {
+    sweep_shard(source, name, settings, options, sim, None, progress)
+}
+
+/// [`sweep`] of shard K of N of the grid's points (a contiguous range;
+/// `None`: all of them).
+pub fn sweep_shard(
+    source: &str,
+    name: &str,
+    settings: &[Setting],
+    options: &LoadOptions,
+    sim: &dyn Fn(&crate::Hotline) -> SimOptions,
+    shard: Option<(u32, u32)>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Sweep, String> {
     let tree = crate::yaml::parse(source, &options.limits).map_err(|e| format!("{name}: {}", e.message))?;
-    let points = grid(settings)?;
+    let mut points = grid(settings)?;
+    if let Some((k, n)) = shard {
+        let rg = crate::shard::range(k, n, points.len() as u32);
+        points = points[rg.start as usize..rg.end as usize].to_vec();
+    }
     let mut out = Sweep {
         hotline: String::new(),
         swept: settings.iter().map(|s| s.path.clone()).collect(),

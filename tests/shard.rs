@@ -223,3 +223,41 @@ fn survey_shards_merge_into_the_whole_table() {
     assert_eq!(out.status.code(), Some(1), "shards 1..6 of 7 are missing");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn sweep_shards_merge_into_the_whole_grid() {
+    let dir = scratch("sweep");
+    let args = [
+        "sweep",
+        "menus/bank.yaml",
+        "--set",
+        "agents.general.seats=20..24",
+        "--replications",
+        "3",
+        "-q",
+    ];
+    let mut whole_args = args.to_vec();
+    whole_args.extend(["--format", "json"]);
+    let whole = hotline(&whole_args);
+    assert_eq!(whole.status.code(), Some(0));
+    for n in [1u32, 3, 7] {
+        let parts: Vec<String> = (0..n)
+            .map(|k| {
+                let part = dir.join(format!("w{k}.json")).to_string_lossy().into_owned();
+                let shard = format!("{k}/{n}");
+                let mut a = args.to_vec();
+                a.extend(["--shard", shard.as_str(), "--partial", part.as_str()]);
+                let out = hotline(&a);
+                assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+                part
+            })
+            .collect();
+        let mut m = vec!["merge", "--format", "json"];
+        m.extend(parts.iter().rev().map(String::as_str));
+        let merged = hotline(&m);
+        assert!(whole.stdout == merged.stdout, "sweep differs with {n} shards");
+    }
+    let out = hotline(&["merge", dir.join("w0.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -39,6 +39,14 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
         path: shown.clone(),
         message,
     };
+    if paths.first().and_then(|p| crate::shard::format_of(p)).as_deref() == Some(crate::shard::SWEEP_FORMAT) {
+        let s = crate::shard::merge_sweeps(&paths).map_err(unusable)?;
+        print(&match a.format {
+            Format::Text => crate::sweep::to_text(&s, crate::sweep::DEFAULT_METRICS),
+            Format::Json => json_text(&s),
+        })?;
+        return Ok(0);
+    }
     if paths.first().is_some_and(|p| crate::shard::is_survey(p)) {
         let s = crate::shard::merge_surveys(&paths).map_err(unusable)?;
         print(&match a.format {

@@ -58,6 +58,13 @@ pub struct SweepArgs {
     /// Write a report (one plot per metric, a table, JSON, CSV) into this folder.
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
+    /// Run only shard K of N of the grid's points (K from 0, or auto/N)
+    /// and write them to --partial (combine with `hotline merge`).
+    #[arg(long, value_name = "K/N", requires = "partial", value_parser = crate::shard::parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// The partial file a shard writes.
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub partial: Option<PathBuf>,
     /// Loader limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -91,12 +98,19 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         options(h)?;
     }
     let quiet = a.quiet;
-    let s = sweep::sweep(
+    if a.shard.is_some() && out.is_some() {
+        return Err(Error::Unusable {
+            path: loaded.path.clone(),
+            message: "--report with --shard: a shard has part of the grid; merge the parts first".into(),
+        });
+    }
+    let s = sweep::sweep_shard(
         &loaded.source,
         &loaded.path,
         &a.sets,
         &a.limits.options(),
         &|h| options(h).unwrap_or_else(|_| crate::sim::SimOptions::from_menu(h)),
+        a.shard,
         &|done, total| {
             if !quiet {
                 eprintln!("hotline: sweep point {done} of {total} done");
@@ -124,6 +138,32 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
                 "--metric {k}: no point has that metric (see hotline simulate --format json for the keys)"
             ),
         });
+    }
+    if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
+        let total = sweep::grid(&a.sets).map_or(0, |g| g.len()) as u32;
+        let p = crate::shard::SweepPartial {
+            format: crate::shard::SWEEP_FORMAT.into(),
+            version: crate::shard::VERSION,
+            hotline_version: env!("CARGO_PKG_VERSION").into(),
+            menu_hash: crate::shard::hash(&loaded.source),
+            points: total,
+            sets: a
+                .sets
+                .iter()
+                .map(|s| format!("{}={}", s.path, s.values.join(",")))
+                .collect(),
+            shard: (k, n),
+            sweep: s,
+        };
+        let text = serde_json::to_string(&p).map_err(|e| Error::Unusable {
+            path: file.display().to_string(),
+            message: e.to_string(),
+        })?;
+        crate::staff::write_new_or_replace(file, &text).map_err(|e| Error::Write {
+            path: file.display().to_string(),
+            source: e,
+        })?;
+        return Ok(0);
     }
     if let Some(out) = out {
         crate::report::sweep::write_report(out, &s, &metrics, &interrupted)?;

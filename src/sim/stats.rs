@@ -503,7 +503,7 @@ pub struct PoolAcc {
 }
 
 /// Mean and 95% confidence interval of a metric across replications.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Mean over replications.
     pub mean: f64,

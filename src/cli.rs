@@ -241,6 +241,24 @@ pub fn rule_set(path: Option<&Path>) -> Result<RuleSet, Error> {
     path.map_or_else(|| Ok(RuleSet::default()), RuleSet::from_file)
 }
 
+/// The index of the named segment (`--segment`), or a clear error naming
+/// the closest one.
+pub(crate) fn segment_index(h: &crate::Hotline, name: Option<&str>, path: &str) -> Result<Option<usize>, Error> {
+    let Some(s) = name else { return Ok(None) };
+    let names = h.segment_names();
+    names
+        .iter()
+        .position(|n| *n == s)
+        .map(Some)
+        .ok_or_else(|| Error::Unusable {
+            path: path.into(),
+            message: format!(
+                "--segment {s}: no segment has that name{}",
+                crate::yaml::hint(s, crate::yaml::closest(s, names.iter().copied()))
+            ),
+        })
+}
+
 /// Loads a menu that must be valid: diagnostics go to stderr, errors become
 /// [`Error::InvalidMenu`].
 pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hotline), Error> {

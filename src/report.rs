@@ -122,6 +122,38 @@ pub(crate) fn write_pngs(plots: &[plots::Plot], dir: &Path) -> Result<Vec<String
     Ok(names)
 }
 
+/// The start of a self-contained HTML page (inline style, no script).
+pub(crate) fn page_head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>body{{font-family:'DejaVu Sans','WenQuanYi Micro Hei',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ddd;padding:.3em .6em}}.muted{{color:#777}}figure svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n",
+        escape_html(title)
+    )
+}
+
+/// Draws plots as SVG: each appended to `html` as a figure with its
+/// caption, and added to `files` as `<name>.svg`.
+pub(crate) fn embed_plots(
+    plots: &[plots::Plot],
+    dir: &Path,
+    html: &mut String,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Result<(), Error> {
+    for p in plots {
+        let svg = p.svg().map_err(|m| Error::Unusable {
+            path: dir.display().to_string(),
+            message: format!("drawing a plot: {m}"),
+        })?;
+        let body = svg.split_once("?>").map_or(svg.as_str(), |x| x.1).trim();
+        html.push_str(&format!(
+            "<figure id=\"plot-{}\">\n{body}\n<figcaption>{}</figcaption>\n</figure>\n",
+            escape_html(&p.name),
+            escape_html(&p.caption)
+        ));
+        files.push((format!("{}.svg", p.name), svg.into_bytes()));
+    }
+    Ok(())
+}
+
 /// Escapes text for HTML.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

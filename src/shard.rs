@@ -129,8 +129,14 @@ pub fn options(key: &RunKey, threads: usize) -> SimOptions {
     }
 }
 
-/// Writes a partial file atomically (a temporary file renamed into place).
+/// Writes a partial file atomically.
 pub fn write(path: &Path, p: &Partial) -> std::io::Result<()> {
+    write_atomic(path, &serde_json::to_vec(p)?)
+}
+
+/// Writes a file atomically (a temporary file beside it, renamed into
+/// place), over an earlier one of the same name.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -142,8 +148,7 @@ pub fn write(path: &Path, p: &Partial) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        serde_json::to_writer(std::io::BufWriter::new(&mut f), p)?;
-        f.flush()?;
+        f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -282,58 +287,6 @@ pub fn is_survey(path: &Path) -> bool {
     format_of(path).is_some_and(|f| f == SURVEY_FORMAT)
 }
 
-/// Merges survey shards into the survey of the whole folder, checking that
-/// they come from one survey and cover every shard once.
-pub fn merge_surveys(paths: &[&Path]) -> Result<crate::survey::Survey, String> {
-    let mut parts: Vec<(String, SurveyPartial)> = Vec::new();
-    for p in paths {
-        let shown = p.display().to_string();
-        let bytes = crate::source::read(p, 1 << 34).map_err(|e| e.chain())?;
-        let part: SurveyPartial = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{shown}: not a hotline survey partial file, or a damaged one ({e})"))?;
-        if part.format != SURVEY_FORMAT || part.version != VERSION {
-            return Err(format!(
-                "{shown}: not a survey partial file of format version {VERSION}"
-            ));
-        }
-        if let Some((first, f)) = parts.first()
-            && (f.dir != part.dir
-                || f.files != part.files
-                || f.shard.1 != part.shard.1
-                || f.hotline_version != part.hotline_version)
-        {
-            return Err(format!(
-                "{shown} comes from a different survey than {first} (folder, file count, shard count or hotline version)"
-            ));
-        }
-        if let Some((other, _)) = parts.iter().find(|(_, q)| q.shard.0 == part.shard.0) {
-            return Err(format!(
-                "{shown} and {other} both hold shard {}/{}: each shard once",
-                part.shard.0, part.shard.1
-            ));
-        }
-        parts.push((shown, part));
-    }
-    let Some((_, head)) = parts.first() else {
-        return Err("no partial file given".into());
-    };
-    let n = head.shard.1;
-    let missing: Vec<String> = (0..n)
-        .filter(|k| !parts.iter().any(|(_, p)| p.shard.0 == *k))
-        .map(|k| format!("shard {k}/{n}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!("missing: {}", missing.join(", ")));
-    }
-    let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for (_, p) in parts {
-        rows.extend(p.rows);
-        skipped.extend(p.skipped);
-    }
-    Ok(crate::survey::from_rows(rows, skipped))
-}
-
 /// The `format` of a sweep's partial file.
 pub const SWEEP_FORMAT: &str = "hotline sweep partial";
 
@@ -370,57 +323,128 @@ pub fn format_of(path: &Path) -> Option<String> {
         .map(|h| h.format)
 }
 
-/// Merges sweep shards into the whole sweep.
-pub fn merge_sweeps(paths: &[&Path]) -> Result<crate::sweep::Sweep, String> {
-    let mut parts: Vec<(String, SweepPartial)> = Vec::new();
+/// A shard of a grid of independent units (a survey's files, a sweep's
+/// points): its format, the identity of the whole job, and its place.
+trait Unit: serde::de::DeserializeOwned {
+    /// What the shards are of, in messages ("survey").
+    const KIND: &'static str;
+    /// The `format` such files carry.
+    const FORMAT: &'static str;
+    fn format(&self) -> (&str, u32);
+    /// Everything shards of one job share.
+    fn job(&self) -> String;
+    fn shard(&self) -> (u32, u32);
+    /// Whether the content fits the shard (a damaged file does not).
+    fn whole(&self) -> bool {
+        true
+    }
+}
+
+/// Reads shards of one job, each once and none missing, in shard order.
+fn read_units<T: Unit>(paths: &[&Path]) -> Result<Vec<T>, String> {
+    let mut parts: Vec<(String, T)> = Vec::new();
     for p in paths {
         let shown = p.display().to_string();
         let bytes = crate::source::read(p, 1 << 34).map_err(|e| e.chain())?;
-        let part: SweepPartial = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{shown}: not a hotline sweep partial file, or a damaged one ({e})"))?;
-        if part.format != SWEEP_FORMAT || part.version != VERSION {
-            return Err(format!("{shown}: not a sweep partial file of format version {VERSION}"));
+        let part: T = serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "{shown}: not a hotline {} partial file, or a damaged one ({e})",
+                T::KIND
+            )
+        })?;
+        if part.format() != (T::FORMAT, VERSION) {
+            return Err(format!(
+                "{shown}: not a {} partial file of format version {VERSION}",
+                T::KIND
+            ));
+        }
+        if !part.whole() {
+            return Err(format!(
+                "{shown}: damaged (its content does not fit shard {}/{})",
+                part.shard().0,
+                part.shard().1
+            ));
         }
         if let Some((first, f)) = parts.first()
-            && (f.menu_hash != part.menu_hash
-                || f.sets != part.sets
-                || f.points != part.points
-                || f.shard.1 != part.shard.1
-                || f.hotline_version != part.hotline_version)
+            && (f.job() != part.job() || f.shard().1 != part.shard().1)
         {
-            return Err(format!(
-                "{shown} comes from a different sweep than {first} (menu, --set values, shard count or hotline version)"
-            ));
+            return Err(format!("{shown} comes from a different {} than {first}", T::KIND));
         }
-        if let Some((other, _)) = parts.iter().find(|(_, q)| q.shard.0 == part.shard.0) {
-            return Err(format!(
-                "{shown} and {other} both hold shard {}/{}: each shard once",
-                part.shard.0, part.shard.1
-            ));
-        }
-        let want = range(part.shard.0, part.shard.1, part.points).len();
-        if part.sweep.points.len() != want {
-            return Err(format!(
-                "{shown}: damaged ({} points where the shard has {want})",
-                part.sweep.points.len()
-            ));
+        if let Some((other, _)) = parts.iter().find(|(_, q)| q.shard().0 == part.shard().0) {
+            let (k, n) = part.shard();
+            return Err(format!("{shown} and {other} both hold shard {k}/{n}: each shard once"));
         }
         parts.push((shown, part));
     }
     let Some((_, head)) = parts.first() else {
         return Err("no partial file given".into());
     };
-    let n = head.shard.1;
+    let n = head.shard().1;
     let missing: Vec<String> = (0..n)
-        .filter(|k| !parts.iter().any(|(_, p)| p.shard.0 == *k))
+        .filter(|k| !parts.iter().any(|(_, p)| p.shard().0 == *k))
         .map(|k| format!("shard {k}/{n}"))
         .collect();
     if !missing.is_empty() {
         return Err(format!("missing: {}", missing.join(", ")));
     }
-    parts.sort_by_key(|(_, p)| p.shard.0);
+    let mut parts: Vec<T> = parts.into_iter().map(|(_, p)| p).collect();
+    parts.sort_by_key(|p| p.shard().0);
+    Ok(parts)
+}
+
+impl Unit for SurveyPartial {
+    const KIND: &'static str = "survey";
+    const FORMAT: &'static str = SURVEY_FORMAT;
+    fn format(&self) -> (&str, u32) {
+        (&self.format, self.version)
+    }
+    fn job(&self) -> String {
+        format!("{}\n{}\n{}", self.dir, self.files, self.hotline_version)
+    }
+    fn shard(&self) -> (u32, u32) {
+        self.shard
+    }
+}
+
+impl Unit for SweepPartial {
+    const KIND: &'static str = "sweep";
+    const FORMAT: &'static str = SWEEP_FORMAT;
+    fn format(&self) -> (&str, u32) {
+        (&self.format, self.version)
+    }
+    fn job(&self) -> String {
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.menu_hash,
+            self.sets.join("\n"),
+            self.points,
+            self.hotline_version
+        )
+    }
+    fn shard(&self) -> (u32, u32) {
+        self.shard
+    }
+    fn whole(&self) -> bool {
+        self.sweep.points.len() == range(self.shard.0, self.shard.1, self.points).len()
+    }
+}
+
+/// Merges survey shards into the survey of the whole folder, checking that
+/// they come from one survey and cover every shard once.
+pub fn merge_surveys(paths: &[&Path]) -> Result<crate::survey::Survey, String> {
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    for p in read_units::<SurveyPartial>(paths)? {
+        rows.extend(p.rows);
+        skipped.extend(p.skipped);
+    }
+    Ok(crate::survey::from_rows(rows, skipped))
+}
+
+/// Merges sweep shards into the whole sweep.
+pub fn merge_sweeps(paths: &[&Path]) -> Result<crate::sweep::Sweep, String> {
     let mut whole: Option<crate::sweep::Sweep> = None;
-    for (_, p) in parts {
+    for p in read_units::<SweepPartial>(paths)? {
         match &mut whole {
             None => whole = Some(p.sweep),
             Some(w) => {

@@ -629,24 +629,3 @@ pub fn write_new(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     let _ = std::fs::remove_file(&tmp);
     linked
 }
-
-/// Writes a file atomically (a temporary file renamed into place), over
-/// an earlier one of the same name.
-pub fn write_new_or_replace(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(".hotline-{}.tmp", std::process::id()));
-    let r = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if r.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    r
-}

@@ -152,16 +152,7 @@ pub fn exec(a: &CallArgs) -> Result<i32, Error> {
         path: loaded.path.clone(),
         message,
     };
-    let segment = match &a.segment {
-        None => None,
-        Some(s) => Some(h.segment_names().iter().position(|n| n == s).ok_or_else(|| {
-            let names = h.segment_names();
-            unusable(format!(
-                "--segment {s}: no segment has that name{}",
-                crate::yaml::hint(s, crate::yaml::closest(s, names.into_iter()))
-            ))
-        })?),
-    };
+    let segment = super::segment_index(&h, a.segment.as_deref(), &loaded.path)?;
     let start = if a.online {
         h.online_entry
             .ok_or_else(|| unusable("--online: the menu has no online_entry".into()))?

@@ -78,16 +78,7 @@ pub fn exec(a: &PathsArgs) -> Result<i32, Error> {
             ))
         })?),
     };
-    let segment = match &a.segment {
-        None => None,
-        Some(s) => Some(h.segment_names().iter().position(|n| n == s).ok_or_else(|| {
-            let names = h.segment_names();
-            unusable(format!(
-                "--segment {s}: no segment has that name{}",
-                crate::yaml::hint(s, crate::yaml::closest(s, names.into_iter()))
-            ))
-        })?),
-    };
+    let segment = super::segment_index(&h, a.segment.as_deref(), &loaded.path)?;
     let o = paths::PathOptions {
         max_visits: a.max_visits,
         to,

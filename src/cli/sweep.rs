@@ -159,7 +159,7 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
             path: file.display().to_string(),
             message: e.to_string(),
         })?;
-        crate::staff::write_new_or_replace(file, &text).map_err(|e| Error::Write {
+        crate::shard::write_atomic(file, text.as_bytes()).map_err(|e| Error::Write {
             path: file.display().to_string(),
             source: e,
         })?;

@@ -118,7 +118,7 @@ pub fn write_report(out: ReportDir, s: &Staffing, interrupted: &dyn Fn() -> bool
     let plots = plots(s);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut html = String::new();
-    writeln!(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} — hotline staffing</title>\n<style>body{{font-family:'DejaVu Sans','WenQuanYi Micro Hei',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ddd;padding:.3em .6em}}.muted{{color:#777}}figure svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>", e(&s.hotline)).ok();
+    html.push_str(&super::page_head(&format!("{} — hotline staffing", s.hotline)));
     writeln!(
         html,
         "<h1>{} <small>staffing</small></h1>\n<p>Targets: {} at {:.0}% confidence. Agent hours {} (scheduled {} with {:.0}% shrinkage); Erlang C on the same load: {}. {} search round(s), {} replications in the final check.</p>",
@@ -136,21 +136,7 @@ pub fn write_report(out: ReportDir, s: &Staffing, interrupted: &dyn Fn() -> bool
     for w in &s.warnings {
         writeln!(html, "<p class=\"muted\">warning: {}</p>", e(w)).ok();
     }
-    for p in &plots {
-        let svg = p.svg().map_err(|m| Error::Unusable {
-            path: out.path().display().to_string(),
-            message: format!("drawing a plot: {m}"),
-        })?;
-        let body = svg.split_once("?>").map_or(svg.as_str(), |x| x.1).trim().to_string();
-        writeln!(
-            html,
-            "<figure id=\"plot-{}\">\n{body}\n<figcaption>{}</figcaption>\n</figure>",
-            e(&p.name),
-            e(&p.caption)
-        )
-        .ok();
-        files.push((format!("{}.svg", p.name), svg.into_bytes()));
-    }
+    super::embed_plots(&plots, out.path(), &mut html, &mut files)?;
     writeln!(html, "<h2>Plan</h2>\n<table><tr><th>pool</th><th>interval</th><th>seats</th><th>scheduled</th><th>Erlang C</th><th>offered/h</th><th>achieved</th></tr>").ok();
     for r in &s.plan {
         let achieved: Vec<String> = r

@@ -79,7 +79,7 @@ pub fn write_report(
     let plots = plots(s, metrics);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut html = String::new();
-    writeln!(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} — hotline sweep</title>\n<style>body{{font-family:'DejaVu Sans','WenQuanYi Micro Hei',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ddd;padding:.3em .6em}}.muted{{color:#777}}figure svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>", e(&s.hotline)).ok();
+    html.push_str(&super::page_head(&format!("{} — hotline sweep", s.hotline)));
     writeln!(
         html,
         "<h1>{} <small>sweep</small></h1>\n<p>{} point(s) over {}; {} replications at each, seed {} (the same seeds at every point: common random numbers).</p>",
@@ -90,21 +90,7 @@ pub fn write_report(
         s.seed
     )
     .ok();
-    for p in &plots {
-        let svg = p.svg().map_err(|m| Error::Unusable {
-            path: out.path().display().to_string(),
-            message: format!("drawing a plot: {m}"),
-        })?;
-        let body = svg.split_once("?>").map_or(svg.as_str(), |x| x.1).trim().to_string();
-        writeln!(
-            html,
-            "<figure id=\"plot-{}\">\n{body}\n<figcaption>{}</figcaption>\n</figure>",
-            e(&p.name),
-            e(&p.caption)
-        )
-        .ok();
-        files.push((format!("{}.svg", p.name), svg.into_bytes()));
-    }
+    super::embed_plots(&plots, out.path(), &mut html, &mut files)?;
     let shown: Vec<&str> = metrics
         .iter()
         .copied()

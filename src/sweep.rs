@@ -254,6 +254,22 @@ pub fn sweep_shard(
     progress: &dyn Fn(usize, usize),
 ) -> Result<Sweep, String> {
     let tree = crate::yaml::parse(source, &options.limits).map_err(|e| format!("{name}: {}", e.message))?;
+    sweep_tree(&tree, source, name, settings, options, sim, shard, progress)
+}
+
+/// [`sweep_shard`] from a parsed menu tree (one already changed by
+/// [`set`], say); `source` is the text its positions refer to.
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_tree(
+    tree: &Node,
+    source: &str,
+    name: &str,
+    settings: &[Setting],
+    options: &LoadOptions,
+    sim: &dyn Fn(&crate::Hotline) -> SimOptions,
+    shard: Option<(u32, u32)>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Sweep, String> {
     let mut points = grid(settings)?;
     if let Some((k, n)) = shard {
         let rg = crate::shard::range(k, n, points.len() as u32);

@@ -1,0 +1,75 @@
+"""Results as pandas DataFrames when pandas is installed, else as the plain
+dicts and lists they were made from. Called by the extension module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:  # pandas is optional
+    import pandas as _pd
+except ImportError:  # pragma: no cover - exercised without pandas
+    _pd = None
+
+_ESTIMATE = ["mean", "ci95_low", "ci95_high", "n"]
+
+
+def _estimate_row(e: dict) -> list:
+    low, high = e["ci95"]
+    return [e["mean"], low, high, e["n"]]
+
+
+def metrics(data: dict) -> Any:
+    """``{metric: estimate}`` as a frame indexed by metric."""
+    if _pd is None:
+        return data
+    rows = [_estimate_row(e) for e in data.values()]
+    index = _pd.Index(list(data.keys()), name="metric")
+    return _pd.DataFrame(rows, index=index, columns=_ESTIMATE)
+
+
+def scoped(data: dict, scope: str) -> Any:
+    """``{name: {metric: estimate}}`` as a frame indexed by (scope, metric)."""
+    if _pd is None:
+        return data
+    keys = [(name, m) for name, ms in data.items() for m in ms]
+    rows = [_estimate_row(e) for ms in data.values() for e in ms.values()]
+    index = _pd.MultiIndex.from_tuples(keys, names=[scope, "metric"])
+    return _pd.DataFrame(rows, index=index, columns=_ESTIMATE)
+
+
+def replications(columns: dict) -> Any:
+    """Columns of per-replication values as a frame (index: replication)."""
+    if _pd is None:
+        return columns
+    df = _pd.DataFrame(columns)
+    df.index.name = "replication"
+    return df
+
+
+def plan(rows: list) -> Any:
+    """A staffing plan, one row per pool and interval; the achieved figures
+    become columns ``achieved.METRIC``."""
+    if _pd is None:
+        return rows
+    flat = []
+    for r in rows:
+        row = {k: v for k, v in r.items() if k not in ("achieved", "unmet")}
+        for m, e in r.get("achieved", {}).items():
+            row[f"achieved.{m}"] = e["mean"]
+        row["unmet"] = ", ".join(r.get("unmet", []))
+        flat.append(row)
+    return _pd.DataFrame(flat)
+
+
+def points(sweep: dict) -> Any:
+    """A sweep as one row per point and top-level metric."""
+    rows = []
+    for p in sweep["points"]:
+        for m, e in p["metrics"].items():
+            row = dict(p["set"])
+            row["metric"] = m
+            row.update(zip(_ESTIMATE, _estimate_row(e)))
+            rows.append(row)
+    if _pd is None:
+        return rows
+    return _pd.DataFrame(rows, columns=[*sweep["swept"], "metric", *_ESTIMATE])

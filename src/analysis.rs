@@ -213,16 +213,20 @@ pub fn branch_weights(h: &Hotline, n: NodeIndex, segment: Option<usize>) -> Vec<
             continue;
         }
         total += w;
-        let pick = out.clone().position(|(_, _, tr)| match &tr.via {
-            Via::Case(_, c) => {
-                c.segment.as_ref().is_none_or(|(s, _)| Some(*s) == segment)
-                    && c.hours.as_ref().is_none_or(|hours| hours.contains(t))
+        // Cases in order; a case with a share takes that part of what is
+        // left and passes the rest on.
+        let mut left = w;
+        for (i, (_, _, tr)) in out.clone().enumerate() {
+            let p = match &tr.via {
+                Via::Case(_, c) if c.admits(segment, t) => c.share.unwrap_or(1.0),
+                Via::Else => 1.0,
+                _ => continue,
+            };
+            weights[i] += left * p;
+            left *= 1.0 - p;
+            if left <= 0.0 {
+                break;
             }
-            Via::Else => true,
-            _ => false,
-        });
-        if let Some(i) = pick {
-            weights[i] += w;
         }
     }
     if total > 0.0 {

@@ -171,10 +171,7 @@ pub fn walk(h: &Hotline, start: NodeIndex, o: &CallOptions, input: &mut dyn Inpu
             Kind::Branch => {
                 let clock = o.at + t;
                 let to = h.out(n).find(|(_, _, tr)| match &tr.via {
-                    Via::Case(_, c) => {
-                        c.segment.as_ref().is_none_or(|(s, _)| Some(*s) == o.segment)
-                            && c.hours.as_ref().is_none_or(|hours| hours.contains(clock))
-                    }
+                    Via::Case(_, c) => c.admits(o.segment, clock) && c.share.is_none_or(|p| rng.random::<f64>() < p),
                     Via::Else => true,
                     _ => false,
                 });

@@ -350,6 +350,17 @@ pub struct Condition {
     pub segment: Option<(usize, String)>,
     /// The time of day.
     pub hours: Option<Hours>,
+    /// The chance the case holds once the others do (`None`: certain).
+    pub share: Option<f64>,
+}
+
+impl Condition {
+    /// Whether the segment and hours parts hold for a caller of `segment`
+    /// at `secs_of_day` (the share is drawn or weighed by the caller).
+    pub fn admits(&self, segment: Option<usize>, secs_of_day: f64) -> bool {
+        self.segment.as_ref().is_none_or(|(s, _)| Some(*s) == segment)
+            && self.hours.as_ref().is_none_or(|h| h.contains(secs_of_day))
+    }
 }
 
 impl std::fmt::Display for Condition {
@@ -360,6 +371,12 @@ impl std::fmt::Display for Condition {
         }
         if let Some(h) = &self.hours {
             parts.push(format!("hours {h}"));
+        }
+        if let Some(p) = self.share {
+            parts.push(format!(
+                "{}% of callers",
+                crate::value::trim_float((p * 1e6).round() / 1e4)
+            ));
         }
         f.write_str(&parts.join(" and "))
     }

@@ -278,3 +278,34 @@ fn rules_can_be_switched_off_and_rethresholded() {
     );
     assert!(RuleSet::from_yaml("trap: { threshold: 3 }").is_err());
 }
+
+#[test]
+fn share_cases_split_what_is_left_and_keep_both_sides_reachable() {
+    // A data lookup the menu cannot see: 30% of callers are "VIP" (to the
+    // queue at once), of the rest half are "known" (a 1-key menu), and the
+    // others go to a hangup. P(human) = 0.3 + 0.7 · 0.5 = 0.65.
+    let h = menu(
+        "  main:\n    kind: branch\n    cases:\n      - { if: { share: 0.3 }, to: q }\n      - { if: { share: 50% }, to: known }\n    else: bye\n\
+         \x20 known:\n    kind: menu\n    duration: 4s\n    options:\n      \"0\": { to: q }\n\
+         \x20 bye: { kind: hangup, duration: 2s }\n  q: { kind: queue, pool: desk }\n",
+        "callers:\n  arrivals: 60/h\n",
+    );
+    let a = analyze(&h);
+    assert!(
+        close(a.reach_human.probability.unwrap(), 0.65),
+        "{:?}",
+        a.reach_human.probability
+    );
+    assert_eq!(a.reach_human.selections, Some(0), "the VIP case is a route");
+    assert!(close(
+        a.reach_human.expected_ivr_seconds.unwrap(),
+        0.35 * 4.0 + 0.35 * 2.0
+    ));
+    assert!(!rules_of(&a).contains(&"unreachable"), "{:?}", rules_of(&a));
+    // The simulator draws the same split: P(human) within its interval.
+    let mut o = hotline::sim::SimOptions::from_menu(&h);
+    o.replications = 40;
+    let r = hotline::sim::simulate(&h, &o, &|_, _, _| {}).unwrap();
+    let p = &r.metrics["p_reach_human"];
+    assert!(p.ci95[0] <= 0.65 && 0.65 <= p.ci95[1], "{p:?}");
+}

@@ -47,7 +47,7 @@ pub fn deliberate_edges(h: &Hotline, segment: Option<usize>) -> Vec<bool> {
                 Via::Case(_, c) => {
                     let seg_ok = c.segment.as_ref().is_none_or(|(s, _)| Some(*s) == segment);
                     let usable = !blocked && seg_ok;
-                    if usable && c.hours.is_none() {
+                    if usable && c.hours.is_none() && c.share.is_none_or(|p| p >= 1.0) {
                         blocked = true;
                     }
                     usable

@@ -935,10 +935,10 @@ impl NodeCx<'_> {
             RawNode::Branch(br) => {
                 for (i, case) in br.cases.iter().enumerate() {
                     let c = &case.condition.value;
-                    if c.segment.is_none() && c.hours.is_none() {
+                    if c.segment.is_none() && c.hours.is_none() && c.share.is_none() {
                         self.err(
                             "empty-condition",
-                            "a case's \"if\" needs a segment or hours",
+                            "a case's \"if\" needs a segment, hours or a share",
                             case.condition.pos,
                         );
                     }
@@ -949,6 +949,7 @@ impl NodeCx<'_> {
                     let cond = Condition {
                         segment,
                         hours: c.hours.as_ref().map(|h| h.value.clone()),
+                        share: c.share.as_ref().map(|s| s.value.0),
                     };
                     self.edge(&format!("case {}", i + 1), &case.to, Via::Case(i, cond), 0.0);
                 }

@@ -313,6 +313,11 @@ pub struct RawCondition {
     /// The call arrives within these hours.
     #[serde(default)]
     pub hours: Option<Spanned<Hours>>,
+    /// The chance the case holds for a caller the other conditions let
+    /// through, for what the menu cannot see (data a vendor flow looks up,
+    /// a function's result).
+    #[serde(default)]
+    pub share: Option<Spanned<Share>>,
 }
 
 /// A queue's busy rule.

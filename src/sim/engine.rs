@@ -701,12 +701,17 @@ impl<'a> Engine<'a> {
                 Step::Branch { cases, otherwise } => {
                     t += dur.sample(&mut self.rng);
                     let clock = self.s.clock0 + t;
-                    node = cases
-                        .iter()
-                        .find(|c| {
-                            c.segment.is_none_or(|s| s + 1 == seg) && c.hours.as_ref().is_none_or(|h| h.contains(clock))
-                        })
-                        .map_or(*otherwise, |c| c.to);
+                    node = *otherwise;
+                    for c in cases {
+                        let admits = c.segment.is_none_or(|s| s + 1 == seg)
+                            && c.hours.as_ref().is_none_or(|h| h.contains(clock));
+                        // A share is drawn only where there is one, so that
+                        // menus without shares keep their random streams.
+                        if admits && (c.share >= 1.0 || self.rng.random::<f64>() < c.share) {
+                            node = c.to;
+                            break;
+                        }
+                    }
                 }
                 Step::Queue(q) => {
                     let q = *q as u32;

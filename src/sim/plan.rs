@@ -103,6 +103,8 @@ pub struct Case {
     pub segment: Option<usize>,
     /// Hours required (`None`: any time).
     pub hours: Option<Hours>,
+    /// Chance the case holds once the rest does (1: certain).
+    pub share: f64,
     /// Target.
     pub to: u32,
 }
@@ -326,6 +328,7 @@ impl Plan {
                             Via::Case(_, c) => Some(Case {
                                 segment: c.segment.as_ref().map(|(s, _)| *s),
                                 hours: c.hours.clone(),
+                                share: c.share.unwrap_or(1.0),
                                 to: to.index() as u32,
                             }),
                             _ => None,

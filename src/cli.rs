@@ -17,6 +17,7 @@ mod check;
 mod compare;
 mod comply;
 mod graph;
+mod import;
 mod merge;
 mod paths;
 mod rules;
@@ -34,6 +35,7 @@ pub use check::CheckArgs;
 pub use compare::CompareArgs;
 pub use comply::ComplyArgs;
 pub use graph::{GraphArgs, GraphFormat};
+pub use import::ImportArgs;
 pub use merge::MergeArgs;
 pub use paths::{PathsArgs, PathsFormat};
 pub use simulate::SimulateArgs;
@@ -76,6 +78,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// Draw the menu as Graphviz DOT or a Mermaid flowchart.
     Graph(GraphArgs),
+    /// Write vendor flows (Amazon Connect, Twilio Studio, Genesys Archy YAML, VoiceXML) as a hotline menu.
+    Import(ImportArgs),
     /// A regulator's table over every menu under a folder.
     Survey(SurveyArgs),
     /// A verdict per rule of a jurisdiction's pack (spain, miit, eu, us-cable, gethuman), with its evidence.
@@ -175,9 +179,14 @@ pub enum Format {
     Json,
 }
 
-/// Loader limits a user may need to raise.
-#[derive(Clone, Copy, Debug, Args)]
+/// Loader options: an overlay, and limits a user may need to raise.
+#[derive(Clone, Debug, Args)]
 pub struct LimitArgs {
+    /// An overlay laid over the menu (the menu's syntax, keyed by node id
+    /// and pool name): caller shares, seats, handle times and arrivals a
+    /// vendor flow does not give.
+    #[arg(long = "with", value_name = "OVERLAY.yaml")]
+    pub with: Option<PathBuf>,
     /// Largest menu file read, in bytes.
     #[arg(long, default_value_t = Limits::default().max_bytes, value_name = "BYTES")]
     pub max_bytes: usize,
@@ -190,6 +199,14 @@ pub struct LimitArgs {
 }
 
 impl LimitArgs {
+    /// The overlay file, read and parsed (with its name), when there is one.
+    pub(crate) fn overlay(&self) -> Result<Option<menu::Overlay>, Error> {
+        self.with
+            .as_deref()
+            .map(|p| menu::Overlay::read(p, &self.options()))
+            .transpose()
+    }
+
     pub(crate) fn options(&self) -> LoadOptions {
         LoadOptions {
             limits: Limits {
@@ -213,6 +230,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Bench(a) => bench::exec(&a),
         Command::Survey(a) => survey::exec(&a),
         Command::Graph(a) => graph::exec(&a),
+        Command::Import(a) => import::exec(&a),
         Command::Paths(a) => paths::exec(&a),
         Command::Sweep(a) => sweep::exec(&a),
         Command::Staff(a) => staff::exec(&a),
@@ -262,7 +280,8 @@ pub(crate) fn segment_index(h: &crate::Hotline, name: Option<&str>, path: &str) 
 /// Loads a menu that must be valid: diagnostics go to stderr, errors become
 /// [`Error::InvalidMenu`].
 pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hotline), Error> {
-    let mut loaded = menu::load(path, &limits.options())?;
+    let overlay = limits.overlay()?;
+    let mut loaded = menu::load_with(path, overlay.as_ref(), &limits.options())?;
     if !loaded.diagnostics.is_empty() {
         eprint!("{}", crate::escape::terminal(&loaded.render()));
     }

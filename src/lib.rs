@@ -22,6 +22,7 @@ pub mod diag;
 pub mod error;
 pub mod escape;
 pub mod graph;
+pub mod import;
 pub mod menu;
 pub mod paths;
 pub mod report;

@@ -7,6 +7,7 @@
 //! node's outgoing shares add up to 1, every queue has a pool.
 
 pub mod build;
+pub mod overlay;
 pub mod raw;
 
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use crate::value::{Clock, Dist, Hours, Rate};
 use crate::yaml::Pos;
 
-pub use build::{LoadOptions, Loaded, load, load_str, load_tree};
+pub use build::{LoadOptions, Loaded, Overlay, effective_tree, load, load_str, load_str_with, load_tree, load_with};
 
 /// A validated hotline.
 #[derive(Clone, Debug)]

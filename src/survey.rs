@@ -83,7 +83,8 @@ pub struct Survey {
 /// What a folder holds for a survey.
 #[derive(Clone, Debug, Default)]
 pub struct Listing {
-    /// Menu files (`.yaml`, `.yml`; links to files included), sorted.
+    /// Menu files (`.yaml`, `.yml`, and `.json`, `.xml`, `.vxml` vendor
+    /// flows; links to files included), sorted.
     pub files: Vec<PathBuf>,
     /// Folders below the top one that could not be read, with the reason.
     pub unreadable: Vec<(PathBuf, String)>,
@@ -122,7 +123,7 @@ pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Listing> {
                 } else if depth + 1 < max_depth {
                     stack.push((p, depth + 1));
                 }
-            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") || vendor_flow(&p) {
                 out.files.push(p);
             }
         }
@@ -131,6 +132,18 @@ pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Listing> {
     out.unreadable.sort();
     out.skipped.sort();
     Ok(out)
+}
+
+/// Whether a `.json`, `.xml` or `.vxml` file is a vendor flow (from the
+/// start of its content).
+fn vendor_flow(p: &Path) -> bool {
+    use std::io::Read;
+    if !p.extension().is_some_and(|x| x == "json" || x == "xml" || x == "vxml") {
+        return false;
+    }
+    let mut head = Vec::new();
+    let read = std::fs::File::open(p).and_then(|f| f.take(1 << 20).read_to_end(&mut head));
+    read.is_ok() && crate::import::detect(&String::from_utf8_lossy(&head)).is_some()
 }
 
 /// Surveys the given files.

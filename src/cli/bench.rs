@@ -45,6 +45,7 @@ pub fn run(menu: Option<&Path>, replications: u32) -> Result<String, Error> {
             let (_, h) = super::load_valid(
                 path,
                 &super::LimitArgs {
+                    with: None,
                     max_bytes: 16 << 20,
                     max_nodes: 1_000_000,
                     max_nesting: 64,

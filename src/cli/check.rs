@@ -31,8 +31,9 @@ pub fn exec(a: &CheckArgs) -> Result<i32, Error> {
     let mut text = String::new();
     let mut any_error = false;
     let mut unreadable = false;
+    let overlay = a.limits.overlay()?;
     for path in &a.menus {
-        match menu::load(path, &options) {
+        match menu::load_with(path, overlay.as_ref(), &options) {
             Ok(loaded) => {
                 let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
                 let warnings = loaded.diagnostics.len() - errors;

@@ -68,7 +68,7 @@ pub fn exec(a: &ComplyArgs) -> Result<i32, Error> {
             format: Format::Text,
             quiet: a.quiet,
             report: None,
-            limits: a.limits,
+            limits: a.limits.clone(),
         };
         let o = sim_options(&h, &loaded.path, &run)?;
         Some(run_sim(&h, &loaded.path, &o, a.quiet)?)

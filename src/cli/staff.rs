@@ -114,7 +114,7 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         format: Format::Text,
         quiet: a.quiet,
         report: None,
-        limits: a.limits,
+        limits: a.limits.clone(),
     };
     let o = StaffOptions {
         targets: if a.targets.is_empty() {
@@ -131,7 +131,10 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
     let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
     let s = staff::staff(&h, &o).map_err(|m| if interrupted() { Error::Interrupted } else { unusable(m) })?;
     if let Some(w) = &a.write {
-        let text = staff::with_schedules(&loaded.source, &h, &s).map_err(unusable)?;
+        // An imported flow is written as the hotline menu it stands for.
+        let source = crate::import::menu_text(&loaded.source, &loaded.path)
+            .map_err(|ds| unusable(ds.first().map_or_else(String::new, |d| d.sentence())))?;
+        let text = staff::with_schedules(&source, &h, &s).map_err(unusable)?;
         staff::write_new(w, &text).map_err(|e| Error::Write {
             path: w.display().to_string(),
             source: e,

@@ -82,7 +82,7 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         format: Format::Text,
         quiet: a.quiet,
         report: None,
-        limits: a.limits,
+        limits: a.limits.clone(),
     };
     let metrics: Vec<&str> = if a.metrics.is_empty() {
         sweep::DEFAULT_METRICS.to_vec()
@@ -92,8 +92,15 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
     let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
     let path = loaded.path.clone();
     let options = |h: &crate::Hotline| sim_options(h, &path, &run);
+    // The menu the values are set in: an imported flow's, with the overlay.
+    let overlay = a.limits.overlay()?;
+    let (tree, text) = crate::menu::effective_tree(&loaded.source, &loaded.path, &a.limits.options(), overlay.as_ref())
+        .map_err(|message| Error::Unusable {
+            path: loaded.path.clone(),
+            message,
+        })?;
     // Options are checked once up front (a bad --sl-target is the user's).
-    let first = crate::menu::load_str(&loaded.source, &loaded.path, &a.limits.options());
+    let first = crate::menu::load_tree(&tree, &text, &loaded.path, &a.limits.options());
     if let Some(h) = &first.hotline {
         options(h)?;
     }
@@ -104,8 +111,9 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
             message: "--report with --shard: a shard has part of the grid; merge the parts first".into(),
         });
     }
-    let s = sweep::sweep_shard(
-        &loaded.source,
+    let s = sweep::sweep_tree(
+        &tree,
+        &text,
         &loaded.path,
         &a.sets,
         &a.limits.options(),

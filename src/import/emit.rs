@@ -1,0 +1,393 @@
+//! A [`Flow`] written as hotline YAML, with the assumptions it needed.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value, json};
+
+use super::{AUDIO_SECONDS, Block, Decision, Does, Flow, Input, Prompt, speaking_seconds};
+use crate::diag::Diagnostic;
+use crate::yaml::Pos;
+
+/// Seats and handle time assumed for a pool the flow names.
+const ASSUMED_SEATS: u32 = 5;
+const ASSUMED_HANDLE: &str = "exp(mean=5m)";
+/// Share of hearings assumed silent, and with a key no option takes, where
+/// the flow handles them.
+const ASSUMED_FAIL: &str = "5%";
+/// Hours assumed for an hours-of-operation check.
+const ASSUMED_HOURS: &str = "08:00-18:00";
+
+/// The flow as hotline YAML; the warnings for what was assumed; each node
+/// id's position in the vendor file.
+pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, Pos>) {
+    let vendor = f.vendor.map_or("vendor", |v| v.name());
+    let mut nodes = Map::new();
+    let mut pools: Vec<String> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut positions = HashMap::new();
+    let mut shares_assumed = false;
+    for b in &f.blocks {
+        positions.insert(b.id.clone(), b.pos);
+        let mut node = Map::new();
+        let note = format!("{vendor} {} {} ({}), line {}", f.word, b.id, b.kind, b.pos.line);
+        let warn = |code: &'static str, message: String| Diagnostic::warning(code, message).at(Some(b.pos)).node(&b.id);
+        match &b.does {
+            Does::Say { prompt, next } => {
+                say(&mut node, prompt, b, &mut warnings, &warn);
+                match next {
+                    Some(e) => {
+                        node.insert("kind".into(), json!("prompt"));
+                        node.insert("next".into(), json!(e.to));
+                    }
+                    None => {
+                        node.insert("kind".into(), json!("hangup"));
+                    }
+                }
+            }
+            Does::Pass { next } => match next {
+                Some(e) => {
+                    node.insert("kind".into(), json!("prompt"));
+                    node.insert("next".into(), json!(e.to));
+                }
+                None => {
+                    node.insert("kind".into(), json!("hangup"));
+                }
+            },
+            Does::Ask {
+                prompt,
+                choices,
+                no_input,
+                no_match,
+                retries,
+                timeout,
+            } => {
+                say(&mut node, prompt, b, &mut warnings, &warn);
+                let single =
+                    |k: &str| k.chars().count() == 1 && k.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');
+                let mut options = Map::new();
+                let mut intents = Map::new();
+                for c in choices {
+                    let (map, name) = match &c.input {
+                        Input::Key(k) if single(k) => (&mut options, k.clone()),
+                        Input::Key(k) | Input::Phrase(k) => (&mut intents, k.clone()),
+                    };
+                    if map.contains_key(&name) {
+                        warnings.push(warn(
+                            "vendor-duplicate-choice",
+                            format!(
+                                "\"{name}\" is offered twice; the first (to {}) is kept",
+                                map[&name]["to"]
+                            ),
+                        ));
+                        continue;
+                    }
+                    map.insert(name, json!({ "to": c.to.to }));
+                }
+                if options.is_empty() && intents.is_empty() {
+                    // Input nothing can match: the caller always goes on as unmatched.
+                    let next = no_match.as_ref().or(no_input.as_ref()).map(|e| e.to.clone());
+                    match next {
+                        Some(to) => {
+                            node.insert("kind".into(), json!("prompt"));
+                            node.insert("next".into(), json!(to));
+                        }
+                        None => {
+                            node.insert("kind".into(), json!("hangup"));
+                        }
+                    }
+                } else {
+                    shares_assumed |= options.len() + intents.len() > 1;
+                    let speech = !intents.is_empty();
+                    node.insert("kind".into(), json!(if speech { "speech" } else { "menu" }));
+                    if !options.is_empty() {
+                        node.insert("options".into(), Value::Object(options));
+                    }
+                    if speech {
+                        node.insert("intents".into(), Value::Object(intents));
+                    }
+                    if let Some(t) = timeout {
+                        node.insert("timeout".into(), json!(format!("{}s", crate::value::trim_float(*t))));
+                    }
+                    node.insert("retries".into(), json!((*retries).min(9)));
+                    let fail = match (no_input, no_match) {
+                        (Some(a), Some(m)) if a.to != m.to => {
+                            // Silence and a wrong key go different ways: a
+                            // branch splits the failures between them.
+                            let id = format!("{}~fail", b.id);
+                            positions.insert(id.clone(), b.pos);
+                            nodes.insert(
+                                id.clone(),
+                                json!({
+                                    "kind": "branch",
+                                    "label": format!("{} failed", b.label.as_deref().unwrap_or(&b.id)),
+                                    "cases": [ { "if": { "share": "50%" }, "to": a.to } ],
+                                    "else": m.to,
+                                    "notes": format!("{note}: no input (half) or no match (half)"),
+                                }),
+                            );
+                            Some(id)
+                        }
+                        (Some(e), _) | (None, Some(e)) => Some(e.to.clone()),
+                        (None, None) => None,
+                    };
+                    if let Some(to) = fail {
+                        shares_assumed = true;
+                        if no_input.is_some() {
+                            node.insert("no_input".into(), json!(ASSUMED_FAIL));
+                        }
+                        if no_match.is_some() {
+                            node.insert("invalid".into(), json!(ASSUMED_FAIL));
+                        }
+                        node.insert("on_fail".into(), json!(to));
+                    }
+                }
+            }
+            Does::Queue { pool } => {
+                node.insert("kind".into(), json!("queue"));
+                node.insert("pool".into(), json!(pool));
+                if !pools.contains(pool) {
+                    pools.push(pool.clone());
+                    warnings.push(warn(
+                        "vendor-assumed-pool",
+                        format!(
+                            "the flow does not say how many agents answer \"{pool}\" or how long they take: {ASSUMED_SEATS} seats and {ASSUMED_HANDLE} assumed (give agents.\"{pool}\" in an overlay)"
+                        ),
+                    ));
+                }
+            }
+            Does::Hangup => {
+                node.insert("kind".into(), json!("hangup"));
+            }
+            Does::Flow { target } => {
+                node.insert("kind".into(), json!("hangup"));
+                warnings.push(warn(
+                    "vendor-external-flow",
+                    format!(
+                        "the call goes on in another flow ({target}), which was not given: it leaves the menu here (import the flows together to follow it)"
+                    ),
+                ));
+            }
+            Does::Decide { what, arms } => {
+                decide(&mut node, *what, arms, &mut warnings, &warn);
+            }
+        }
+        if let Some(l) = &b.label
+            && l != &b.id
+        {
+            node.insert("label".into(), json!(l));
+        }
+        node.insert("notes".into(), json!(note));
+        // kind first, for people reading the file.
+        let mut ordered = Map::new();
+        if let Some(k) = node.remove("kind") {
+            ordered.insert("kind".into(), k);
+        }
+        ordered.extend(node);
+        nodes.insert(b.id.clone(), Value::Object(ordered));
+    }
+    if shares_assumed {
+        warnings.insert(
+            0,
+            Diagnostic::warning(
+                "vendor-assumed-shares",
+                format!(
+                    "the flow does not say how callers choose: the options of each menu are taken equally often, and {ASSUMED_FAIL} of hearings are silent or a wrong key where the flow handles that (give shares in an overlay: nodes.ID.options.KEY.share)"
+                ),
+            ),
+        );
+    }
+    let mut agents = Map::new();
+    for p in &pools {
+        agents.insert(
+            p.clone(),
+            json!({ "seats": ASSUMED_SEATS, "handle_time": ASSUMED_HANDLE }),
+        );
+    }
+    let mut menu = Map::new();
+    menu.insert("hotline".into(), json!(if f.name.is_empty() { path } else { &f.name }));
+    menu.insert(
+        "description".into(),
+        json!(format!("Imported from {path} ({vendor}) by hotline import")),
+    );
+    menu.insert("entry".into(), json!(f.entry));
+    menu.insert("nodes".into(), Value::Object(nodes));
+    if !agents.is_empty() {
+        menu.insert("agents".into(), Value::Object(agents));
+    }
+    let mut text = format!(
+        "# Imported from {} ({vendor}) by hotline import.\n# Caller shares, seats, handle times and arrivals are not in the flow:\n# see the warnings of `hotline check`, and give them with --with overlay.yaml.\n",
+        path.replace('\n', " ")
+    );
+    write_yaml(&mut text, &Value::Object(menu), 0);
+    (text, warnings, positions)
+}
+
+/// `say` and `duration` of a prompt.
+fn say(
+    node: &mut Map<String, Value>,
+    prompt: &Prompt,
+    b: &Block,
+    warnings: &mut Vec<Diagnostic>,
+    warn: &dyn Fn(&'static str, String) -> Diagnostic,
+) {
+    let _ = b;
+    match (&prompt.text, prompt.audio) {
+        (Some(t), _) if !t.trim().is_empty() => {
+            node.insert("say".into(), json!(t));
+            let secs = speaking_seconds(t) + if prompt.audio { AUDIO_SECONDS } else { 0.0 };
+            node.insert("duration".into(), json!(format!("{}s", crate::value::trim_float(secs))));
+        }
+        (_, true) => {
+            node.insert(
+                "duration".into(),
+                json!(format!("{}s", crate::value::trim_float(AUDIO_SECONDS))),
+            );
+            warnings.push(warn(
+                "vendor-audio-prompt",
+                format!("the prompt is a recording whose length the flow does not give: {AUDIO_SECONDS} s assumed (give nodes.ID.duration in an overlay)"),
+            ));
+        }
+        _ => {}
+    }
+}
+
+/// A decision the caller does not make, as a branch.
+fn decide(
+    node: &mut Map<String, Value>,
+    what: Decision,
+    arms: &[(String, super::Edge)],
+    warnings: &mut Vec<Diagnostic>,
+    warn: &dyn Fn(&'static str, String) -> Diagnostic,
+) {
+    let Some(((_, last), rest)) = arms.split_last() else {
+        node.insert("kind".into(), json!("hangup"));
+        return;
+    };
+    if rest.is_empty() {
+        node.insert("kind".into(), json!("prompt"));
+        node.insert("next".into(), json!(last.to));
+        return;
+    }
+    node.insert("kind".into(), json!("branch"));
+    let names: Vec<&str> = arms.iter().map(|(l, _)| l.as_str()).collect();
+    let mut cases = Vec::new();
+    match what {
+        Decision::Hours => {
+            cases.push(json!({ "if": { "hours": ASSUMED_HOURS }, "to": rest[0].1.to }));
+            for (_, e) in &rest[1..] {
+                cases.push(json!({ "if": { "share": "0%" }, "to": e.to }));
+            }
+            warnings.push(warn(
+                "vendor-assumed-hours",
+                format!("the hours of operation are not in the flow: {} within {ASSUMED_HOURS}, {} outside (give the case's hours in an overlay)", names[0], names[names.len() - 1]),
+            ));
+        }
+        Decision::Percent => {
+            // Labels are the shares the flow gives; each case takes its part of what is left.
+            let shares: Vec<f64> = arms
+                .iter()
+                .map(|(l, _)| l.trim_end_matches('%').trim().parse::<f64>().unwrap_or(0.0) / 100.0)
+                .collect();
+            let mut left = 1.0;
+            for ((_, e), p) in rest.iter().zip(&shares) {
+                let conditional = if left > 1e-12 { (p / left).clamp(0.0, 1.0) } else { 0.0 };
+                cases.push(json!({ "if": { "share": crate::value::trim_float((conditional * 1e9).round() / 1e9) }, "to": e.to }));
+                left -= p;
+            }
+        }
+        Decision::Data | Decision::Function => {
+            let n = arms.len();
+            for (i, (_, e)) in rest.iter().enumerate() {
+                let share = 1.0 / (n - i) as f64;
+                cases.push(
+                    json!({ "if": { "share": crate::value::trim_float((share * 1e9).round() / 1e9) }, "to": e.to }),
+                );
+            }
+            let on = if what == Decision::Function {
+                "a function's result"
+            } else {
+                "data the flow reads"
+            };
+            warnings.push(warn(
+                "vendor-unknown-decision",
+                format!("the route depends on {on}: its {n} outcomes ({}) are taken equally often (give the cases' shares in an overlay)", names.join(", ")),
+            ));
+        }
+    }
+    node.insert("cases".into(), Value::Array(cases));
+    node.insert("else".into(), json!(last.to));
+}
+
+/// A key written plain when YAML reads it back as the same text.
+fn key(k: &str) -> String {
+    let plain = !k.is_empty()
+        && k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(k, "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n");
+    if plain { k.to_string() } else { quoted(k) }
+}
+
+/// A double-quoted YAML scalar (JSON's escapes are YAML's).
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => quoted(s),
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Block-style YAML of a JSON value.
+fn write_yaml(out: &mut String, v: &Value, indent: usize) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match x {
+                    Value::Object(inner) if !inner.is_empty() => {
+                        let _ = writeln!(out, "{pad}{}:", key(k));
+                        write_yaml(out, x, indent + 2);
+                    }
+                    Value::Array(items) if !items.is_empty() => {
+                        let _ = writeln!(out, "{pad}{}:", key(k));
+                        write_yaml(out, x, indent + 2);
+                    }
+                    _ => {
+                        let _ = writeln!(out, "{pad}{}: {}", key(k), flow_value(x));
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            for x in items {
+                let _ = writeln!(out, "{pad}- {}", flow_value(x));
+            }
+        }
+        other => {
+            let _ = writeln!(out, "{pad}{}", scalar(other));
+        }
+    }
+}
+
+/// A value on one line: `{ if: { share: 0.5 }, to: "x" }`.
+fn flow_value(v: &Value) -> String {
+    match v {
+        Value::Object(m) if m.is_empty() => "{}".into(),
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, x)| format!("{}: {}", key(k), flow_value(x)))
+                .collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(flow_value).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        other => scalar(other),
+    }
+}

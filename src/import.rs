@@ -27,7 +27,7 @@ use crate::diag::Diagnostic;
 use crate::menu::{LoadOptions, Loaded};
 use crate::yaml::{Node, Pos};
 
-pub use emit::emit;
+pub use emit::{emit, tree_yaml};
 
 /// A vendor whose flows hotline reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -499,6 +499,9 @@ pub fn load_imported(
     let mut loaded = crate::menu::load_tree(&tree, &imported.yaml, path, options);
     // The loader's positions are in the generated text: use the block's.
     for d in &mut loaded.diagnostics {
+        if d.line.is_some_and(|l| l > crate::menu::Overlay::LINE_OFFSET) {
+            continue; // the overlay's own position, named by the caller
+        }
         let at = d.node.as_ref().and_then(|n| imported.positions.get(n)).copied();
         d.line = at.map(|p| p.line);
         d.column = at.map(|p| p.column);

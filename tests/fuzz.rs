@@ -79,6 +79,28 @@ const TOKENS: &[&str] = &[
     "\u{feff}",
 ];
 
+/// Pieces of vendor flows (JSON keys, XML tags, Archy keys).
+const VENDOR_TOKENS: &[&str] = &[
+    "\"NextAction\": \"",
+    "\"next\": \"",
+    "\"Conditions\": [",
+    "\"transitions\": [",
+    "${X}",
+    "{{widgets.x.Digits}}",
+    "<goto next=\"#",
+    "</",
+    "/>",
+    "<choice dtmf=\"",
+    "<field name=\"f\">",
+    "dtmf: digit_",
+    "targetMenuRef: \"/inboundCall/menus/menu[",
+    "outputs:",
+    "actions:",
+    "null",
+    "[]",
+    "{}",
+];
+
 fn mutate(g: &mut Gen, text: &str) -> String {
     let mut s: Vec<char> = text.chars().collect();
     for _ in 0..=g.below(4) {
@@ -92,7 +114,12 @@ fn mutate(g: &mut Gen, text: &str) -> String {
             }
             1 => s.insert(at, char::from_u32(g.below(0x3000) as u32).unwrap_or('x')),
             2 => {
-                for (i, c) in TOKENS[g.below(TOKENS.len())].chars().enumerate() {
+                let token = if g.below(3) == 0 {
+                    VENDOR_TOKENS[g.below(VENDOR_TOKENS.len())]
+                } else {
+                    TOKENS[g.below(TOKENS.len())]
+                };
+                for (i, c) in token.chars().enumerate() {
                     s.insert((at + i).min(s.len()), c);
                 }
             }
@@ -218,4 +245,63 @@ fn a_million_generated_documents_never_panic() {
         .sum();
     eprintln!("{cases} documents, {loaded} of them valid menus");
     assert!(loaded > 0, "some mutations stay valid");
+}
+
+#[test]
+fn mutated_vendor_flows_never_panic() {
+    // Amazon Connect, Twilio Studio, Archy YAML and VoiceXML flows, mutated:
+    // every reader, the import, the loader, the analysis and the rendering.
+    let cases: usize = std::env::var("HOTLINE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(30_000, |n| n / 10);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flows");
+    let mut seeds: Vec<String> = Vec::new();
+    for dir in [root.clone(), root.join("public")] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() && p.extension().is_none_or(|x| x != "md") {
+                seeds.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    seeds.sort();
+    assert!(seeds.len() >= 8);
+    let options = LoadOptions::default();
+    let chunks = 32;
+    let per = cases.div_ceil(chunks);
+    let loaded: usize = (0..chunks)
+        .into_par_iter()
+        .map(|chunk| {
+            let mut g = Gen(chunk as u64 * 104_729 + 7);
+            let mut ok = 0;
+            for _ in 0..per.min(cases.saturating_sub(chunk * per)) {
+                let seed = &seeds[g.below(seeds.len())];
+                let doc = mutate(&mut g, seed);
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    let l = load_str(&doc, "fuzz.json", &options);
+                    let _ = hotline::escape::terminal(&l.render());
+                    if let Some(h) = &l.hotline {
+                        let _ = hotline::analysis::analyze(h, &Default::default());
+                    }
+                    if let Some(v) = hotline::import::detect(&doc)
+                        && let Ok(i) = hotline::import::import(v, &doc, "fuzz.json")
+                    {
+                        // What import writes always loads.
+                        let back = load_str(&i.yaml, "imported.yaml", &options);
+                        assert!(!back.has_errors(), "{}", back.render());
+                    }
+                    l.hotline.is_some()
+                }));
+                match result {
+                    Ok(true) => ok += 1,
+                    Ok(false) => {}
+                    Err(_) => panic!("panic on a mutated flow:\n{doc}"),
+                }
+            }
+            ok
+        })
+        .sum();
+    eprintln!("{cases} mutated flows, {loaded} of them loaded");
+    assert!(loaded > 0);
 }

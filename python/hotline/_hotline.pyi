@@ -113,10 +113,17 @@ class Menu:
     ) -> Sweep:
         """``hotline sweep``: every combination, the last path fastest."""
 
-def load(path_or_text: Union[str, PathLike[str]], *, name: str | None = None) -> Menu:
+def load(
+    path_or_text: Union[str, PathLike[str]],
+    *,
+    name: str | None = None,
+    overlay: Union[str, PathLike[str], None] = None,
+) -> Menu:
     """A menu from a file, or from YAML text (a string with a line break or
-    starting with ``{``). Raises ``MenuError`` (with every diagnostic),
-    ``OSError`` when the file cannot be read."""
+    starting with ``{``); vendor flows (Amazon Connect, Twilio Studio,
+    Genesys Archy YAML, VoiceXML) too. ``overlay``: a file in the menu's
+    syntax laid over it (what ``--with`` does). Raises ``MenuError`` (with
+    every diagnostic), ``OSError`` when a file cannot be read."""
 
 def version() -> str:
     """The version of the Rust library inside."""

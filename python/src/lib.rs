@@ -31,7 +31,10 @@ pyo3::create_exception!(
 struct Inner {
     path: String,
     source: String,
+    /// The menu's tree (an imported vendor flow's generated menu) and the
+    /// text its positions refer to.
     tree: Node,
+    tree_text: String,
     hotline: hotline::Hotline,
     warnings: Vec<hotline::diag::Diagnostic>,
 }
@@ -147,11 +150,21 @@ fn interruptible<T: Send>(
 }
 
 /// Loads a menu from a path or from YAML text (text: a string with a line
-/// break, or starting with `{`).
+/// break, or starting with `{`); vendor flows too. `overlay`: a file laid
+/// over the menu (`--with`).
 #[pyfunction]
-#[pyo3(signature = (path_or_text, *, name = None))]
-fn load(py: Python<'_>, path_or_text: &Bound<'_, PyAny>, name: Option<String>) -> PyResult<Menu> {
+#[pyo3(signature = (path_or_text, *, name = None, overlay = None))]
+fn load(
+    py: Python<'_>,
+    path_or_text: &Bound<'_, PyAny>,
+    name: Option<String>,
+    overlay: Option<std::path::PathBuf>,
+) -> PyResult<Menu> {
     let options = LoadOptions::default();
+    let overlay = overlay
+        .map(|p| hotline::menu::Overlay::read(&p, &options))
+        .transpose()
+        .map_err(library_error)?;
     let text: Option<String> = path_or_text
         .extract::<String>()
         .ok()
@@ -159,12 +172,15 @@ fn load(py: Python<'_>, path_or_text: &Bound<'_, PyAny>, name: Option<String>) -
     let loaded = match text {
         Some(t) => {
             let shown = name.unwrap_or_else(|| "<text>".into());
-            py.detach(|| hotline::menu::load_str(&t, &shown, &options))
+            py.detach(|| match &overlay {
+                Some(o) => hotline::menu::load_str_with(&t, &shown, &options, o),
+                None => hotline::menu::load_str(&t, &shown, &options),
+            })
         }
         None => {
             let path: std::path::PathBuf = path_or_text.extract()?;
             let mut l = py
-                .detach(|| hotline::menu::load(&path, &options))
+                .detach(|| hotline::menu::load_with(&path, overlay.as_ref(), &options))
                 .map_err(library_error)?;
             if let Some(n) = name {
                 l.path = n;
@@ -172,19 +188,21 @@ fn load(py: Python<'_>, path_or_text: &Bound<'_, PyAny>, name: Option<String>) -
             l
         }
     };
-    menu_from(py, loaded)
+    menu_from(py, loaded, overlay.as_ref())
 }
 
-fn menu_from(py: Python<'_>, mut loaded: Loaded) -> PyResult<Menu> {
+fn menu_from(py: Python<'_>, mut loaded: Loaded, overlay: Option<&hotline::menu::Overlay>) -> PyResult<Menu> {
     let Some(hotline) = loaded.hotline.take() else {
         return Err(menu_error(py, &loaded));
     };
-    let tree = hotline::yaml::parse(&loaded.source, &LoadOptions::default().limits)
-        .map_err(|e| PyValueError::new_err(e.message))?;
+    let (tree, tree_text) =
+        hotline::menu::effective_tree(&loaded.source, &loaded.path, &LoadOptions::default(), overlay)
+            .map_err(PyValueError::new_err)?;
     Ok(Menu(Arc::new(Inner {
         path: loaded.path,
         source: loaded.source,
         tree,
+        tree_text,
         hotline,
         warnings: loaded.diagnostics,
     })))
@@ -323,14 +341,15 @@ impl Menu {
             let path: String = k.extract()?;
             hotline::sweep::set(&mut tree, &path, &value_text(&v)?).map_err(PyValueError::new_err)?;
         }
-        let mut loaded = hotline::menu::load_tree(&tree, &self.0.source, &self.0.path, &LoadOptions::default());
+        let mut loaded = hotline::menu::load_tree(&tree, &self.0.tree_text, &self.0.path, &LoadOptions::default());
         let Some(h) = loaded.hotline.take() else {
             return Err(menu_error(py, &loaded));
         };
         Ok(Menu(Arc::new(Inner {
             path: loaded.path,
-            source: loaded.source,
+            source: self.0.source.clone(),
             tree,
+            tree_text: self.0.tree_text.clone(),
             hotline: h,
             warnings: loaded.diagnostics,
         })))
@@ -428,7 +447,7 @@ impl Menu {
         let s = interruptible(py, &stop, || {
             hotline::sweep::sweep_tree(
                 &inner.tree,
-                &inner.source,
+                &inner.tree_text,
                 &inner.path,
                 &settings,
                 &options,

@@ -14,6 +14,8 @@ import pytest
 import hotline
 from hotline import _frames
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
 SINGLE = """hotline: Q
 entry: q
 nodes:
@@ -266,3 +268,22 @@ def test_sweep_equals_the_command_line(menus, cli):
     points = s.points
     n = len(s.to_dict()["points"][0]["metrics"])
     assert len(points) == 6 * n
+
+
+# Vendor flows ---------------------------------------------------------------
+
+
+def test_vendor_flows_with_an_overlay(tmp_path, cli):
+    flow = ROOT / "tests" / "data" / "flows" / "twilio_ivr.json"
+    m = hotline.load(flow)
+    assert m.name == "Acme IVR" and "main_menu" in m.nodes
+    assert any(d["code"] == "vendor-wrong-input" for d in m.check())
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("callers:\n  arrivals: 40/h\nsimulation: { replications: 3 }\n")
+    with_callers = hotline.load(flow, overlay=overlay)
+    expected = cli("simulate", str(flow), "--with", str(overlay), "--format", "json", "--seed", "2")
+    assert with_callers.simulate(seed=2).to_json() == expected
+    # What-if on the imported menu: more sales agents, shorter waits.
+    more = with_callers.with_values({"agents.sales.seats": 9})
+    assert more.simulate(seed=2).to_dict()["queues"]["to_sales"]["mean_wait_s"]["mean"] <= \
+        with_callers.simulate(seed=2).to_dict()["queues"]["to_sales"]["mean_wait_s"]["mean"]

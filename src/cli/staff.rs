@@ -131,9 +131,17 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
     let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
     let s = staff::staff(&h, &o).map_err(|m| if interrupted() { Error::Interrupted } else { unusable(m) })?;
     if let Some(w) = &a.write {
-        // An imported flow is written as the hotline menu it stands for.
-        let source = crate::import::menu_text(&loaded.source, &loaded.path)
-            .map_err(|ds| unusable(ds.first().map_or_else(String::new, |d| d.sentence())))?;
+        // An imported flow, or a menu with an overlay, is written as the
+        // hotline menu it stands for.
+        let overlay = a.limits.overlay()?;
+        let source = if overlay.is_some() || crate::import::detect(&loaded.source).is_some() {
+            let (tree, _) =
+                crate::menu::effective_tree(&loaded.source, &loaded.path, &a.limits.options(), overlay.as_ref())
+                    .map_err(unusable)?;
+            crate::import::tree_yaml(&tree)
+        } else {
+            loaded.source.clone()
+        };
         let text = staff::with_schedules(&source, &h, &s).map_err(unusable)?;
         staff::write_new(w, &text).map_err(|e| Error::Write {
             path: w.display().to_string(),

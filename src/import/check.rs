@@ -182,6 +182,14 @@ pub(super) fn targets(f: &mut Flow) {
     let mut ids = HashSet::new();
     let mut findings = Vec::new();
     for b in &f.blocks {
+        if b.id.trim().is_empty() {
+            findings.push(error(
+                "vendor-missing-key",
+                format!("a {} has an empty id", f.word),
+                Some(b.pos),
+            ));
+            continue;
+        }
         if !ids.insert(b.id.as_str()) {
             findings.push(
                 error(

@@ -182,7 +182,11 @@ fn legacy(root: &Node) -> Result<(Vec<Action>, String, String), Vec<Diagnostic>>
         };
         let mut params = HashMap::new();
         for p in list_of(m, "parameters") {
-            if let (Some(k), Some(v)) = (text_of(p, "name"), text_of(p, "value")) {
+            // A prompt from the library has a resource name and no value.
+            if let (Some(k), Some(v)) = (
+                text_of(p, "name"),
+                text_of(p, "value").or_else(|| text_of(p, "resourceName")),
+            ) {
                 params.insert(k.clone(), v);
                 if let Some(r) = text_of(p, "resourceName") {
                     params.insert(format!("{k}Name"), r);
@@ -246,6 +250,7 @@ fn legacy(root: &Node) -> Result<(Vec<Action>, String, String), Vec<Diagnostic>>
                 Some("False") => conditions.push(("Equals False".into(), "False".into(), to)),
                 Some("Timeout") => errors.push(("InputTimeLimitExceeded".into(), to)),
                 Some("NoMatch") => errors.push(("NoMatchingCondition".into(), to)),
+                Some("Error") => errors.push(("NoMatchingError".into(), to)),
                 Some(other) => errors.push((other.to_string(), to)),
                 None => {}
             }
@@ -488,8 +493,17 @@ fn map(actions: Vec<Action>, entry: String, name: String) -> Flow {
                 arms: a.conditions.iter().map(|(_, v, e)| (v.clone(), e.clone())).collect(),
             },
             _ => {
-                if a.conditions.is_empty() {
+                if a.conditions.is_empty() && (a.errors.is_empty() || a.next.is_none()) {
                     Does::Pass { next: a.next.clone() }
+                } else if a.conditions.is_empty() {
+                    // A block's error branches: taken rarely (1% in all), but taken.
+                    let each = crate::value::trim_float(1.0 / a.errors.len() as f64);
+                    let mut arms: Vec<(String, Edge)> = a.next.iter().map(|e| ("99%".to_string(), e.clone())).collect();
+                    arms.extend(a.errors.iter().map(|(_, e)| (format!("{each}%"), e.clone())));
+                    Does::Decide {
+                        what: Decision::Percent,
+                        arms,
+                    }
                 } else {
                     let mut arms: Vec<(String, Edge)> =
                         a.conditions.iter().map(|(l, _, e)| (l.clone(), e.clone())).collect();

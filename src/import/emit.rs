@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use super::{AUDIO_SECONDS, Block, Decision, Does, Flow, Input, Prompt, speaking_seconds};
+use super::{AUDIO_SECONDS, Decision, Does, Flow, Input, Prompt, speaking_seconds};
 use crate::diag::Diagnostic;
 use crate::yaml::Pos;
 
@@ -15,6 +15,20 @@ const ASSUMED_HANDLE: &str = "exp(mean=5m)";
 /// Share of hearings assumed silent, and with a key no option takes, where
 /// the flow handles them.
 const ASSUMED_FAIL: &str = "5%";
+/// Share of requests a bot is assumed to recognise, where the flow handles
+/// the others.
+const ASSUMED_UNDERSTOOD: &str = "95%";
+/// Share of calls assumed to take a block's error branches.
+const ERROR_SHARE: f64 = 0.01;
+
+/// Whether an outcome's name is an error (`NoMatchingError`, `fail`, `timeout`).
+fn is_error(label: &str) -> bool {
+    let l = label.to_lowercase();
+    ["error", "fail", "timeout", "atcapacity", "invalid", "notdialable"]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
 /// Hours assumed for an hours-of-operation check.
 const ASSUMED_HOURS: &str = "08:00-18:00";
 
@@ -34,7 +48,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
         let warn = |code: &'static str, message: String| Diagnostic::warning(code, message).at(Some(b.pos)).node(&b.id);
         match &b.does {
             Does::Say { prompt, next } => {
-                say(&mut node, prompt, b, &mut warnings, &warn);
+                say(&mut node, prompt, &mut warnings, &warn);
                 match next {
                     Some(e) => {
                         node.insert("kind".into(), json!("prompt"));
@@ -62,7 +76,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
                 retries,
                 timeout,
             } => {
-                say(&mut node, prompt, b, &mut warnings, &warn);
+                say(&mut node, prompt, &mut warnings, &warn);
                 let single =
                     |k: &str| k.chars().count() == 1 && k.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');
                 let mut options = Map::new();
@@ -106,11 +120,26 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
                     if speech {
                         node.insert("intents".into(), Value::Object(intents));
                     }
-                    if let Some(t) = timeout {
-                        node.insert("timeout".into(), json!(format!("{}s", crate::value::trim_float(*t))));
+                    if let Some(t) = timeout.filter(|t| t.is_finite() && *t > 0.0 && *t < 86_400.0) {
+                        node.insert("timeout".into(), json!(format!("{}s", crate::value::trim_float(t))));
                     }
                     node.insert("retries".into(), json!((*retries).min(9)));
+                    if speech {
+                        // A bot: silence fails after the retries, a request it
+                        // does not know is a misrecognition.
+                        if let Some(e) = no_input {
+                            shares_assumed = true;
+                            node.insert("no_input".into(), json!(ASSUMED_FAIL));
+                            node.insert("on_fail".into(), json!(e.to));
+                        }
+                        if let Some(e) = no_match {
+                            shares_assumed = true;
+                            node.insert("understood".into(), json!(ASSUMED_UNDERSTOOD));
+                            node.insert("on_misunderstood".into(), json!(e.to));
+                        }
+                    }
                     let fail = match (no_input, no_match) {
+                        _ if speech => None,
                         (Some(a), Some(m)) if a.to != m.to => {
                             // Silence and a wrong key go different ways: a
                             // branch splits the failures between them.
@@ -144,6 +173,11 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
                 }
             }
             Does::Queue { pool } => {
+                let pool = &if pool.trim().is_empty() {
+                    "queue".to_string()
+                } else {
+                    pool.clone()
+                };
                 node.insert("kind".into(), json!("queue"));
                 node.insert("pool".into(), json!(pool));
                 if !pools.contains(pool) {
@@ -192,7 +226,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
             Diagnostic::warning(
                 "vendor-assumed-shares",
                 format!(
-                    "the flow does not say how callers choose: the options of each menu are taken equally often, and {ASSUMED_FAIL} of hearings are silent or a wrong key where the flow handles that (give shares in an overlay: nodes.ID.options.KEY.share)"
+                    "the flow does not say how callers choose: the options of each menu are taken equally often, and {ASSUMED_FAIL} of hearings are silent or a wrong key where the flow handles that; error branches are taken 1% of the time (give shares in an overlay: nodes.ID.options.KEY.share)"
                 ),
             ),
         );
@@ -227,11 +261,9 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
 fn say(
     node: &mut Map<String, Value>,
     prompt: &Prompt,
-    b: &Block,
     warnings: &mut Vec<Diagnostic>,
     warn: &dyn Fn(&'static str, String) -> Diagnostic,
 ) {
-    let _ = b;
     match (&prompt.text, prompt.audio) {
         (Some(t), _) if !t.trim().is_empty() => {
             node.insert("say".into(), json!(t));
@@ -297,21 +329,48 @@ fn decide(
             }
         }
         Decision::Data | Decision::Function => {
+            // Error outcomes (a failed lookup, a timeout) share 1%; the others
+            // split the rest equally.
             let n = arms.len();
-            for (i, (_, e)) in rest.iter().enumerate() {
-                let share = 1.0 / (n - i) as f64;
-                cases.push(
-                    json!({ "if": { "share": crate::value::trim_float((share * 1e9).round() / 1e9) }, "to": e.to }),
-                );
+            let errors = arms.iter().filter(|(l, _)| is_error(l)).count();
+            let weights: Vec<f64> = if errors == 0 || errors == n {
+                vec![1.0 / n as f64; n]
+            } else {
+                arms.iter()
+                    .map(|(l, _)| {
+                        if is_error(l) {
+                            ERROR_SHARE / errors as f64
+                        } else {
+                            (1.0 - ERROR_SHARE) / (n - errors) as f64
+                        }
+                    })
+                    .collect()
+            };
+            let mut left = 1.0;
+            for ((_, e), w) in rest.iter().zip(&weights) {
+                let conditional = if left > 1e-12 { (w / left).clamp(0.0, 1.0) } else { 0.0 };
+                cases.push(json!({ "if": { "share": crate::value::trim_float((conditional * 1e9).round() / 1e9) }, "to": e.to }));
+                left -= w;
             }
             let on = if what == Decision::Function {
                 "a function's result"
             } else {
                 "data the flow reads"
             };
+            let how = if errors == 0 || errors == n {
+                "are taken equally often".to_string()
+            } else {
+                format!(
+                    "are taken equally often, errors {}% of the time",
+                    crate::value::trim_float(ERROR_SHARE * 100.0)
+                )
+            };
             warnings.push(warn(
                 "vendor-unknown-decision",
-                format!("the route depends on {on}: its {n} outcomes ({}) are taken equally often (give the cases' shares in an overlay)", names.join(", ")),
+                format!(
+                    "the route depends on {on}: its {n} outcomes ({}) {how} (give the cases' shares in an overlay)",
+                    names.join(", ")
+                ),
             ));
         }
     }
@@ -328,9 +387,28 @@ fn key(k: &str) -> String {
     if plain { k.to_string() } else { quoted(k) }
 }
 
-/// A double-quoted YAML scalar (JSON's escapes are YAML's).
+/// A double-quoted YAML scalar (JSON's escapes are YAML's; characters
+/// YAML does not allow in a document, which JSON leaves as they are,
+/// escaped too).
 fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    if !json.chars().any(not_yaml) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if not_yaml(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Characters outside YAML's printable set.
+fn not_yaml(c: char) -> bool {
+    matches!(c as u32, 0x7f..=0x9f | 0xfffe | 0xffff)
 }
 
 fn scalar(v: &Value) -> String {
@@ -389,5 +467,36 @@ fn flow_value(v: &Value) -> String {
             format!("[{}]", parts.join(", "))
         }
         other => scalar(other),
+    }
+}
+
+/// A menu tree (an imported flow with an overlay laid over it, say) as
+/// YAML text, for what writes a menu file.
+pub fn tree_yaml(tree: &crate::yaml::Node) -> String {
+    let mut out = String::new();
+    write_yaml(&mut out, &to_json(tree), 0);
+    out
+}
+
+fn to_json(n: &crate::yaml::Node) -> Value {
+    use crate::yaml::Value as Y;
+    if let Some(w) = &n.written {
+        // A number written in another form (`00`, `+4`) keeps its text.
+        return Value::String(w.clone());
+    }
+    match &n.value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => json!(b),
+        Y::Int(i) => json!(i),
+        Y::UInt(u) => json!(u),
+        Y::Float(x) => json!(x),
+        Y::Str(s) => json!(s),
+        Y::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        Y::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.scalar_text().unwrap_or_default(), to_json(v)))
+                .collect(),
+        ),
     }
 }

@@ -23,13 +23,13 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
             e.pos,
         )]
     })?;
-    let Some((kind, body)) = root.as_map().and_then(|m| {
+    let Some((_, body)) = root.as_map().and_then(|m| {
         m.iter()
             .find(|(k, _)| {
                 k.scalar_text()
                     .is_some_and(|k| super::GENESYS_FLOW_TYPES.contains(&k.as_str()))
             })
-            .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v))
+            .map(|(k, v)| (k, v))
     }) else {
         return Err(vec![error(
             "vendor-missing-key",
@@ -42,7 +42,6 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
         menus: HashMap::new(),
         tasks: HashMap::new(),
         parents: HashMap::new(),
-        kind: kind.clone(),
     };
     // Ids of menus and tasks first, for references in any order.
     for m in list_of(body, "menus") {
@@ -114,7 +113,6 @@ struct Reader {
     tasks: HashMap<String, String>,
     /// Menu id → the menu that leads to it (for "previous menu").
     parents: HashMap<String, String>,
-    kind: String,
 }
 
 /// What an `audio:` (or a greeting) says: its `tts` text; audio files and
@@ -236,6 +234,7 @@ impl Reader {
                 "menuTransferToAcd" => {
                     let pool = body
                         .get("queue")
+                        .or_else(|| body.get("targetQueue"))
                         .and_then(|q| q.get("lit"))
                         .and_then(|l| text_of(l, "name"))
                         .unwrap_or_else(|| name.clone());
@@ -444,7 +443,6 @@ impl Reader {
                     next: Some(next.clone()),
                 },
             };
-            let _ = &self.kind;
             self.push(ids[i].clone(), body.pos, &what, label, does);
         }
         ids.first().cloned().unwrap_or(end.to)

@@ -44,8 +44,12 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
         blocks: Vec::new(),
     };
     let mut entry = String::new();
-    for dialog in root.children().filter(|n| n.is_element()) {
-        let id = dialog.attribute("id").unwrap_or("").to_string();
+    for (i, dialog) in root.children().filter(|n| n.is_element()).enumerate() {
+        // A dialog without an id cannot be a goto's target, but runs.
+        let id = dialog
+            .attribute("id")
+            .filter(|s| !s.trim().is_empty())
+            .map_or_else(|| format!("dialog {}", i + 1), String::from);
         match dialog.tag_name().name() {
             "menu" => r.menu(dialog, &id),
             "form" => r.form(dialog, &id),

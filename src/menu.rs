@@ -17,7 +17,8 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use crate::value::{Clock, Dist, Hours, Rate};
 use crate::yaml::Pos;
 
-pub use build::{LoadOptions, Loaded, Overlay, effective_tree, load, load_str, load_str_with, load_tree, load_with};
+pub use build::{LoadOptions, Loaded, load, load_str, load_tree, load_with};
+pub use overlay::{Overlay, effective_tree, load_str_with};
 
 /// A validated hotline.
 #[derive(Clone, Debug)]

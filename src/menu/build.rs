@@ -79,7 +79,11 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
 
 /// [`load`] with an overlay laid over the menu (see [`super::overlay`]);
 /// vendor flows are read too (see [`crate::import`]).
-pub fn load_with(path: &Path, overlay: Option<&Overlay>, options: &LoadOptions) -> Result<Loaded, Error> {
+pub fn load_with(
+    path: &Path,
+    overlay: Option<&super::overlay::Overlay>,
+    options: &LoadOptions,
+) -> Result<Loaded, Error> {
     let shown = if path == Path::new("-") {
         "standard input".to_string()
     } else {
@@ -102,7 +106,7 @@ pub fn load_with(path: &Path, overlay: Option<&Overlay>, options: &LoadOptions) 
     match String::from_utf8(bytes) {
         Ok(text) => Ok(match overlay {
             None => load_str(&text, &shown, options),
-            Some(o) => load_str_with(&text, &shown, options, o),
+            Some(o) => super::overlay::load_str_with(&text, &shown, options, o),
         }),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -123,132 +127,6 @@ pub fn load_with(path: &Path, overlay: Option<&Overlay>, options: &LoadOptions) 
             })
         }
     }
-}
-
-/// An overlay file, parsed: its tree with every line moved by
-/// [`Overlay::LINE_OFFSET`], so that a diagnostic about one of its values
-/// can be told from one about the menu's own.
-#[derive(Clone, Debug)]
-pub struct Overlay {
-    /// The file's name, for messages.
-    pub path: String,
-    /// The tree (lines offset).
-    pub tree: Node,
-}
-
-impl Overlay {
-    /// Added to the overlay's line numbers.
-    pub const LINE_OFFSET: u32 = 100_000_000;
-
-    /// Reads and parses an overlay file.
-    pub fn read(path: &Path, options: &LoadOptions) -> Result<Overlay, Error> {
-        let shown = path.display().to_string();
-        let bytes = crate::source::read(path, options.limits.max_bytes)?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::Unusable {
-            path: shown.clone(),
-            message: "the overlay is not UTF-8 text".into(),
-        })?;
-        Overlay::parse(&text, &shown, options)
-    }
-
-    /// Parses overlay text named `path`.
-    pub fn parse(text: &str, path: &str, options: &LoadOptions) -> Result<Overlay, Error> {
-        let mut tree = yaml::parse(text, &options.limits).map_err(|e| Error::Unusable {
-            path: match e.pos {
-                Some(p) => format!("{path}:{p}"),
-                None => path.to_string(),
-            },
-            message: e.message,
-        })?;
-        if tree.as_map().is_none() {
-            return Err(Error::Unusable {
-                path: path.to_string(),
-                message: "an overlay is a mapping, like a menu (nodes:, agents:, callers:)".into(),
-            });
-        }
-        shift(&mut tree);
-        Ok(Overlay {
-            path: path.to_string(),
-            tree,
-        })
-    }
-
-    /// A diagnostic about an overlay value names the overlay's file, line
-    /// and column in its message (the menu's source cannot show it).
-    pub fn place(&self, d: &mut Diagnostic) {
-        if let Some(line) = d.line.filter(|&l| l > Overlay::LINE_OFFSET) {
-            d.message = format!(
-                "{}:{}:{}: {}",
-                self.path,
-                line - Overlay::LINE_OFFSET,
-                d.column.unwrap_or(1),
-                d.message
-            );
-            d.line = None;
-            d.column = None;
-        }
-    }
-}
-
-fn shift(n: &mut Node) {
-    n.pos.line += Overlay::LINE_OFFSET;
-    match &mut n.value {
-        yaml::Value::Map(entries) => {
-            for (k, v) in entries {
-                shift(k);
-                shift(v);
-            }
-        }
-        yaml::Value::Seq(items) => items.iter_mut().for_each(shift),
-        _ => {}
-    }
-}
-
-/// [`load_str`] with an overlay.
-pub fn load_str_with(source: &str, path: &str, options: &LoadOptions, overlay: &Overlay) -> Loaded {
-    let mut loaded = match crate::import::detect(source) {
-        Some(vendor) => crate::import::load(vendor, source, path, options, Some(&overlay.tree)),
-        None => match yaml::parse(source, &options.limits) {
-            // The menu's own syntax errors come first.
-            Err(_) => return load_str(source, path, options),
-            Ok(mut tree) => match super::overlay::merge(&mut tree, &overlay.tree) {
-                Ok(()) => load_tree(&tree, source, path, options),
-                Err(d) => Loaded {
-                    path: path.into(),
-                    source: source.into(),
-                    hotline: None,
-                    diagnostics: vec![d],
-                },
-            },
-        },
-    };
-    for d in &mut loaded.diagnostics {
-        overlay.place(d);
-    }
-    loaded
-}
-
-/// The tree of the menu a file stands for, after importing a vendor flow
-/// and laying an overlay over it, and the text its positions refer to:
-/// what sweeps and `with_values` change.
-pub fn effective_tree(
-    source: &str,
-    path: &str,
-    options: &LoadOptions,
-    overlay: Option<&Overlay>,
-) -> Result<(Node, String), String> {
-    let text = crate::import::menu_text(source, path).map_err(|ds| {
-        ds.first()
-            .map_or_else(|| "the flow cannot be imported".into(), |d| d.sentence())
-    })?;
-    let mut tree = yaml::parse(&text, &options.limits).map_err(|e| format!("{path}: {}", e.message))?;
-    if let Some(o) = overlay {
-        super::overlay::merge(&mut tree, &o.tree).map_err(|mut d| {
-            o.place(&mut d);
-            d.sentence()
-        })?;
-    }
-    Ok((tree, text))
 }
 
 /// Validates menu text; `path` is only used in messages.

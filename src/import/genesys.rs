@@ -51,9 +51,7 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     }
     for t in list_of(body, "tasks") {
         if let Some(task) = t.get("task") {
-            let id = text_of(task, "refId")
-                .or_else(|| text_of(task, "name"))
-                .unwrap_or_default();
+            let id = ref_id(task);
             r.tasks.insert(text_of(task, "name").unwrap_or_default(), id.clone());
             r.tasks.insert(id.clone(), id);
         }
@@ -73,9 +71,7 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     }
     for t in list_of(body, "tasks") {
         if let Some(task) = t.get("task") {
-            let id = text_of(task, "refId")
-                .or_else(|| text_of(task, "name"))
-                .unwrap_or_default();
+            let id = ref_id(task);
             r.actions(&id, task.get("actions"), None, task.pos);
         }
     }
@@ -144,6 +140,18 @@ fn collect_tts(n: &Node, texts: &mut Vec<String>, audio: &mut bool) {
     }
 }
 
+/// A menu's or task's id: its `refId`, else its name.
+fn ref_id(n: &Node) -> String {
+    text_of(n, "refId").or_else(|| text_of(n, "name")).unwrap_or_default()
+}
+
+/// A one-key mapping (`- playAudio: {...}`): the key and its value.
+fn single(n: &Node) -> Option<(String, &Node)> {
+    n.as_map()
+        .and_then(|m| m.first())
+        .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v))
+}
+
 /// `digit_1` → `1`, `digit_star` → `*`, `digit_pound` → `#`.
 fn key(dtmf: &str) -> Option<String> {
     let d = dtmf.strip_prefix("digit_")?;
@@ -164,9 +172,7 @@ fn bracket(r: &str) -> &str {
 
 impl Reader {
     fn register_menu(&mut self, menu: &Node) {
-        let id = text_of(menu, "refId")
-            .or_else(|| text_of(menu, "name"))
-            .unwrap_or_default();
+        let id = ref_id(menu);
         self.menus.insert(text_of(menu, "name").unwrap_or_default(), id.clone());
         self.menus.insert(id.clone(), id);
         for c in list_of(menu, "choices") {
@@ -177,13 +183,11 @@ impl Reader {
     }
 
     fn note_parents(&mut self, menu: &Node) {
-        let id = text_of(menu, "refId")
-            .or_else(|| text_of(menu, "name"))
-            .unwrap_or_default();
+        let id = ref_id(menu);
         for c in list_of(menu, "choices") {
             let child = if let Some(sub) = c.get("menuSubMenu").and_then(|s| s.get("menu")) {
                 self.note_parents(sub);
-                text_of(sub, "refId").or_else(|| text_of(sub, "name"))
+                Some(ref_id(sub))
             } else {
                 c.get("menuJumpToMenu")
                     .and_then(|j| text_of(j, "targetMenuRef"))
@@ -216,16 +220,10 @@ impl Reader {
     }
 
     fn menu(&mut self, menu: &Node, start: &str) -> String {
-        let id = text_of(menu, "refId")
-            .or_else(|| text_of(menu, "name"))
-            .unwrap_or_default();
+        let id = ref_id(menu);
         let mut choices = Vec::new();
         for (i, c) in list_of(menu, "choices").iter().enumerate() {
-            let Some((what, body)) = c
-                .as_map()
-                .and_then(|m| m.first())
-                .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v))
-            else {
+            let Some((what, body)) = single(c) else {
                 continue;
             };
             let name = text_of(body, "name").unwrap_or_else(|| what.clone());
@@ -336,11 +334,7 @@ impl Reader {
             })
             .collect();
         for (i, item) in items.iter().enumerate() {
-            let Some((what, body)) = item
-                .as_map()
-                .and_then(|m| m.first())
-                .map(|(k, v)| (k.scalar_text().unwrap_or_default(), v))
-            else {
+            let Some((what, body)) = single(item) else {
                 continue;
             };
             let next = ids.get(i + 1).map_or_else(

@@ -117,8 +117,6 @@ pub struct Flow {
     pub blocks: Vec<Block>,
     /// Findings of the vendor file (errors stop the import).
     pub findings: Vec<Diagnostic>,
-    /// The block word for messages (`widget`, `block`).
-    pub word: &'static str,
     /// The vendor.
     pub vendor: Option<Vendor>,
 }
@@ -252,11 +250,6 @@ pub struct Imported {
     pub positions: HashMap<String, Pos>,
 }
 
-/// Reads one vendor file.
-pub fn read(vendor: Vendor, text: &str, path: &str) -> Result<Flow, Vec<Diagnostic>> {
-    read_all(&[(vendor, text, path)])
-}
-
 /// Reads several vendor files as one hotline: the first is where callers
 /// enter; transfers to other flows are resolved by name, id or ARN among
 /// them (Amazon Connect).
@@ -383,6 +376,13 @@ fn join(mut flows: Vec<(Flow, &str, Vec<String>)>) -> Flow {
         }
     }
     first
+}
+
+impl Flow {
+    /// What the vendor calls a block, for messages.
+    pub fn word(&self) -> &'static str {
+        self.vendor.map_or("block", Vendor::block_word)
+    }
 }
 
 impl Does {
@@ -578,19 +578,6 @@ pub fn plain(text: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Position of byte `offset` in `text`, 1-based, columns in characters.
-pub fn pos_at(text: &str, offset: usize) -> Pos {
-    let offset = offset.min(text.len());
-    let mut end = offset;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line = before.matches('\n').count() as u32 + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-    Pos { line, column }
 }
 
 /// A finding of a vendor file.

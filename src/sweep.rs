@@ -228,9 +228,9 @@ pub fn grid(settings: &[Setting]) -> Result<Vec<Vec<(String, String)>>, String> 
     Ok(points)
 }
 
-/// Runs a sweep over the menu text `source` (named `name` in messages):
-/// every point with the same replications and seed. `progress(done,
-/// total)` is called after each point.
+/// Runs a sweep over the menu text `source` (named `name` in messages; a
+/// vendor flow is imported first): every point with the same replications
+/// and seed. `progress(done, total)` is called after each point.
 pub fn sweep(
     source: &str,
     name: &str,
@@ -239,26 +239,14 @@ pub fn sweep(
     sim: &dyn Fn(&crate::Hotline) -> SimOptions,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Sweep, String> {
-    sweep_shard(source, name, settings, options, sim, None, progress)
+    let (tree, text) = crate::menu::effective_tree(source, name, options, None)?;
+    sweep_tree(&tree, &text, name, settings, options, sim, None, progress)
 }
 
-/// [`sweep`] of shard K of N of the grid's points (a contiguous range;
-/// `None`: all of them).
-pub fn sweep_shard(
-    source: &str,
-    name: &str,
-    settings: &[Setting],
-    options: &LoadOptions,
-    sim: &dyn Fn(&crate::Hotline) -> SimOptions,
-    shard: Option<(u32, u32)>,
-    progress: &dyn Fn(usize, usize),
-) -> Result<Sweep, String> {
-    let tree = crate::yaml::parse(source, &options.limits).map_err(|e| format!("{name}: {}", e.message))?;
-    sweep_tree(&tree, source, name, settings, options, sim, shard, progress)
-}
-
-/// [`sweep_shard`] from a parsed menu tree (one already changed by
-/// [`set`], say); `source` is the text its positions refer to.
+/// A sweep from a parsed menu tree (one already changed by [`set`], or an
+/// imported flow with an overlay: [`crate::menu::effective_tree`]), over
+/// shard K of N of the grid's points (a contiguous range; `None`: all of
+/// them); `source` is the text the tree's positions refer to.
 #[allow(clippy::too_many_arguments)]
 pub fn sweep_tree(
     tree: &Node,

@@ -35,7 +35,7 @@ pub(super) fn common(f: &Flow, text: &str) -> Vec<crate::diag::Diagnostic> {
             out.push(
                 crate::diag::Diagnostic::warning(
                     "vendor-size-limit",
-                    format!("the flow has {} {}s: {why}", f.blocks.len(), f.word),
+                    format!("the flow has {} {}s: {why}", f.blocks.len(), f.word()),
                 )
                 .at(Some(crate::yaml::Pos { line: 1, column: 1 })),
             );
@@ -185,7 +185,7 @@ pub(super) fn targets(f: &mut Flow) {
         if b.id.trim().is_empty() {
             findings.push(error(
                 "vendor-missing-key",
-                format!("a {} has an empty id", f.word),
+                format!("a {} has an empty id", f.word()),
                 Some(b.pos),
             ));
             continue;
@@ -194,7 +194,7 @@ pub(super) fn targets(f: &mut Flow) {
             findings.push(
                 error(
                     "vendor-duplicate-block",
-                    format!("{} {} is defined twice", f.word, b.id),
+                    format!("{} {} is defined twice", f.word(), b.id),
                     Some(b.pos),
                 )
                 .node(&b.id),
@@ -202,7 +202,11 @@ pub(super) fn targets(f: &mut Flow) {
         }
     }
     if f.blocks.is_empty() {
-        findings.push(error("vendor-empty-flow", format!("the flow has no {}s", f.word), None));
+        findings.push(error(
+            "vendor-empty-flow",
+            format!("the flow has no {}s", f.word()),
+            None,
+        ));
     } else if f.entry.is_empty() {
         findings.push(error(
             "vendor-missing-start",
@@ -215,7 +219,8 @@ pub(super) fn targets(f: &mut Flow) {
             "vendor-missing-start",
             format!(
                 "the flow starts at {}, which is not a {} of the flow{hint}",
-                f.entry, f.word
+                f.entry,
+                f.word()
             ),
             None,
         ));
@@ -229,7 +234,8 @@ pub(super) fn targets(f: &mut Flow) {
                         "vendor-missing-target",
                         format!(
                             "the transition goes to {}, which is not a {} of the flow{hint}",
-                            e.to, f.word
+                            e.to,
+                            f.word()
                         ),
                         Some(e.pos),
                     )

@@ -298,7 +298,6 @@ fn map(actions: Vec<Action>, entry: String, name: String) -> Flow {
     let mut flow = Flow {
         name,
         entry,
-        word: "block",
         ..Flow::default()
     };
     // The queue set before a transfer: the nearest "Set working queue" that

@@ -44,7 +44,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
     for b in &f.blocks {
         positions.insert(b.id.clone(), b.pos);
         let mut node = Map::new();
-        let note = format!("{vendor} {} {} ({}), line {}", f.word, b.id, b.kind, b.pos.line);
+        let note = format!("{vendor} {} {} ({}), line {}", f.word(), b.id, b.kind, b.pos.line);
         let warn = |code: &'static str, message: String| Diagnostic::warning(code, message).at(Some(b.pos)).node(&b.id);
         match &b.does {
             Does::Say { prompt, next } => {

@@ -96,7 +96,6 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
         name: text_of(body, "name").unwrap_or_default(),
         entry,
         blocks: r.blocks,
-        word: "action",
         ..Flow::default()
     })
 }

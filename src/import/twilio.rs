@@ -28,7 +28,6 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     }
     let mut flow = Flow {
         name: text_of(&root, "description").unwrap_or_default(),
-        word: "widget",
         ..Flow::default()
     };
     let mut widgets: Vec<Widget> = Vec::new();

@@ -68,7 +68,6 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
             .to_string(),
         entry,
         blocks: r.blocks,
-        word: "element",
         ..Flow::default()
     })
 }

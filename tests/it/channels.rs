@@ -2,11 +2,11 @@
 //! responses against their exact distribution, channel switches counted
 //! exactly, the phone↔online feedback loop, and the loader's checks.
 
-mod support;
+
 
 use hotline::menu::{Hotline, load_str};
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
-use support::theory::{erlang_a, erlang_c};
+use crate::support::theory::{erlang_a, erlang_c};
 
 fn menu(text: &str) -> Hotline {
     let loaded = load_str(text, "chat.yaml", &Default::default());

@@ -12,13 +12,7 @@ fn dir() -> PathBuf {
     d
 }
 
-fn hotline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use crate::support::hotline;
 
 fn write(name: &str, bytes: &[u8]) -> String {
     let p = dir().join(name);

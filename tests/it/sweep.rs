@@ -1,15 +1,11 @@
 //! `hotline sweep`: parsing the grid, setting values in the tree, each
 //! point against Erlang C, common random numbers, and the command's output.
 
-#[allow(dead_code)] // this test uses Erlang C only
-mod support;
-
-use std::process::Command;
 
 use hotline::menu::{LoadOptions, load_str};
 use hotline::sim::{SimOptions, simulate};
 use hotline::sweep::{Setting, grid, set, sweep};
-use support::theory::erlang_c;
+use crate::support::theory::erlang_c;
 
 #[test]
 fn values_and_grids() {
@@ -110,13 +106,7 @@ fn each_point_agrees_with_erlang_c_and_shares_the_seeds() {
     assert!(waits[0] > waits[1] && waits[1] > waits[2], "{waits:?}");
 }
 
-fn hotline(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use crate::support::hotline;
 
 #[test]
 fn the_command_prints_json_csv_and_writes_a_report() {

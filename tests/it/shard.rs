@@ -5,13 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn hotline(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use crate::support::hotline;
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("hotline-shard-{name}-{}", std::process::id()));

@@ -2,7 +2,6 @@
 //! add up and agree with the analysis, filters, the budget, and the test
 //! plan.
 
-use std::process::Command;
 
 use hotline::menu::{Hotline, load_str};
 use hotline::paths::{End, PathOptions, Paths, paths};
@@ -253,13 +252,7 @@ fn filters_and_the_budget() {
     assert!(!p.paths.is_empty() && p.covered < 1.0);
 }
 
-fn hotline(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use crate::support::hotline;
 
 #[test]
 fn the_command_writes_text_json_csv_and_a_test_plan() {

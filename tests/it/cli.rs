@@ -5,13 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn hotline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the hotline binary runs")
-}
+use crate::support::hotline;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

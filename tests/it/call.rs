@@ -74,13 +74,7 @@ fn scripted_walks_follow_keys_requests_timeouts_and_recognition() {
     assert!(text.contains("you are in queue q"), "{text}");
 }
 
-fn hotline(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use crate::support::hotline;
 
 #[test]
 fn the_command_walks_chinese_menus_and_estimates_the_wait() {

@@ -2,13 +2,13 @@
 //! profile within one seat of each hour's stationary answer, a menu with
 //! deflection and redials checked by simulating its plan, threads.
 
-mod support;
+
 
 use hotline::menu::{Hotline, load_str};
 use hotline::sim::SimOptions;
 use hotline::staff::{StaffOptions, Staffing, staff, with_schedules};
 use hotline::target::Target;
-use support::theory::{erlang_a_service_level, erlang_c};
+use crate::support::theory::{erlang_a_service_level, erlang_c};
 
 fn menu(text: &str) -> Hotline {
     let loaded = load_str(text, "staff.yaml", &Default::default());
@@ -153,13 +153,7 @@ fn targets_are_read_and_refused_clearly() {
     assert!(err.contains("did you mean \"p_abandon\""), "{err}");
 }
 
-fn hotline(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use crate::support::hotline;
 
 #[test]
 fn the_command_prints_the_plan_writes_a_copy_and_never_the_input() {

@@ -3,19 +3,13 @@
 //! by hand, the vendor checks at their positions, malformed files, `hotline
 //! import`, overlays and a survey of a folder mixing menus and flows.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use hotline::analysis::{self, rules::RuleSet};
 use hotline::import::{Vendor, detect};
 use hotline::menu::{Hotline, Kind, LoadOptions, Loaded, load_str};
 
-fn hotline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the hotline binary runs")
-}
+use crate::support::hotline;
 
 fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)

@@ -1,0 +1,24 @@
+//! hotline's integration tests: one binary (linking the crate once), one
+//! module per area, one shared support module.
+
+mod support;
+
+mod analysis;
+mod browser;
+mod call;
+mod channels;
+mod cli;
+mod comply;
+mod diagnostics;
+mod fuzz;
+mod hostile;
+mod hostile_files;
+mod import;
+mod paths;
+mod properties;
+mod report;
+mod shard;
+mod simulation;
+mod staff;
+mod sweep;
+mod verification;

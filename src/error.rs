@@ -19,7 +19,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A path that should be a file is something else.
-    #[error("{path} is {what}, not a menu file")]
+    #[error("{path} is {what}; hotline reads only regular files")]
     NotAFile {
         /// The path as given.
         path: String,
@@ -78,6 +78,29 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// An output path hotline refuses to write: an input, something that
+    /// is not a regular file, a file of the user's.
+    #[error("{message}")]
+    Output {
+        /// The path as given.
+        path: String,
+        /// The flag and why (`--partial bank.yaml: that is an input …`).
+        message: String,
+    },
+    /// An input refused as a whole, the message naming the file and what
+    /// is wrong (a damaged partial file, records in no known format).
+    #[error("{message}")]
+    Invalid {
+        /// The file and what is wrong with it.
+        message: String,
+    },
+    /// Flags that cannot work together or a value a flag cannot take,
+    /// found after the arguments were parsed.
+    #[error("{message}")]
+    Usage {
+        /// What is wrong and how to write it.
+        message: String,
+    },
     /// The run was interrupted (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
@@ -101,10 +124,12 @@ impl Error {
     /// 2 when the tool could not run.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::InvalidMenu { .. } | Error::Unusable { .. } | Error::Rules { .. } | Error::TooLarge { .. } => 1,
+            Error::InvalidMenu { .. } | Error::Invalid { .. } | Error::Unusable { .. } | Error::Rules { .. } | Error::TooLarge { .. } => 1,
             Error::Read { .. }
             | Error::NotAFile { .. }
             | Error::Write { .. }
+            | Error::Output { .. }
+            | Error::Usage { .. }
             | Error::ReportFolder { .. }
             | Error::Interrupted => 2,
         }

@@ -29,7 +29,7 @@ pub mod report;
 pub mod schema;
 pub mod shard;
 pub mod sim;
-pub mod source;
+pub mod files;
 pub mod staff;
 pub mod survey;
 pub mod sweep;

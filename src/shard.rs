@@ -1,86 +1,61 @@
-//! Runs split across machines: a shard runs a contiguous range of a run's
-//! replications and writes their statistics to a partial file; merging the
-//! partial files gives exactly what one run of all replications gives
-//! (each replication's seed depends only on the run's seed and its index).
+//! Work split across machines: a shard does a contiguous range of a job's
+//! units (a run's replications, a survey's files, a sweep's grid points)
+//! and writes them to a partial file; merging the partial files gives
+//! exactly what one machine doing every unit gives.
 //!
-//! A partial file is JSON: `{"format": "hotline partial", "version": 1,
-//! "hotline_version", "menu": {"path", "hash", "source"}, "settings":
-//! {"replications", "seed", "sl_target", "max_in_system"}, "shard": [K, N],
-//! "first": i, "results": [...]}` — one entry of `results` per replication
-//! from `first` on: counters, sparse histograms (`{"total", "atoms",
-//! "bins": [[bin, count], ...]}`) and the day series.
+//! This module knows no job: each job (`sim::shard`, `survey`, `sweep`)
+//! implements [`Job`] — what every shard of it shares (its head), what one
+//! unit is, and how a unit read back is checked. A partial file is JSON:
+//! `{"format", "version", "hotline_version", "shard": [K, N], "first": i,
+//! "head": {...}, "items": [...]}`, the items last.
+//!
+//! Partial files are untrusted input: they are read through the guarded
+//! reader ([`crate::files::open`], regular files only, size bounded),
+//! streamed (memory does not grow with the number of units), and every
+//! field is checked — the shard numbers and the job's size as the command
+//! line bounds them, the coverage (each unit exactly once), and each item
+//! against the job ([`Job::check`]) — before anything is printed. A
+//! refusal names the file and what is wrong.
 
+use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Serialize;
 
-use crate::sim::SimOptions;
-use crate::sim::engine::RepResult;
-
-/// The `format` of a partial file.
-pub const FORMAT: &str = "hotline partial";
 /// The version of the partial format.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// Most shards a job is split into (as `--shard` accepts).
+pub const MAX_SHARDS: u32 = 100_000;
+/// Largest partial file read by default, in bytes.
+pub const MAX_BYTES: u64 = 4 << 30;
 
-/// The menu a partial was run on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MenuRef {
-    /// The path as given.
-    pub path: String,
-    /// FNV-1a hash of its text.
-    pub hash: String,
-    /// Its text (menus are small; merging rebuilds the report from it).
-    pub source: String,
+/// A kind of work that can be split into shards.
+pub trait Job {
+    /// What the shards are of, in messages (`simulation`).
+    const KIND: &'static str;
+    /// The `format` its partial files carry (`hotline partial`).
+    const FORMAT: &'static str;
+    /// What its units are called, in messages (`replications`).
+    const UNITS: &'static str;
+    /// What every shard of one job shares: the menu and settings, the
+    /// folder, the grid.
+    type Head: Serialize + DeserializeOwned + PartialEq + Clone;
+    /// One unit: a replication's statistics, a hotline's row, a grid point.
+    type Item: Serialize + DeserializeOwned;
+    /// Units of the whole job, or why the head is not one hotline writes
+    /// (a size the command line would refuse, a damaged field).
+    fn units(head: &Self::Head) -> Result<u32, String>;
+    /// What differs between two heads, for the message that refuses to
+    /// merge shards of different jobs.
+    fn differs(a: &Self::Head, b: &Self::Head) -> String;
 }
 
-/// The settings every shard of a run shares.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RunKey {
-    /// Replications of the whole run.
-    pub replications: u32,
-    /// Its seed.
-    pub seed: u64,
-    /// Service-level target, seconds.
-    pub sl_target: f64,
-    /// Most callers in the system at once.
-    pub max_in_system: usize,
-}
-
-/// A partial file.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Partial {
-    /// Always [`FORMAT`].
-    pub format: String,
-    /// The partial format's version.
-    pub version: u32,
-    /// The hotline version that wrote it.
-    pub hotline_version: String,
-    /// The menu.
-    pub menu: MenuRef,
-    /// The run's settings.
-    pub settings: RunKey,
-    /// This shard: (K, N).
-    pub shard: (u32, u32),
-    /// The first replication it holds.
-    pub first: u32,
-    /// One per replication, in order.
-    pub results: Vec<RepResult>,
-}
-
-/// FNV-1a of a text, as 16 hex digits.
-pub fn hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// Replications K·R/N .. (K+1)·R/N of a run of R.
+/// Units K·R/N .. (K+1)·R/N of a job of R (`n` at least 1).
 pub fn range(k: u32, n: u32, r: u32) -> Range<u32> {
-    let at = |k: u32| (u64::from(k) * u64::from(r) / u64::from(n)) as u32;
+    let n = u64::from(n.max(1));
+    let at = |k: u32| (u64::from(k).min(n) * u64::from(r) / n) as u32;
     at(k)..at(k + 1)
 }
 
@@ -94,8 +69,8 @@ pub fn parse_shard(spec: &str) -> Result<(u32, u32), String> {
         .trim()
         .parse()
         .ok()
-        .filter(|&n| (1..=100_000).contains(&n))
-        .ok_or_else(|| format!("\"{spec}\": N must be a whole number from 1 to 100000"))?;
+        .filter(|&n| (1..=MAX_SHARDS).contains(&n))
+        .ok_or_else(|| format!("\"{spec}\": N must be a whole number from 1 to {MAX_SHARDS}"))?;
     let k = if k.trim() == "auto" {
         let var = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"]
             .iter()
@@ -116,344 +91,445 @@ pub fn parse_shard(spec: &str) -> Result<(u32, u32), String> {
     Ok((k, n))
 }
 
-/// The run's options from a partial's settings.
-pub fn options(key: &RunKey, threads: usize) -> SimOptions {
-    SimOptions {
-        replications: key.replications,
-        seed: key.seed,
-        threads,
-        sl_target: key.sl_target,
-        max_in_system: key.max_in_system,
-        stop: None,
-        interval: 0.0,
+/// FNV-1a of a text, as 16 hex digits.
+pub fn hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
+    format!("{h:016x}")
 }
 
-/// Writes a partial file atomically.
-pub fn write(path: &Path, p: &Partial) -> std::io::Result<()> {
-    write_atomic(path, &serde_json::to_vec(p)?)
+/// A partial file as written.
+#[derive(Serialize)]
+struct Written<'a, H, I> {
+    format: &'a str,
+    version: u32,
+    hotline_version: &'a str,
+    shard: [u32; 2],
+    first: u32,
+    head: &'a H,
+    items: &'a [I],
 }
 
-/// Writes a file atomically (a temporary file beside it, renamed into
-/// place), over an earlier one of the same name.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or("partial".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// The partial file of shard `(k, n)` of a job: its head and the items of
+/// its range, in order.
+pub fn to_json<J: Job>(head: &J::Head, (k, n): (u32, u32), items: &[J::Item]) -> Result<Vec<u8>, String> {
+    let units = J::units(head)?;
+    let rg = range(k, n, units);
+    if items.len() != rg.len() {
+        return Err(format!(
+            "shard {k}/{n} holds units {}–{} but {} were given",
+            rg.start,
+            rg.end,
+            items.len()
+        ));
     }
-    result
+    serde_json::to_vec(&Written {
+        format: J::FORMAT,
+        version: VERSION,
+        hotline_version: env!("CARGO_PKG_VERSION"),
+        shard: [k, n],
+        first: rg.start,
+        head,
+        items,
+    })
+    .map_err(|e| e.to_string())
 }
 
-/// Reads partial files and checks that they are shards of one run (same
-/// menu, settings and hotline version) covering every replication exactly
-/// once; returns the first part's header and all results in order.
-pub fn merge(paths: &[&Path]) -> Result<(Partial, Vec<RepResult>), String> {
-    let mut parts: Vec<(String, Partial)> = Vec::new();
+/// Writes a partial file (atomically; only over an earlier partial file).
+pub fn write<J: Job>(path: &Path, head: &J::Head, shard: (u32, u32), items: &[J::Item]) -> Result<(), crate::Error> {
+    let bytes = to_json::<J>(head, shard, items).map_err(|message| crate::Error::Unusable {
+        path: path.display().to_string(),
+        message,
+    })?;
+    crate::files::write_replacing(path, &bytes, crate::files::Kind::Partial).map_err(|e| crate::Error::Write {
+        path: path.display().to_string(),
+        source: e,
+    })
+}
+
+/// The `format` a partial file declares, read from its first bytes only.
+pub fn format_of(path: &Path) -> Result<String, String> {
+    let head = crate::files::head(path, 4096).map_err(|e| e.chain())?;
+    let text = String::from_utf8_lossy(&head);
+    let mut rest = text.trim_start().strip_prefix('{').map(str::trim_start);
+    rest = rest.and_then(|r| r.strip_prefix("\"format\"")).map(str::trim_start);
+    rest = rest.and_then(|r| r.strip_prefix(':')).map(str::trim_start);
+    rest = rest.and_then(|r| r.strip_prefix('"'));
+    rest.and_then(|r| r.split_once('"'))
+        .map(|(f, _)| f.to_string())
+        .filter(|f| f.starts_with("hotline") && f.len() < 64)
+        .ok_or_else(|| {
+            format!(
+                "{}: not a hotline partial file (it does not start with {{\"format\": \"hotline …\"}})",
+                path.display()
+            )
+        })
+}
+
+/// One partial file, its head read and checked.
+#[derive(Clone, Debug)]
+pub struct Part<H> {
+    /// The path as given.
+    pub path: String,
+    /// Its head.
+    pub head: H,
+    /// (K, N).
+    pub shard: (u32, u32),
+    /// The first unit it holds.
+    pub first: u32,
+}
+
+/// The partial files of one job, checked to cover every unit once, in the
+/// order of their units.
+#[derive(Clone, Debug)]
+pub struct Parts<H> {
+    /// The shared head.
+    pub head: H,
+    /// Units of the job.
+    pub units: u32,
+    /// The files, by first unit.
+    pub parts: Vec<Part<H>>,
+    max_bytes: u64,
+}
+
+/// Reads the heads of partial files (not their items) and checks that they
+/// are the shards of one job, each once and none missing.
+pub fn open<J: Job>(paths: &[&Path], max_bytes: u64) -> Result<Parts<J::Head>, String> {
+    let mut parts: Vec<Part<J::Head>> = Vec::new();
     for p in paths {
         let shown = p.display().to_string();
-        let bytes = crate::source::read(p, 1 << 34).map_err(|e| e.chain())?;
-        let part: Partial = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{shown}: not a hotline partial file, or a damaged one ({e})"))?;
-        if part.format != FORMAT {
-            return Err(format!(
-                "{shown}: not a hotline partial file (format \"{}\")",
-                part.format
-            ));
-        }
-        if part.version != VERSION {
-            return Err(format!(
-                "{shown}: partial format version {}, this hotline reads version {VERSION}",
-                part.version
-            ));
-        }
-        if let Some((first, f)) = parts.first() {
-            let what = if f.hotline_version != part.hotline_version {
-                Some(format!(
-                    "hotline {} (the other parts: {})",
-                    part.hotline_version, f.hotline_version
-                ))
-            } else if f.menu.hash != part.menu.hash {
-                Some(format!("another menu ({} against {})", part.menu.path, f.menu.path))
-            } else if f.settings != part.settings {
-                Some("other run settings (replications, seed or service-level target)".into())
-            } else if f.shard.1 != part.shard.1 {
-                Some(format!("a split into {} shards, not {}", part.shard.1, f.shard.1))
-            } else {
-                None
-            };
-            if let Some(what) = what {
-                return Err(format!("{shown} comes from a different run than {first}: {what}"));
-            }
-        }
-        if hash(&part.menu.source) != part.menu.hash {
-            return Err(format!("{shown}: damaged (the menu text does not match its hash)"));
-        }
-        parts.push((shown, part));
-    }
-    let Some((_, head)) = parts.first() else {
-        return Err("no partial file given".into());
-    };
-    let r = head.settings.replications;
-    // Coverage: every replication exactly once.
-    let mut owner: Vec<Option<usize>> = vec![None; r as usize];
-    for (i, (shown, p)) in parts.iter().enumerate() {
-        let end = p.first as usize + p.results.len();
-        let expected = range(p.shard.0, p.shard.1, r);
-        if p.first != expected.start || end != expected.end as usize {
-            return Err(format!(
-                "{shown}: damaged (shard {}/{} should hold replications {}–{}, it holds {}–{})",
-                p.shard.0,
-                p.shard.1,
-                expected.start,
-                expected.end.saturating_sub(1),
-                p.first,
-                end.saturating_sub(1)
-            ));
-        }
-        for slot in owner.iter_mut().take(end).skip(p.first as usize) {
-            if let Some(j) = *slot {
+        let part = read_file::<J>(p, max_bytes, None)?.0;
+        if let Some(first) = parts.first() {
+            if first.head != part.head {
                 return Err(format!(
-                    "{shown} and {} both hold shard {}/{}: each shard once",
-                    parts[j].0, p.shard.0, p.shard.1
+                    "{shown} comes from a different {} than {}: {}",
+                    J::KIND,
+                    first.path,
+                    J::differs(&first.head, &part.head)
                 ));
             }
-            *slot = Some(i);
-        }
-    }
-    let n = head.shard.1;
-    let missing: Vec<String> = (0..n)
-        .filter(|&k| {
-            let rg = range(k, n, r);
-            !rg.is_empty() && owner[rg.start as usize].is_none()
-        })
-        .map(|k| {
-            let rg = range(k, n, r);
-            format!("shard {k}/{n} (replications {}–{})", rg.start, rg.end - 1)
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!("missing: {}", missing.join(", ")));
-    }
-    let mut parts: Vec<Partial> = parts.into_iter().map(|(_, p)| p).collect();
-    parts.sort_by_key(|p| p.first);
-    let head = Partial {
-        results: Vec::new(),
-        ..parts[0].clone()
-    };
-    let results = parts.into_iter().flat_map(|p| p.results).collect();
-    Ok((head, results))
-}
-
-/// The `format` of a survey's partial file.
-pub const SURVEY_FORMAT: &str = "hotline survey partial";
-
-/// A shard of a survey: the rows of its files.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SurveyPartial {
-    /// Always [`SURVEY_FORMAT`].
-    pub format: String,
-    /// The partial format's version.
-    pub version: u32,
-    /// The hotline version that wrote it.
-    pub hotline_version: String,
-    /// The folder surveyed, as given.
-    pub dir: String,
-    /// Menu files in the whole folder.
-    pub files: u32,
-    /// This shard: (K, N).
-    pub shard: (u32, u32),
-    /// Its rows.
-    pub rows: Vec<crate::survey::Row>,
-    /// Entries passed over (shard 0 only).
-    pub skipped: Vec<String>,
-}
-
-/// Whether a partial file is a survey's (read from its `format`).
-pub fn is_survey(path: &Path) -> bool {
-    format_of(path).is_some_and(|f| f == SURVEY_FORMAT)
-}
-
-/// The `format` of a sweep's partial file.
-pub const SWEEP_FORMAT: &str = "hotline sweep partial";
-
-/// A shard of a sweep: a contiguous range of its grid points.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SweepPartial {
-    /// Always [`SWEEP_FORMAT`].
-    pub format: String,
-    /// The partial format's version.
-    pub version: u32,
-    /// The hotline version that wrote it.
-    pub hotline_version: String,
-    /// Hash of the menu text.
-    pub menu_hash: String,
-    /// Points of the whole grid.
-    pub points: u32,
-    /// The `--set` arguments, as given.
-    pub sets: Vec<String>,
-    /// This shard: (K, N).
-    pub shard: (u32, u32),
-    /// Its part of the sweep.
-    pub sweep: crate::sweep::Sweep,
-}
-
-/// The `format` field of a partial file, when it has one.
-pub fn format_of(path: &Path) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Head {
-        format: String,
-    }
-    crate::source::read(path, 1 << 34)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
-        .map(|h| h.format)
-}
-
-/// A shard of a grid of independent units (a survey's files, a sweep's
-/// points): its format, the identity of the whole job, and its place.
-trait Unit: serde::de::DeserializeOwned {
-    /// What the shards are of, in messages ("survey").
-    const KIND: &'static str;
-    /// The `format` such files carry.
-    const FORMAT: &'static str;
-    fn format(&self) -> (&str, u32);
-    /// Everything shards of one job share.
-    fn job(&self) -> String;
-    fn shard(&self) -> (u32, u32);
-    /// Whether the content fits the shard (a damaged file does not).
-    fn whole(&self) -> bool {
-        true
-    }
-}
-
-/// Reads shards of one job, each once and none missing, in shard order.
-fn read_units<T: Unit>(paths: &[&Path]) -> Result<Vec<T>, String> {
-    let mut parts: Vec<(String, T)> = Vec::new();
-    for p in paths {
-        let shown = p.display().to_string();
-        let bytes = crate::source::read(p, 1 << 34).map_err(|e| e.chain())?;
-        let part: T = serde_json::from_slice(&bytes).map_err(|e| {
-            format!(
-                "{shown}: not a hotline {} partial file, or a damaged one ({e})",
-                T::KIND
-            )
-        })?;
-        if part.format() != (T::FORMAT, VERSION) {
-            return Err(format!(
-                "{shown}: not a {} partial file of format version {VERSION}",
-                T::KIND
-            ));
-        }
-        if !part.whole() {
-            return Err(format!(
-                "{shown}: damaged (its content does not fit shard {}/{})",
-                part.shard().0,
-                part.shard().1
-            ));
-        }
-        if let Some((first, f)) = parts.first()
-            && (f.job() != part.job() || f.shard().1 != part.shard().1)
-        {
-            return Err(format!("{shown} comes from a different {} than {first}", T::KIND));
-        }
-        if let Some((other, _)) = parts.iter().find(|(_, q)| q.shard().0 == part.shard().0) {
-            let (k, n) = part.shard();
-            return Err(format!("{shown} and {other} both hold shard {k}/{n}: each shard once"));
-        }
-        parts.push((shown, part));
-    }
-    let Some((_, head)) = parts.first() else {
-        return Err("no partial file given".into());
-    };
-    let n = head.shard().1;
-    let missing: Vec<String> = (0..n)
-        .filter(|k| !parts.iter().any(|(_, p)| p.shard().0 == *k))
-        .map(|k| format!("shard {k}/{n}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!("missing: {}", missing.join(", ")));
-    }
-    let mut parts: Vec<T> = parts.into_iter().map(|(_, p)| p).collect();
-    parts.sort_by_key(|p| p.shard().0);
-    Ok(parts)
-}
-
-impl Unit for SurveyPartial {
-    const KIND: &'static str = "survey";
-    const FORMAT: &'static str = SURVEY_FORMAT;
-    fn format(&self) -> (&str, u32) {
-        (&self.format, self.version)
-    }
-    fn job(&self) -> String {
-        format!("{}\n{}\n{}", self.dir, self.files, self.hotline_version)
-    }
-    fn shard(&self) -> (u32, u32) {
-        self.shard
-    }
-}
-
-impl Unit for SweepPartial {
-    const KIND: &'static str = "sweep";
-    const FORMAT: &'static str = SWEEP_FORMAT;
-    fn format(&self) -> (&str, u32) {
-        (&self.format, self.version)
-    }
-    fn job(&self) -> String {
-        format!(
-            "{}\n{}\n{}\n{}",
-            self.menu_hash,
-            self.sets.join("\n"),
-            self.points,
-            self.hotline_version
-        )
-    }
-    fn shard(&self) -> (u32, u32) {
-        self.shard
-    }
-    fn whole(&self) -> bool {
-        self.sweep.points.len() == range(self.shard.0, self.shard.1, self.points).len()
-    }
-}
-
-/// Merges survey shards into the survey of the whole folder, checking that
-/// they come from one survey and cover every shard once.
-pub fn merge_surveys(paths: &[&Path]) -> Result<crate::survey::Survey, String> {
-    let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for p in read_units::<SurveyPartial>(paths)? {
-        rows.extend(p.rows);
-        skipped.extend(p.skipped);
-    }
-    Ok(crate::survey::from_rows(rows, skipped))
-}
-
-/// Merges sweep shards into the whole sweep.
-pub fn merge_sweeps(paths: &[&Path]) -> Result<crate::sweep::Sweep, String> {
-    let mut whole: Option<crate::sweep::Sweep> = None;
-    for p in read_units::<SweepPartial>(paths)? {
-        match &mut whole {
-            None => whole = Some(p.sweep),
-            Some(w) => {
-                if w.hotline.is_empty() {
-                    (w.hotline, w.replications, w.seed) = (p.sweep.hotline.clone(), p.sweep.replications, p.sweep.seed);
-                }
-                w.points.extend(p.sweep.points);
+            if first.shard.1 != part.shard.1 {
+                return Err(format!(
+                    "{shown} comes from a split into {} shards, {} from one into {}",
+                    part.shard.1, first.path, first.shard.1
+                ));
             }
         }
+        if let Some(other) = parts.iter().find(|q| q.shard.0 == part.shard.0) {
+            let (k, n) = part.shard;
+            return Err(format!(
+                "{shown} and {} both hold shard {k}/{n}: each shard once",
+                other.path
+            ));
+        }
+        parts.push(part);
     }
-    whole.ok_or_else(|| "no partial file given".into())
+    let Some(first) = parts.first() else {
+        return Err("no partial file given".into());
+    };
+    let (head, n) = (first.head.clone(), first.shard.1);
+    let units = J::units(&head).map_err(|e| format!("{}: {e}", first.path))?;
+    // At most MAX_SHARDS shards (checked when read), so this list is short.
+    let missing: Vec<String> = (0..n)
+        .filter(|k| !parts.iter().any(|p| p.shard.0 == *k))
+        .take(20)
+        .map(|k| {
+            let rg = range(k, n, units);
+            format!("shard {k}/{n} ({} {}–{})", J::UNITS, rg.start, rg.end.saturating_sub(1))
+        })
+        .collect();
+    if !missing.is_empty() {
+        let more = (n as usize).saturating_sub(parts.len()).saturating_sub(missing.len());
+        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+        return Err(format!("missing: {}{tail}", missing.join(", ")));
+    }
+    parts.sort_by_key(|p| p.first);
+    Ok(Parts {
+        head,
+        units,
+        parts,
+        max_bytes,
+    })
+}
+
+impl<H> Parts<H> {
+    /// Streams every item of every file, in unit order, through `each`
+    /// (which checks it and uses it); an item `each` refuses, a file
+    /// holding more or fewer items than its shard, or one that changed
+    /// since its head was read, is an error naming the file.
+    pub fn for_each<J: Job<Head = H>>(&self, each: &mut dyn FnMut(J::Item) -> Result<(), String>) -> Result<(), String>
+    where
+        H: PartialEq,
+    {
+        for p in &self.parts {
+            let (again, count) = read_file::<J>(Path::new(&p.path), self.max_bytes, Some(each))?;
+            if again.head != p.head || again.shard != p.shard {
+                return Err(format!("{}: the file changed while it was read", p.path));
+            }
+            let expected = range(p.shard.0, p.shard.1, self.units).len() as u64;
+            if count != expected {
+                return Err(format!(
+                    "{}: damaged (shard {}/{} should hold {expected} {}, it holds {count})",
+                    p.path,
+                    p.shard.0,
+                    p.shard.1,
+                    J::UNITS
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads one partial file: its head always; its items through `each` when
+/// given (else reading stops at them). Returns the part and the items read.
+fn read_file<J: Job>(
+    path: &Path,
+    max_bytes: u64,
+    each: Option<&mut dyn FnMut(J::Item) -> Result<(), String>>,
+) -> Result<(Part<J::Head>, u64), String> {
+    let shown = path.display().to_string();
+    let format = format_of(path)?;
+    if format != J::FORMAT {
+        return Err(format!(
+            "{shown}: a \"{format}\" file, not a {} partial file (\"{}\"); merge the files of one job",
+            J::KIND,
+            J::FORMAT
+        ));
+    }
+    let reader = crate::files::open(path, max_bytes).map_err(|e| e.chain())?;
+    let mut state = FileState::<J> {
+        path: &shown,
+        each,
+        stop_at_items: false,
+        part: None,
+        count: 0,
+    };
+    state.stop_at_items = state.each.is_none();
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let result = (&mut state).deserialize(&mut de);
+    match result {
+        Ok(()) => {
+            if state.each.is_some() {
+                de.end().map_err(|e| format!("{shown}: damaged ({e})"))?;
+            }
+        }
+        Err(e) if state.stop_at_items && state.part.is_some() && e.to_string().starts_with(STOP) => {}
+        Err(e) => {
+            let text = e.to_string();
+            let why = if e.io_error_kind() == Some(std::io::ErrorKind::FileTooLarge) {
+                format!("larger than {max_bytes} bytes (raise it with --max-bytes)")
+            } else if e.is_io() || text.contains("damaged") || text.contains("version") || text.starts_with("written by") {
+                text
+            } else {
+                format!("damaged ({text})")
+            };
+            return Err(format!("{shown}: {why}"));
+        }
+    }
+    let part = state
+        .part
+        .ok_or_else(|| format!("{shown}: damaged (no items list after the head)"))?;
+    Ok((part, state.count))
+}
+
+/// The error that stops reading at the items when only the head is wanted.
+const STOP: &str = "hotline: head read";
+
+struct FileState<'a, 'f, J: Job> {
+    path: &'a str,
+    each: Option<&'f mut dyn FnMut(J::Item) -> Result<(), String>>,
+    stop_at_items: bool,
+    part: Option<Part<J::Head>>,
+    count: u64,
+}
+
+impl<'de, J: Job> DeserializeSeed<'de> for &mut FileState<'_, '_, J> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, J: Job> Visitor<'de> for &mut FileState<'_, '_, J> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a hotline partial file (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut version: Option<u32> = None;
+        let mut hotline_version: Option<String> = None;
+        let mut shard: Option<(u32, u32)> = None;
+        let mut first: Option<u32> = None;
+        let mut head: Option<J::Head> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                "version" => {
+                    let v: u32 = map.next_value()?;
+                    if v != VERSION {
+                        return Err(de::Error::custom(format!(
+                            "partial format version {v}, this hotline reads version {VERSION} (run the shards and the merge with one hotline)"
+                        )));
+                    }
+                    version = Some(v);
+                }
+                "hotline_version" => {
+                    let v: String = map.next_value()?;
+                    if v != env!("CARGO_PKG_VERSION") {
+                        return Err(de::Error::custom(format!(
+                            "written by hotline {}, this is hotline {} (run the shards and the merge with one hotline)",
+                            crate::escape::terminal(&v),
+                            env!("CARGO_PKG_VERSION")
+                        )));
+                    }
+                    hotline_version = Some(v);
+                }
+                "shard" => {
+                    let (k, n): (u32, u32) = map.next_value()?;
+                    if !(1..=MAX_SHARDS).contains(&n) || k >= n {
+                        return Err(de::Error::custom(format!(
+                            "damaged (shard {k}/{n}: N runs from 1 to {MAX_SHARDS} and K from 0 to N − 1)"
+                        )));
+                    }
+                    shard = Some((k, n));
+                }
+                "first" => first = Some(map.next_value()?),
+                "head" => head = Some(map.next_value()?),
+                "items" => {
+                    let (Some(_), Some(_), Some((k, n)), Some(first), Some(head)) =
+                        (version, &hotline_version, shard, first, head.take())
+                    else {
+                        return Err(de::Error::custom(
+                            "damaged (the items come before the head: format, version, hotline_version, shard, first, head)",
+                        ));
+                    };
+                    let units = J::units(&head).map_err(de::Error::custom)?;
+                    let rg = range(k, n, units);
+                    if first != rg.start {
+                        return Err(de::Error::custom(format!(
+                            "damaged (shard {k}/{n} of {units} {} starts at {}, the file says {first})",
+                            J::UNITS,
+                            rg.start
+                        )));
+                    }
+                    self.part = Some(Part {
+                        path: self.path.to_string(),
+                        head,
+                        shard: (k, n),
+                        first,
+                    });
+                    if self.stop_at_items {
+                        return Err(de::Error::custom(STOP));
+                    }
+                    let limit = rg.len() as u64;
+                    let seed = Items::<J> {
+                        each: self.each.as_deref_mut(),
+                        count: &mut self.count,
+                        limit,
+                    };
+                    map.next_value_seed(seed)?;
+                }
+                other => {
+                    return Err(de::Error::custom(format!(
+                        "damaged (an unknown field \"{}\")",
+                        crate::escape::terminal(other)
+                    )));
+                }
+            }
+        }
+        if self.part.is_none() {
+            return Err(de::Error::custom("damaged (no items)"));
+        }
+        Ok(())
+    }
+}
+
+struct Items<'a, 'f, J: Job> {
+    each: Option<&'a mut (dyn FnMut(J::Item) -> Result<(), String> + 'f)>,
+    count: &'a mut u64,
+    limit: u64,
+}
+
+impl<'de, J: Job> DeserializeSeed<'de> for Items<'_, '_, J> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, J: Job> Visitor<'de> for Items<'_, '_, J> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<J::Item>()? {
+            *self.count += 1;
+            if *self.count > self.limit {
+                return Err(de::Error::custom(format!(
+                    "damaged (more items than the shard's {})",
+                    self.limit
+                )));
+            }
+            if let Some(each) = self.each.as_deref_mut() {
+                each(item).map_err(|e| de::Error::custom(format!("item {}: {e}", *self.count - 1)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks a count read back: at most `limit`.
+pub fn at_most(what: &str, value: u64, limit: u64) -> Result<(), String> {
+    if value > limit {
+        return Err(format!("{what} = {value}, above {limit}"));
+    }
+    Ok(())
+}
+
+/// Checks a number read back: finite and not negative.
+pub fn finite(what: &str, value: f64) -> Result<(), String> {
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!("{what} = {value}: not a finite number from 0 up"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_every_unit_once() {
+        for r in [0, 1, 7, 10, 1000] {
+            for n in 1..12 {
+                let mut next = 0;
+                for k in 0..n {
+                    let rg = range(k, n, r);
+                    assert_eq!(rg.start, next);
+                    next = rg.end;
+                }
+                assert_eq!(next, r);
+            }
+        }
+        assert_eq!(range(0, 0, 10), 0..10, "N = 0 is read as 1, never a division by zero");
+    }
+
+    #[test]
+    fn shard_specs() {
+        assert_eq!(parse_shard("2/8"), Ok((2, 8)));
+        assert!(parse_shard("8/8").is_err());
+        assert!(parse_shard("0/0").is_err());
+        assert!(parse_shard("0/4000000000").is_err());
+    }
 }

@@ -11,6 +11,7 @@ mod aggregate;
 pub mod engine;
 pub mod events;
 pub mod plan;
+pub mod shard;
 pub mod stats;
 
 use indexmap::IndexMap;
@@ -305,23 +306,55 @@ pub fn simulate_range(
 /// The report of a run from the statistics of all its replications, in
 /// order: exactly what [`simulate`] gives for the same options.
 pub fn aggregate(h: &Hotline, o: &SimOptions, results: &[RepResult]) -> Result<SimReport, String> {
-    let (plan, settings) = setup(h, o)?;
-    if results.len() != o.replications as usize {
-        return Err(format!(
-            "{} replications given for a run of {}",
-            results.len(),
-            o.replications
-        ));
-    }
-    let mut agg = Aggregator::new(&plan, h, settings);
+    let mut fold = Fold::new(h, o)?;
     for r in results {
-        agg.add(r);
+        fold.add(r)?;
     }
-    Ok(agg.finish(h, o))
+    fold.finish(h, o)
+}
+
+/// Replications read back (the shards of a run, merged) folded into a
+/// report one at a time, in order, each checked against the run first
+/// ([`shard::Shape`]): memory does not grow with the replications.
+pub struct Fold {
+    agg: Aggregator,
+    shape: shard::Shape,
+    added: u32,
+}
+
+impl Fold {
+    /// A fold for a run of `h` with options `o`.
+    pub fn new(h: &Hotline, o: &SimOptions) -> Result<Fold, String> {
+        let (plan, settings) = setup(h, o)?;
+        Ok(Fold {
+            agg: Aggregator::new(&plan, h, settings),
+            shape: shard::Shape::new(h, o)?,
+            added: 0,
+        })
+    }
+
+    /// Adds the next replication, once it passes the checks.
+    pub fn add(&mut self, r: &RepResult) -> Result<(), String> {
+        self.shape.check(r)?;
+        self.agg.add(r);
+        self.added += 1;
+        Ok(())
+    }
+
+    /// The report, when every replication of the run was added.
+    pub fn finish(self, h: &Hotline, o: &SimOptions) -> Result<SimReport, String> {
+        if self.added != o.replications {
+            return Err(format!(
+                "{} replications given for a run of {}",
+                self.added, o.replications
+            ));
+        }
+        Ok(self.agg.finish(h, o))
+    }
 }
 
 /// The compiled hotline and the settings of its replications.
-fn setup(h: &Hotline, o: &SimOptions) -> Result<(Plan, RunSettings), String> {
+pub(crate) fn setup(h: &Hotline, o: &SimOptions) -> Result<(Plan, RunSettings), String> {
     let plan = Plan::new(h)?;
     check_runnable(h, &plan)?;
     let sim = &h.simulation;

@@ -610,22 +610,3 @@ pub fn with_schedules(source: &str, h: &Hotline, s: &Staffing) -> Result<String,
     }
     Ok(out)
 }
-
-/// Writes a new file atomically, never over an existing one.
-pub fn write_new(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(".hotline-{}.tmp", std::process::id()));
-    {
-        let mut f = std::fs::File::create_new(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-    }
-    // A hard link fails when the name exists: nothing is overwritten.
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
-    linked
-}

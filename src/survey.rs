@@ -137,13 +137,11 @@ pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Listing> {
 /// Whether a `.json`, `.xml` or `.vxml` file is a vendor flow (from the
 /// start of its content).
 fn vendor_flow(p: &Path) -> bool {
-    use std::io::Read;
     if !p.extension().is_some_and(|x| x == "json" || x == "xml" || x == "vxml") {
         return false;
     }
-    let mut head = Vec::new();
-    let read = std::fs::File::open(p).and_then(|f| f.take(1 << 20).read_to_end(&mut head));
-    read.is_ok() && crate::import::detect(&String::from_utf8_lossy(&head)).is_some()
+    // The guarded reader never opens a FIFO or a device.
+    crate::files::head(p, 1 << 20).is_ok_and(|head| crate::import::detect(&String::from_utf8_lossy(&head)).is_some())
 }
 
 /// Surveys the given files.
@@ -162,18 +160,11 @@ pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet) -> Surv
 pub fn survey_listing(listing: &Listing, options: &LoadOptions, rules: &RuleSet) -> Survey {
     let mut s = survey(&listing.files, options, rules);
     for (dir, why) in &listing.unreadable {
-        let mut r = empty_row(dir);
-        r.error = Some(format!("cannot read the folder: {why}"));
-        r.errors = 1;
-        s.rows.push(r);
+        s.rows.push(unreadable_row(dir, why));
     }
     s.rows.sort_by(|a, b| a.file.cmp(&b.file));
     s.aggregate = aggregate(&s.rows);
-    s.skipped = listing
-        .skipped
-        .iter()
-        .map(|p| format!("{}: a link to a folder, not followed", p.display()))
-        .collect();
+    s.skipped = skipped(listing);
     s
 }
 
@@ -190,15 +181,117 @@ pub fn from_rows(mut rows: Vec<Row>, skipped: Vec<String>) -> Survey {
     }
 }
 
-/// Shard K of N of a listing: a contiguous range of its files; the
-/// unreadable folders and the links passed over go with shard 0.
-pub fn shard_listing(listing: &Listing, k: u32, n: u32) -> Listing {
-    let rg = crate::shard::range(k, n, listing.files.len() as u32);
-    Listing {
-        files: listing.files[rg.start as usize..rg.end as usize].to_vec(),
-        unreadable: if k == 0 { listing.unreadable.clone() } else { Vec::new() },
-        skipped: if k == 0 { listing.skipped.clone() } else { Vec::new() },
+/// What every shard of a survey shares: the folder, its listing's size,
+/// the rules, and what the listing found besides files.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyHead {
+    /// The folder surveyed, as given.
+    pub dir: String,
+    /// Menu files in the whole folder.
+    pub files: u32,
+    /// The rules in force ([`RuleSet::fingerprint`]).
+    pub rules: String,
+    /// Folders that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+    /// Entries passed over.
+    pub skipped: Vec<String>,
+}
+
+impl SurveyHead {
+    /// The head of a survey of `listing` (of folder `dir`) with `rules`.
+    pub fn new(dir: &Path, listing: &Listing, rules: &RuleSet) -> SurveyHead {
+        SurveyHead {
+            dir: dir.display().to_string(),
+            files: listing.files.len() as u32,
+            rules: rules.fingerprint(),
+            unreadable: listing
+                .unreadable
+                .iter()
+                .map(|(d, why)| (d.display().to_string(), why.clone()))
+                .collect(),
+            skipped: skipped(listing),
+        }
     }
+}
+
+/// Most files one survey covers.
+pub const MAX_FILES: u32 = 10_000_000;
+
+/// A survey's files, as a [`crate::shard::Job`]: one row each.
+#[derive(Debug)]
+pub struct SurveyJob;
+
+impl crate::shard::Job for SurveyJob {
+    const KIND: &'static str = "survey";
+    const FORMAT: &'static str = "hotline survey partial";
+    const UNITS: &'static str = "files";
+    type Head = SurveyHead;
+    type Item = Row;
+
+    fn units(head: &SurveyHead) -> Result<u32, String> {
+        if head.files > MAX_FILES {
+            return Err(format!("damaged (files = {}, above {MAX_FILES})", head.files));
+        }
+        Ok(head.files)
+    }
+
+    fn differs(a: &SurveyHead, b: &SurveyHead) -> String {
+        if a.dir != b.dir || a.files != b.files {
+            format!(
+                "another folder or listing ({}, {} files, against {}, {} files)",
+                b.dir, b.files, a.dir, a.files
+            )
+        } else if a.rules != b.rules {
+            "other rules (--rules)".into()
+        } else {
+            "another listing of the folder".into()
+        }
+    }
+}
+
+impl Row {
+    /// Checks a row read back from a partial file.
+    pub fn check(&self) -> Result<(), String> {
+        if self.file.is_empty() {
+            return Err("a row without a file".into());
+        }
+        if let Some(s) = self.seconds {
+            crate::shard::finite("seconds", s)?;
+        }
+        let loaded = self.reachable.is_some();
+        if !loaded && (self.selections.is_some() || self.seconds.is_some()) {
+            return Err(format!("{}: figures for a hotline that did not load", self.file));
+        }
+        Ok(())
+    }
+}
+
+/// The rows of files `range` of a listing (a shard of a survey).
+pub fn survey_range(listing: &Listing, range: std::ops::Range<u32>, options: &LoadOptions, rules: &RuleSet) -> Vec<Row> {
+    survey(&listing.files[range.start as usize..range.end as usize], options, rules).rows
+}
+
+/// The whole survey from its head and every file's row (merged shards).
+pub fn from_parts(head: &SurveyHead, mut rows: Vec<Row>) -> Survey {
+    for (dir, why) in &head.unreadable {
+        rows.push(unreadable_row(Path::new(dir), why));
+    }
+    from_rows(rows, head.skipped.clone())
+}
+
+fn unreadable_row(dir: &Path, why: &str) -> Row {
+    let mut r = empty_row(dir);
+    r.error = Some(format!("cannot read the folder: {why}"));
+    r.errors = 1;
+    r
+}
+
+fn skipped(listing: &Listing) -> Vec<String> {
+    listing
+        .skipped
+        .iter()
+        .map(|p| format!("{}: a link to a folder, not followed", p.display()))
+        .collect()
 }
 
 fn empty_row(file: &Path) -> Row {

@@ -263,11 +263,21 @@ pub fn sweep_tree(
         let rg = crate::shard::range(k, n, points.len() as u32);
         points = points[rg.start as usize..rg.end as usize].to_vec();
     }
+    // The sweep's name and run settings are the menu's as written, so every
+    // shard of a sweep has them, even one without a point.
+    let base = load_tree(tree, source, name, options);
+    let (hotline, replications, seed) = match &base.hotline {
+        Some(h) => {
+            let o = sim(h);
+            (h.name.clone(), o.replications, o.seed)
+        }
+        None => (String::new(), 0, 0),
+    };
     let mut out = Sweep {
-        hotline: String::new(),
+        hotline,
         swept: settings.iter().map(|s| s.path.clone()).collect(),
-        replications: 0,
-        seed: 0,
+        replications,
+        seed,
         points: Vec::new(),
     };
     for (i, point) in points.iter().enumerate() {
@@ -290,9 +300,6 @@ pub fn sweep_tree(
         };
         let o = sim(&h);
         let r = simulate(&h, &o, &|_, _, _| {}).map_err(|e| format!("with {what}: {e}"))?;
-        out.hotline = r.hotline.clone();
-        out.replications = r.replications;
-        out.seed = r.seed;
         out.points.push(Point {
             set: point.iter().map(|(p, v)| (p.clone(), json_value(v))).collect(),
             metrics: r.metrics,
@@ -302,6 +309,106 @@ pub fn sweep_tree(
         progress(i + 1, points.len());
     }
     Ok(out)
+}
+
+/// What every shard of a sweep shares: the menu, the grid and the run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepHead {
+    /// Hash of the menu text.
+    pub menu_hash: String,
+    /// The `--set` arguments.
+    pub sets: Vec<String>,
+    /// Points of the whole grid.
+    pub points: u32,
+    /// The hotline's name.
+    pub hotline: String,
+    /// The paths swept.
+    pub swept: Vec<String>,
+    /// Replications at every point.
+    pub replications: u32,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl SweepHead {
+    /// The head of a sweep of the menu `source` over `settings`, from
+    /// what a shard of it produced.
+    pub fn new(source: &str, settings: &[Setting], part: &Sweep) -> Result<SweepHead, String> {
+        Ok(SweepHead {
+            menu_hash: crate::shard::hash(source),
+            sets: settings
+                .iter()
+                .map(|s| format!("{}={}", s.path, s.values.join(",")))
+                .collect(),
+            points: grid(settings)?.len() as u32,
+            hotline: part.hotline.clone(),
+            swept: part.swept.clone(),
+            replications: part.replications,
+            seed: part.seed,
+        })
+    }
+
+    /// The whole sweep from its head and every point (merged shards).
+    pub fn sweep(&self, points: Vec<Point>) -> Sweep {
+        Sweep {
+            hotline: self.hotline.clone(),
+            swept: self.swept.clone(),
+            replications: self.replications,
+            seed: self.seed,
+            points,
+        }
+    }
+}
+
+/// A sweep's grid points, as a [`crate::shard::Job`].
+#[derive(Debug)]
+pub struct SweepJob;
+
+impl crate::shard::Job for SweepJob {
+    const KIND: &'static str = "sweep";
+    const FORMAT: &'static str = "hotline sweep partial";
+    const UNITS: &'static str = "grid points";
+    type Head = SweepHead;
+    type Item = Point;
+
+    fn units(head: &SweepHead) -> Result<u32, String> {
+        if head.points as usize > MAX_POINTS {
+            return Err(format!("damaged (points = {}, above {MAX_POINTS})", head.points));
+        }
+        if head.swept.len() != head.sets.len() {
+            return Err("damaged (the paths swept do not match the settings)".into());
+        }
+        Ok(head.points)
+    }
+
+    fn differs(a: &SweepHead, b: &SweepHead) -> String {
+        if a.menu_hash != b.menu_hash {
+            "another menu".into()
+        } else if a.sets != b.sets {
+            "another grid (--set)".into()
+        } else {
+            "other run settings".into()
+        }
+    }
+}
+
+impl Point {
+    /// Checks a point read back against its sweep's head.
+    pub fn check(&self, head: &SweepHead) -> Result<(), String> {
+        if !self.set.keys().eq(head.swept.iter()) {
+            return Err("a point whose values are not the sweep's paths".into());
+        }
+        for (k, e) in self.metrics.iter().chain(self.queues.values().flat_map(|m| m.iter())) {
+            let ok = [e.mean, e.ci95[0], e.ci95[1]].iter().all(|x| x.is_finite())
+                && e.ci95[0] <= e.mean
+                && e.mean <= e.ci95[1]
+                && e.n <= u64::from(head.replications);
+            if !ok {
+                return Err(format!("metric {k}: not a mean inside its interval over the run's replications"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A value as JSON: a number when it reads as one.

@@ -282,12 +282,24 @@ impl RuleSet {
     /// `rule-id: { enabled: true, severity: error, threshold: 3 }`.
     pub fn from_file(path: &Path) -> Result<RuleSet, Error> {
         let shown = path.display().to_string();
-        let bytes = crate::source::read(path, crate::yaml::Limits::default().max_bytes)?;
+        let bytes = crate::files::read(path, crate::yaml::Limits::default().max_bytes)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::Rules {
             path: shown.clone(),
             message: "the file is not UTF-8 text".into(),
         })?;
         RuleSet::from_yaml(&text).map_err(|message| Error::Rules { path: shown, message })
+    }
+
+    /// A stable digest of the settings (what tells two rule sets apart,
+    /// for shards that must have run with the same rules).
+    pub fn fingerprint(&self) -> String {
+        let mut entries: Vec<String> = self
+            .settings
+            .iter()
+            .map(|(id, s)| format!("{id}:{}:{:?}:{:?}", s.enabled, s.severity, s.threshold))
+            .collect();
+        entries.sort();
+        crate::shard::hash(&entries.join("\n"))
     }
 
     /// Reads overrides from YAML text.

@@ -57,7 +57,8 @@ fn flow_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 fn is_archy(p: &Path) -> bool {
-    std::fs::read_to_string(p).is_ok_and(|t| import::detect(&t) == Some(Vendor::Genesys))
+    // The guarded reader never opens a FIFO or a device.
+    crate::files::head(p, 1 << 20).is_ok_and(|h| import::detect(&String::from_utf8_lossy(&h)) == Some(Vendor::Genesys))
 }
 
 /// Runs `hotline import`.
@@ -66,7 +67,7 @@ pub fn exec(a: &ImportArgs) -> Result<i32, Error> {
     let mut texts = Vec::new();
     for f in &files {
         let shown = f.display().to_string();
-        let bytes = crate::source::read(f, a.max_bytes)?;
+        let bytes = crate::files::read(f, a.max_bytes)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::Unusable {
             path: shown.clone(),
             message: "the file is not UTF-8 text".into(),
@@ -82,19 +83,8 @@ pub fn exec(a: &ImportArgs) -> Result<i32, Error> {
         texts.push((vendor, text, shown));
     }
     if let Some(out) = &a.output {
-        let inputs: Vec<PathBuf> = files.iter().filter_map(|f| std::fs::canonicalize(f).ok()).collect();
-        if std::fs::canonicalize(out).is_ok_and(|o| inputs.contains(&o)) {
-            return Err(Error::Unusable {
-                path: out.display().to_string(),
-                message: "that is an input file; hotline never overwrites it".into(),
-            });
-        }
-        if out.exists() {
-            return Err(Error::Unusable {
-                path: out.display().to_string(),
-                message: "the file exists; remove it or choose another name".into(),
-            });
-        }
+        let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).chain(a.files.iter().map(PathBuf::as_path)).collect();
+        crate::files::check_output(out, "-o", &inputs, crate::files::Existing::Nothing)?;
     }
     let refs: Vec<(Vendor, &str, &str)> = texts.iter().map(|(v, t, p)| (*v, t.as_str(), p.as_str())).collect();
     let (first_text, first_path) = (&texts[0].1, &texts[0].2);
@@ -121,7 +111,7 @@ pub fn exec(a: &ImportArgs) -> Result<i32, Error> {
             }
             match &a.output {
                 Some(out) => {
-                    crate::staff::write_new(out, &imported.yaml).map_err(|e| Error::Write {
+                    crate::files::write_new(out, imported.yaml.as_bytes()).map_err(|e| Error::Write {
                         path: out.display().to_string(),
                         source: e,
                     })?;

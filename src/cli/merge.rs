@@ -1,7 +1,8 @@
-//! `hotline merge`: the partial files of a run split into shards, combined
-//! into exactly what one `hotline simulate` of all replications prints.
+//! `hotline merge`: the partial files of a job split into shards (a
+//! simulation, a survey, a sweep), combined into exactly what one machine
+//! doing the whole job prints.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -10,11 +11,15 @@ use super::text;
 use super::{Format, print, threads_in_range};
 use crate::Error;
 use crate::escape::json_text;
+use crate::shard::Job;
+use crate::sim::shard::SimJob;
+use crate::survey::SurveyJob;
+use crate::sweep::SweepJob;
 
 /// `hotline merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The partial files (`hotline simulate --shard K/N --partial FILE`).
+    /// The partial files (`--shard K/N --partial FILE` of simulate, survey or sweep).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// Output format.
@@ -26,6 +31,9 @@ pub struct MergeArgs {
     /// Worker threads for the analysis and plots (results do not depend on it).
     #[arg(long, value_name = "T", default_value_t = 0, value_parser = threads_in_range)]
     pub threads: usize,
+    /// Largest partial file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::shard::MAX_BYTES)]
+    pub max_bytes: u64,
     /// No messages.
     #[arg(long, short)]
     pub quiet: bool,
@@ -33,39 +41,75 @@ pub struct MergeArgs {
 
 /// Runs `hotline merge`.
 pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
-    let paths: Vec<&std::path::Path> = a.files.iter().map(PathBuf::as_path).collect();
-    let shown = a.files.first().map_or(String::new(), |p| p.display().to_string());
-    let unusable = |message: String| Error::Unusable {
-        path: shown.clone(),
-        message,
-    };
-    if paths.first().and_then(|p| crate::shard::format_of(p)).as_deref() == Some(crate::shard::SWEEP_FORMAT) {
-        let s = crate::shard::merge_sweeps(&paths).map_err(unusable)?;
+    let paths: Vec<&Path> = a.files.iter().map(PathBuf::as_path).collect();
+    // Folders, devices and FIFOs are refused before anything is read.
+    for p in &paths {
+        if !crate::files::is_regular(p) {
+            crate::files::head(p, 0)?;
+        }
+    }
+    let first = paths[0];
+    let damaged = |message: String| Error::Invalid { message };
+    let format = crate::shard::format_of(first).map_err(damaged)?;
+    let in_first = |m: String| damaged(format!("{}: {m}", first.display()));
+    if format == SweepJob::FORMAT {
+        let parts = crate::shard::open::<SweepJob>(&paths, a.max_bytes).map_err(damaged)?;
+        let mut points = Vec::new();
+        parts
+            .for_each::<SweepJob>(&mut |p| {
+                p.check(&parts.head)?;
+                points.push(p);
+                Ok(())
+            })
+            .map_err(damaged)?;
+        let s = parts.head.sweep(points);
         print(&match a.format {
             Format::Text => crate::sweep::to_text(&s, crate::sweep::DEFAULT_METRICS),
             Format::Json => json_text(&s),
         })?;
         return Ok(0);
     }
-    if paths.first().is_some_and(|p| crate::shard::is_survey(p)) {
-        let s = crate::shard::merge_surveys(&paths).map_err(unusable)?;
+    if format == SurveyJob::FORMAT {
+        let parts = crate::shard::open::<SurveyJob>(&paths, a.max_bytes).map_err(damaged)?;
+        let mut rows = Vec::new();
+        parts
+            .for_each::<SurveyJob>(&mut |r| {
+                r.check()?;
+                rows.push(r);
+                Ok(())
+            })
+            .map_err(damaged)?;
+        let s = crate::survey::from_parts(&parts.head, rows);
         print(&match a.format {
             Format::Text => crate::survey::to_text(&s),
             Format::Json => json_text(&s),
         })?;
         return Ok(0);
     }
-    let (head, results) = crate::shard::merge(&paths).map_err(unusable)?;
+    if format != SimJob::FORMAT {
+        return Err(in_first(format!(
+            "\"{}\" is not a partial format this hotline reads ({}, {}, {})",
+            crate::escape::terminal(&format),
+            SimJob::FORMAT,
+            SurveyJob::FORMAT,
+            SweepJob::FORMAT
+        )));
+    }
+    let parts = crate::shard::open::<SimJob>(&paths, a.max_bytes).map_err(damaged)?;
+    let head = &parts.head;
     let loaded = crate::menu::load_str(&head.menu.source, &head.menu.path, &Default::default());
     let h = loaded.hotline.clone().ok_or_else(|| {
-        unusable(format!(
-            "the menu {} in the partial files does not load",
+        damaged(format!(
+            "{}: the menu {} it holds does not load",
+            first.display(),
             head.menu.path
         ))
     })?;
     let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
-    let o = crate::shard::options(&head.settings, a.threads);
-    let report = crate::sim::aggregate(&h, &o, &results).map_err(unusable)?;
+    let o = head.options(a.threads);
+    let mut fold = crate::sim::Fold::new(&h, &o).map_err(in_first)?;
+    parts.for_each::<SimJob>(&mut |r| fold.add(&r)).map_err(damaged)?;
+    let report = fold.finish(&h, &o).map_err(in_first)?;
     if a.format != Format::Text {
         for w in &report.warnings {
             eprintln!("hotline: warning: {}", crate::escape::terminal(w));

@@ -118,18 +118,34 @@ pub(super) fn run_sim(
 /// Runs `hotline simulate`.
 pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
     let run = &a.run;
+    if let Some(file) = &a.partial {
+        if run.report.is_some() {
+            return Err(Error::Output {
+                path: file.display().to_string(),
+                message: "--report with --shard: a shard has part of the run; hotline merge --report writes the report"
+                    .into(),
+            });
+        }
+        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path()).chain(run.limits.with.as_deref()).collect();
+        crate::files::check_output(file, "--partial", &inputs, partial_file())?;
+    }
     let (loaded, h) = load_valid(&a.menu, &run.limits)?;
     let o = sim_options(&h, &loaded.path, run)?;
     if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
-        return shard(
-            &loaded,
-            &h,
-            &o,
-            (k, n),
-            file,
-            run.quiet || run.report.is_some(),
-            run.report.is_some(),
-        );
+        // With an overlay, the partial keeps the menu it stands for.
+        let source = match run.limits.overlay()? {
+            Some(overlay) => {
+                let (tree, _) =
+                    crate::menu::effective_tree(&loaded.source, &loaded.path, &run.limits.options(), Some(&overlay))
+                        .map_err(|message| Error::Unusable {
+                            path: loaded.path.clone(),
+                            message,
+                        })?;
+                crate::import::tree_yaml(&tree)
+            }
+            None => loaded.source.clone(),
+        };
+        return shard(&loaded, &h, &o, (k, n), file, run.quiet, &source);
     }
     // Lock and check the report folder before spending time on the run.
     let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
@@ -160,6 +176,11 @@ pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
     Ok(0)
 }
 
+/// What a `--partial` path may already hold: an earlier partial file.
+pub(super) fn partial_file() -> crate::files::Existing {
+    crate::files::Existing::Replaceable(crate::files::Kind::Partial)
+}
+
 /// A progress bar on standard error when it is a terminal.
 fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
@@ -182,19 +203,14 @@ fn shard(
     (k, n): (u32, u32),
     file: &std::path::Path,
     quiet: bool,
-    report: bool,
+    source: &str,
 ) -> Result<i32, Error> {
-    use crate::shard::{self, MenuRef, Partial, RunKey};
+    use crate::sim::shard::{SimHead, SimJob};
     let unusable = |message: String| Error::Unusable {
         path: loaded.path.clone(),
         message,
     };
-    if report {
-        return Err(unusable(
-            "--report with --shard: a shard has part of the run; hotline merge --report writes the report".into(),
-        ));
-    }
-    let rg = shard::range(k, n, o.replications);
+    let rg = crate::shard::range(k, n, o.replications);
     let results = crate::sim::simulate_range(h, o, rg.clone(), &|_, _, _| {}).map_err(|m| {
         if m == crate::sim::INTERRUPTED {
             Error::Interrupted
@@ -202,29 +218,8 @@ fn shard(
             unusable(m)
         }
     })?;
-    let part = Partial {
-        format: shard::FORMAT.into(),
-        version: shard::VERSION,
-        hotline_version: env!("CARGO_PKG_VERSION").into(),
-        menu: MenuRef {
-            path: loaded.path.clone(),
-            hash: shard::hash(&loaded.source),
-            source: loaded.source.clone(),
-        },
-        settings: RunKey {
-            replications: o.replications,
-            seed: o.seed,
-            sl_target: o.sl_target,
-            max_in_system: o.max_in_system,
-        },
-        shard: (k, n),
-        first: rg.start,
-        results,
-    };
-    shard::write(file, &part).map_err(|e| Error::Write {
-        path: file.display().to_string(),
-        source: e,
-    })?;
+    let head = SimHead::new(&loaded.path, source, o);
+    crate::shard::write::<SimJob>(file, &head, (k, n), &results)?;
     if !quiet {
         eprintln!(
             "hotline: shard {k}/{n}: replications {}–{} of {} written to {}",

@@ -88,22 +88,8 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         message,
     };
     if let Some(w) = &a.write {
-        let same = std::fs::canonicalize(w)
-            .ok()
-            .zip(std::fs::canonicalize(&a.menu).ok())
-            .is_some_and(|(x, y)| x == y);
-        if same || w == &a.menu {
-            return Err(unusable(format!(
-                "--write {}: that is the input menu; hotline never overwrites it",
-                w.display()
-            )));
-        }
-        if w.exists() {
-            return Err(unusable(format!(
-                "--write {}: the file exists; remove it or choose another name",
-                w.display()
-            )));
-        }
+        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path()).chain(a.limits.with.as_deref()).collect();
+        crate::files::check_output(w, "--write", &inputs, crate::files::Existing::Nothing)?;
     }
     let run = RunArgs {
         replications: a.replications,
@@ -143,7 +129,7 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
             loaded.source.clone()
         };
         let text = staff::with_schedules(&source, &h, &s).map_err(unusable)?;
-        staff::write_new(w, &text).map_err(|e| Error::Write {
+        crate::files::write_new(w, text.as_bytes()).map_err(|e| Error::Write {
             path: w.display().to_string(),
             source: e,
         })?;

@@ -55,26 +55,18 @@ pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
         source: e,
     })?;
     if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
-        let part = survey::shard_listing(&listing, k, n);
-        let s = survey::survey_listing(&part, &a.limits.options(), &rules);
-        let p = crate::shard::SurveyPartial {
-            format: crate::shard::SURVEY_FORMAT.into(),
-            version: crate::shard::VERSION,
-            hotline_version: env!("CARGO_PKG_VERSION").into(),
-            dir: a.dir.display().to_string(),
-            files: listing.files.len() as u32,
-            shard: (k, n),
-            rows: s.rows,
-            skipped: s.skipped,
-        };
-        let text = serde_json::to_string(&p).map_err(|e| Error::Unusable {
-            path: file.display().to_string(),
-            message: e.to_string(),
-        })?;
-        crate::shard::write_atomic(file, text.as_bytes()).map_err(|e| Error::Write {
-            path: file.display().to_string(),
-            source: e,
-        })?;
+        let inputs: Vec<&std::path::Path> = listing
+            .files
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(a.rules.as_deref())
+            .chain(a.limits.with.as_deref())
+            .collect();
+        crate::files::check_output(file, "--partial", &inputs, super::simulate::partial_file())?;
+        let head = survey::SurveyHead::new(&a.dir, &listing, &rules);
+        let rg = crate::shard::range(k, n, listing.files.len() as u32);
+        let rows = survey::survey_range(&listing, rg, &a.limits.options(), &rules);
+        crate::shard::write::<survey::SurveyJob>(file, &head, (k, n), &rows)?;
         return Ok(0);
     }
     let s = survey::survey_listing(&listing, &a.limits.options(), &rules);

@@ -72,6 +72,19 @@ pub struct SweepArgs {
 
 /// Runs `hotline sweep`.
 pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
+    if let Some(file) = &a.partial {
+        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path()).chain(a.limits.with.as_deref()).collect();
+        crate::files::check_output(file, "--partial", &inputs, super::simulate::partial_file())?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = a.sets.iter().find(|s| !seen.insert(s.path.as_str())) {
+        return Err(Error::Usage {
+            message: format!(
+                "--set {0}: the path is set twice; give all its values in one --set ({0}=1,2,3)",
+                twice.path
+            ),
+        });
+    }
     let (loaded, _) = load_valid(&a.menu, &a.limits)?;
     let run = RunArgs {
         replications: a.replications,
@@ -148,29 +161,11 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         });
     }
     if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
-        let total = sweep::grid(&a.sets).map_or(0, |g| g.len()) as u32;
-        let p = crate::shard::SweepPartial {
-            format: crate::shard::SWEEP_FORMAT.into(),
-            version: crate::shard::VERSION,
-            hotline_version: env!("CARGO_PKG_VERSION").into(),
-            menu_hash: crate::shard::hash(&loaded.source),
-            points: total,
-            sets: a
-                .sets
-                .iter()
-                .map(|s| format!("{}={}", s.path, s.values.join(",")))
-                .collect(),
-            shard: (k, n),
-            sweep: s,
-        };
-        let text = serde_json::to_string(&p).map_err(|e| Error::Unusable {
-            path: file.display().to_string(),
-            message: e.to_string(),
+        let head = sweep::SweepHead::new(&loaded.source, &a.sets, &s).map_err(|message| Error::Unusable {
+            path: loaded.path.clone(),
+            message,
         })?;
-        crate::shard::write_atomic(file, text.as_bytes()).map_err(|e| Error::Write {
-            path: file.display().to_string(),
-            source: e,
-        })?;
+        crate::shard::write::<sweep::SweepJob>(file, &head, (k, n), &s.points)?;
         return Ok(0);
     }
     if let Some(out) = out {

@@ -89,8 +89,8 @@ pub fn load_with(
     } else {
         path.display().to_string()
     };
-    let bytes = crate::source::read(path, options.limits.max_bytes)?;
-    if crate::source::is_utf16(&bytes) {
+    let bytes = crate::files::read(path, options.limits.max_bytes)?;
+    if crate::files::is_utf16(&bytes) {
         let d = Diagnostic::error(
             "not-utf8",
             "the file is UTF-16 text: save it as UTF-8 (for instance iconv -f UTF-16 -t UTF-8 OLD.yaml > NEW.yaml)",

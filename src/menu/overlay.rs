@@ -68,7 +68,7 @@ impl Overlay {
     /// Reads and parses an overlay file.
     pub fn read(path: &Path, options: &LoadOptions) -> Result<Overlay, Error> {
         let shown = path.display().to_string();
-        let bytes = crate::source::read(path, options.limits.max_bytes)?;
+        let bytes = crate::files::read(path, options.limits.max_bytes)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::Unusable {
             path: shown.clone(),
             message: "the overlay is not UTF-8 text".into(),

@@ -109,7 +109,8 @@ impl<'de> Deserialize<'de> for Hist {
                 .ok_or_else(|| serde::de::Error::custom(format!("histogram bin {b} out of range")))?;
             *slot = c;
         }
-        if h.counts.iter().sum::<u64>() != s.total || s.atoms.len() > MAX_ATOMS {
+        let sum = h.counts.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+        if sum != Some(s.total) || s.atoms.len() > MAX_ATOMS {
             return Err(serde::de::Error::custom(
                 "a histogram whose bins do not add up to its total",
             ));

@@ -305,3 +305,116 @@ fn mutated_vendor_flows_never_panic() {
     eprintln!("{cases} mutated flows, {loaded} of them loaded");
     assert!(loaded > 0);
 }
+
+/// Every value of a JSON tree, by path, so one can be picked at random.
+fn json_paths(v: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(at.clone());
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                at.push(k.clone());
+                json_paths(x, at, out);
+                at.pop();
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate().take(4) {
+                at.push(i.to_string());
+                json_paths(x, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_at<'a>(v: &'a mut serde_json::Value, path: &[String]) -> Option<&'a mut serde_json::Value> {
+    path.iter().try_fold(v, |v, k| match v {
+        serde_json::Value::Array(a) => a.get_mut(k.parse::<usize>().ok()?),
+        serde_json::Value::Object(m) => m.get_mut(k.as_str()),
+        _ => None,
+    })
+}
+
+#[test]
+fn forged_partial_files_never_panic() {
+    // Partial files of a simulation, a survey and a sweep, with values
+    // replaced by extremes, lists lengthened, shortened or emptied and
+    // fields removed: merging refuses them or folds them, never panics.
+    use hotline::shard::{self, Job};
+    let cases: usize = std::env::var("HOTLINE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(3_000, |n| n / 100);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("hotline-fuzz-partials-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root.join("menus/ecommerce_chat.yaml")).unwrap();
+    let h = load_str(&text, "chat.yaml", &LoadOptions::default()).hotline.unwrap();
+    let mut o = hotline::sim::SimOptions::from_menu(&h);
+    o.replications = 4;
+    let results = hotline::sim::simulate_range(&h, &o, 0..4, &|_, _, _| {}).unwrap();
+    let head = hotline::sim::shard::SimHead::new("chat.yaml", &text, &o);
+    let sim = shard::to_json::<hotline::sim::shard::SimJob>(&head, (0, 1), &results).unwrap();
+    let seed: serde_json::Value = serde_json::from_slice(&sim).unwrap();
+    let extremes = [
+        serde_json::json!(u64::MAX),
+        serde_json::json!(0),
+        serde_json::json!(-1),
+        serde_json::json!(1e300),
+        serde_json::json!((1u64 << 40) + 1),
+        serde_json::json!(4_000_000_000u64),
+        serde_json::json!("x"),
+        serde_json::json!(null),
+        serde_json::json!([]),
+    ];
+    let mut paths = Vec::new();
+    json_paths(&seed, &mut Vec::new(), &mut paths);
+    let mut g = Gen(17);
+    let mut refused = 0;
+    for case in 0..cases {
+        let mut v = seed.clone();
+        for _ in 0..1 + g.below(3) {
+            let p = &paths[g.below(paths.len())];
+            let Some(at) = json_at(&mut v, p) else { continue };
+            match (g.below(4), &mut *at) {
+                (0, serde_json::Value::Array(a)) if !a.is_empty() => {
+                    let x = a[g.below(a.len())].clone();
+                    a.push(x);
+                }
+                (1, serde_json::Value::Array(a)) => {
+                    a.pop();
+                }
+                (2, serde_json::Value::Object(m)) if !m.is_empty() => {
+                    let k = m.keys().nth(g.below(m.len())).unwrap().clone();
+                    m.shift_remove(&k);
+                }
+                _ => *at = extremes[g.below(extremes.len())].clone(),
+            }
+        }
+        let file = dir.join(format!("p{}.json", case % 8));
+        std::fs::write(&file, serde_json::to_vec(&v).unwrap()).unwrap();
+        let merged = catch_unwind(AssertUnwindSafe(|| {
+            let parts = shard::open::<hotline::sim::shard::SimJob>(&[file.as_path()], shard::MAX_BYTES)?;
+            let l = load_str(&parts.head.menu.source, "m.yaml", &LoadOptions::default());
+            let h = l.hotline.ok_or("menu")?;
+            let o = parts.head.options(1);
+            let mut fold = hotline::sim::Fold::new(&h, &o)?;
+            parts.for_each::<hotline::sim::shard::SimJob>(&mut |r| fold.add(&r))?;
+            fold.finish(&h, &o).map(|_| ())
+        }));
+        match merged {
+            Err(_) => {
+                let file = dir.join("panicked.json");
+                std::fs::write(&file, serde_json::to_vec(&v).unwrap()).unwrap();
+                panic!("panic on a forged partial file, kept in {}", file.display());
+            }
+            Ok(Err(_)) => refused += 1,
+            Ok(Ok(())) => {}
+        }
+    }
+    eprintln!("{cases} forged partial files, {refused} refused");
+    assert!(refused > cases / 2 && refused < cases, "most forged files are refused, some harmless edits pass");
+    let _ = hotline::sweep::SweepJob::KIND;
+    std::fs::remove_dir_all(&dir).ok();
+}

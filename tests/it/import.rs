@@ -516,7 +516,7 @@ fn import_writes_a_menu_check_accepts_and_never_overwrites() {
             "-o",
             out_file.to_str().unwrap(),
         ]);
-        assert_eq!(again.status.code(), Some(1));
+        assert_eq!(again.status.code(), Some(2), "an output refused is a usage error");
         assert!(text(&again).contains("exists"));
         assert_eq!(std::fs::read_to_string(&out_file).unwrap(), written);
     }

@@ -159,7 +159,7 @@ fn missing_duplicated_foreign_and_damaged_parts_are_refused() {
         "--report",
         dir.join("r").to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let out = hotline(&["simulate", "menus/bank.yaml", "--shard", "2/2", "--partial", &parts[0]]);
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -253,5 +253,132 @@ fn sweep_shards_merge_into_the_whole_grid() {
     }
     let out = hotline(&["merge", dir.join("w0.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A partial file as JSON, edited by `edit`, written beside the others.
+fn forged(dir: &Path, name: &str, from: &str, edit: impl Fn(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(from).unwrap()).unwrap();
+    edit(&mut v);
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn forged_partial_files_are_refused_not_trusted() {
+    let dir = scratch("forged");
+    let parts = shards("menus/bank.yaml", "10", 2, &dir);
+    let whole = hotline(&["merge", &parts[0], &parts[1], "--format", "json"]);
+    assert_eq!(whole.status.code(), Some(0));
+    // Each edit must be refused with exit 1, the file named, and no panic.
+    type Edit = fn(&mut serde_json::Value);
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        ("zero-shards", |v| v["shard"] = serde_json::json!([0, 0]), "N runs from 1"),
+        ("k-above-n", |v| v["shard"] = serde_json::json!([5, 2]), "K from 0"),
+        ("huge-replications", |v| v["head"]["settings"]["replications"] = 4_000_000_000u64.into(), "replications = 4000000000"),
+        ("zero-replications", |v| v["head"]["settings"]["replications"] = 0.into(), "replications = 0"),
+        ("longer-queues", |v| {
+            let q = v["items"][0]["queues"][0].clone();
+            v["items"][0]["queues"].as_array_mut().unwrap().push(q);
+        }, "queues has"),
+        ("answered-above-queued", |v| {
+            let q = &mut v["items"][0]["queues"][0];
+            q["answered"] = (q["queued"].as_u64().unwrap() + 5).into();
+        }, "answered"),
+        ("wrapping-sum", |v| v["items"][0]["callers"]["callers"] = u64::MAX.into(), "callers.callers"),
+        ("negative-sum", |v| v["items"][0]["total"]["wait_sum"] = (-5.0).into(), "wait_sum"),
+        ("empty-items", |v| v["items"] = serde_json::json!([]), "should hold"),
+        ("items-first", |v| {
+            let o = v.as_object_mut().unwrap();
+            let head = o.shift_remove("head").unwrap();
+            o.insert("head".into(), head);
+        }, "before the head"),
+        ("unknown-field", |v| v["surprise"] = 1.into(), "unknown field"),
+        ("other-version", |v| v["version"] = 99.into(), "version 99"),
+    ];
+    for (name, edit, why) in cases {
+        let bad = forged(&dir, &format!("{name}.json"), &parts[1], edit);
+        let out = hotline(&["merge", &parts[0], &bad]);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(why) && err.contains(&bad), "{name}: {err}");
+        assert!(out.stdout.is_empty(), "{name}: nothing printed");
+    }
+    // Files larger than the limit are refused before they are read.
+    let out = hotline(&["merge", &parts[0], &parts[1], "--max-bytes", "1000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("above the limit of 1000 bytes"));
+    // A folder, a device or a FIFO is not a partial file: exit 2.
+    for p in [dir.to_str().unwrap(), "/dev/null"] {
+        let out = hotline(&["merge", p]);
+        assert_eq!(out.status.code(), Some(2), "{p}");
+    }
+    let fifo = dir.join("fifo.json");
+    if Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+        let out = hotline(&["merge", fifo.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+    }
+
+    // Survey and sweep partials: shard counts and sizes as the flags have them.
+    let s0 = dir.join("s0.json").to_string_lossy().into_owned();
+    assert_eq!(hotline(&["survey", "menus", "--shard", "0/2", "--partial", &s0]).status.code(), Some(0));
+    for (name, edit, why) in [
+        ("survey-shards", (|v| v["shard"] = serde_json::json!([0, 4_000_000_000u64])) as Edit, "N runs from 1"),
+        ("survey-files", |v| v["head"]["files"] = 4_000_000_000u64.into(), "files = 4000000000"),
+    ] {
+        let bad = forged(&dir, &format!("{name}.json"), &s0, edit);
+        let out = hotline(&["merge", &bad]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(why), "{name}");
+    }
+    let w0 = dir.join("w0.json").to_string_lossy().into_owned();
+    let out = hotline(&[
+        "sweep", "menus/bank.yaml", "--set", "agents.sales.seats=3..4", "--replications", "2", "-q", "--shard", "0/1",
+        "--partial", &w0,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let bad = forged(&dir, "sweep-zero.json", &w0, |v| v["shard"] = serde_json::json!([0, 0]));
+    assert_eq!(hotline(&["merge", &bad]).status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn partial_files_never_replace_an_input_or_what_is_not_a_partial() {
+    let dir = scratch("never");
+    let menu = dir.join("bank.yaml");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/bank.yaml"), &menu).unwrap();
+    let before = std::fs::read(&menu).unwrap();
+    let m = menu.to_str().unwrap();
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "mine").unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&notes, &link).unwrap();
+    let sets = ["--set", "agents.sales.seats=3"];
+    for target in [m, "/dev/null", dir.to_str().unwrap(), notes.to_str().unwrap(), link.to_str().unwrap()] {
+        for cmd in [
+            vec!["simulate", m, "--replications", "2"],
+            [vec!["sweep", m, "--replications", "2"], sets.to_vec()].concat(),
+            vec!["survey", dir.to_str().unwrap()],
+        ] {
+            let mut args = cmd.clone();
+            args.extend(["--shard", "0/1", "--partial", target, "-q"]);
+            if cmd[0] == "survey" {
+                args.pop();
+            }
+            let out = hotline(&args);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    assert_eq!(std::fs::read(&menu).unwrap(), before, "the menu is untouched");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "mine");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(Path::new("/dev/null").metadata().is_ok_and(|m| !m.is_file()));
+    // An earlier partial file is replaced.
+    let part = dir.join("p.json");
+    for _ in 0..2 {
+        let out = hotline(&["simulate", m, "--replications", "2", "--shard", "0/1", "--partial", part.to_str().unwrap(), "-q"]);
+        assert_eq!(out.status.code(), Some(0));
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -188,8 +188,8 @@ fn the_command_prints_the_plan_writes_a_copy_and_never_the_input() {
         "--write",
         "tests/data/day_profile.yaml",
     ]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("never overwrites"));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("never writes over its input"));
 
     let dir = std::env::temp_dir().join(format!("hotline-staff-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -231,7 +231,7 @@ fn the_command_prints_the_plan_writes_a_copy_and_never_the_input() {
         "--write",
         new.to_str().unwrap(),
     ]);
-    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(again.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 
     let none = hotline(&["staff", "menus/bank.yaml"]);

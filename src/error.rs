@@ -124,7 +124,11 @@ impl Error {
     /// 2 when the tool could not run.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::InvalidMenu { .. } | Error::Invalid { .. } | Error::Unusable { .. } | Error::Rules { .. } | Error::TooLarge { .. } => 1,
+            Error::InvalidMenu { .. }
+            | Error::Invalid { .. }
+            | Error::Unusable { .. }
+            | Error::Rules { .. }
+            | Error::TooLarge { .. } => 1,
             Error::Read { .. }
             | Error::NotAFile { .. }
             | Error::Write { .. }

@@ -90,7 +90,9 @@ pub struct Bounded {
 
 impl Read for Bounded {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let want = buf.len().min(usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         if n as u64 > self.left {
             return Err(std::io::Error::new(
@@ -242,7 +244,10 @@ pub fn check_output(path: &Path, flag: &str, inputs: &[&Path], existing: Existin
     }
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         // Nothing there: the folder it goes into must exist.
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         if !dir.is_dir() {
             return Err(refuse(format!("the folder {} does not exist", dir.display())));
         }

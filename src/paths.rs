@@ -33,6 +33,9 @@ pub struct PathOptions {
     pub segment: Option<usize>,
     /// Most route steps explored before giving up with what was found.
     pub budget: usize,
+    /// Most routes kept when there is no `limit` (memory is bounded by
+    /// this, and by `limit` when it is given).
+    pub max_routes: usize,
 }
 
 impl Default for PathOptions {
@@ -44,9 +47,13 @@ impl Default for PathOptions {
             limit: None,
             segment: None,
             budget: 2_000_000,
+            max_routes: MAX_ROUTES,
         }
     }
 }
+
+/// Routes kept by default when no `limit` is given.
+pub const MAX_ROUTES: usize = 200_000;
 
 /// How a route ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -155,24 +162,32 @@ pub fn paths(h: &Hotline, o: &PathOptions) -> Paths {
             through: through.as_deref(),
             visits: vec![0; h.graph.node_count()],
             stack: Vec::new(),
-            found: Vec::new(),
+            kept: Kept::new(o),
             budget: &mut budget,
-            start: h.graph[start].id.clone(),
+            too_many: false,
         };
         let exhausted = !w.walk(start, 1.0, 0.0);
-        let mut found = w.found;
-        if exhausted && out.stopped.is_none() {
-            out.stopped = Some(format!(
-                "stopped after {} route steps with {} route(s) found: the menu has more routes than that; narrow it with --to NODE, --min-prob P or --max-visits 1",
-                o.budget,
-                out.found + found.len()
-            ));
+        if out.stopped.is_none() {
+            if w.too_many {
+                out.stopped = Some(format!(
+                    "stopped after {} routes: the menu has more routes than that; keep the most likely with --limit N, or narrow it with --to NODE, --min-prob P or --max-visits 1",
+                    o.max_routes
+                ));
+            } else if exhausted {
+                out.stopped = Some(format!(
+                    "stopped after {} route steps with {} route(s) found: the menu has more routes than that; narrow it with --to NODE, --min-prob P or --max-visits 1",
+                    o.budget,
+                    out.found + w.kept.seen
+                ));
+            }
         }
-        out.found += found.len();
-        found.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-        if let Some(n) = o.limit {
-            found.truncate(n);
-        }
+        out.found += w.kept.seen;
+        let found: Vec<Route> = w
+            .kept
+            .into_sorted()
+            .into_iter()
+            .map(|f| f.route(h, &h.graph[start].id, o.segment))
+            .collect();
         let covered = found.iter().map(|r| r.probability).sum::<f64>();
         // Rounded so that printed figures are stable across platforms.
         let covered = (covered * 1e12).round() / 1e12;
@@ -184,6 +199,139 @@ pub fn paths(h: &Hotline, o: &PathOptions) -> Paths {
         out.paths.extend(found);
     }
     out
+}
+
+/// A route found, kept compactly until it is listed: the nodes and the
+/// move taken at each (its input is found again from the menu).
+struct Found {
+    p: f64,
+    secs: f64,
+    end: End,
+    outcome: String,
+    trail: Vec<(u32, u16)>,
+    /// The order it was found in (ties of probability keep it).
+    seq: usize,
+}
+
+impl Found {
+    /// Most likely first; ties in the order found.
+    fn key(&self) -> (f64, std::cmp::Reverse<usize>) {
+        (self.p, std::cmp::Reverse(self.seq))
+    }
+
+    /// The route with its input, prompts and steps.
+    fn route(self, h: &Hotline, start: &str, segment: Option<usize>) -> Route {
+        let steps: Vec<(Option<String>, Vec<String>)> = self
+            .trail
+            .iter()
+            .map(|&(n, m)| {
+                let n = NodeIndex::new(n as usize);
+                let input = if m == u16::MAX {
+                    Vec::new()
+                } else {
+                    moves(h, n, segment)
+                        .into_iter()
+                        .nth(usize::from(m))
+                        .map(|m| m.input)
+                        .unwrap_or_default()
+                };
+                (h.graph[n].say.clone(), input)
+            })
+            .collect();
+        Route {
+            start: start.to_string(),
+            nodes: self
+                .trail
+                .iter()
+                .map(|&(n, _)| h.graph[NodeIndex::new(n as usize)].id.clone())
+                .collect(),
+            input: steps.iter().flat_map(|(_, i)| i.iter().cloned()).collect(),
+            prompts: steps.iter().filter_map(|(p, _)| p.clone()).collect(),
+            seconds: (self.secs * 1e6).round() / 1e6,
+            probability: self.p,
+            outcome: self.outcome,
+            end: self.end,
+            steps,
+        }
+    }
+}
+
+/// The routes kept: the `limit` most likely (a bounded heap), or all of
+/// them up to `max_routes`.
+struct Kept {
+    limit: Option<usize>,
+    max: usize,
+    /// With a limit: a min-heap on the key (least likely on top).
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
+    all: Vec<Found>,
+    seen: usize,
+}
+
+struct Ranked(Found);
+
+impl PartialEq for Ranked {
+    fn eq(&self, o: &Ranked) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, o: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, o: &Ranked) -> std::cmp::Ordering {
+        let (a, b) = (self.0.key(), o.0.key());
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+    }
+}
+
+impl Kept {
+    fn new(o: &PathOptions) -> Kept {
+        Kept {
+            limit: o.limit,
+            max: o.max_routes.max(1),
+            heap: std::collections::BinaryHeap::new(),
+            all: Vec::new(),
+            seen: 0,
+        }
+    }
+
+    /// Adds a route; false when there is no room left (no limit, and
+    /// `max_routes` routes already).
+    fn add(&mut self, f: Found) -> bool {
+        self.seen += 1;
+        match self.limit {
+            Some(n) => {
+                self.heap.push(std::cmp::Reverse(Ranked(f)));
+                if self.heap.len() > n {
+                    self.heap.pop();
+                }
+                true
+            }
+            None if self.all.len() < self.max => {
+                self.all.push(f);
+                true
+            }
+            None => {
+                self.seen -= 1;
+                false
+            }
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Found> {
+        let mut v: Vec<Found> = match self.limit {
+            Some(_) => self.heap.into_iter().map(|r| r.0.0).collect(),
+            None => self.all,
+        };
+        v.sort_by(|a, b| {
+            let (x, y) = (a.key(), b.key());
+            y.0.total_cmp(&x.0).then(y.1.cmp(&x.1))
+        });
+        v
+    }
 }
 
 /// Nodes from which `target` can be reached (itself included).
@@ -202,11 +350,11 @@ fn leads_to(h: &Hotline, target: NodeIndex) -> Vec<bool> {
     seen
 }
 
-/// One step of a route on the stack: the node, the input and prompts it added.
+/// One step of a route on the stack: the node and the move taken from it
+/// (`u16::MAX` until one is).
 struct Step {
     node: NodeIndex,
-    input: Vec<String>,
-    prompt: Option<String>,
+    taken: u16,
 }
 
 struct Walker<'a> {
@@ -215,14 +363,15 @@ struct Walker<'a> {
     through: Option<&'a [bool]>,
     visits: Vec<u32>,
     stack: Vec<Step>,
-    found: Vec<Route>,
+    kept: Kept,
     budget: &'a mut usize,
-    start: String,
+    /// Whether routes were left out for want of room.
+    too_many: bool,
 }
 
 impl Walker<'_> {
     /// Explores the routes from `n`, reached with probability `p` after
-    /// `secs`; false when the budget ran out.
+    /// `secs`; false when the budget (of steps or of routes) ran out.
     fn walk(&mut self, n: NodeIndex, p: f64, secs: f64) -> bool {
         if *self.budget == 0 {
             return false;
@@ -230,23 +379,20 @@ impl Walker<'_> {
         *self.budget -= 1;
         if self.visits[n.index()] >= self.o.max_visits.max(1) {
             let id = &self.h.graph[n].id;
-            self.record(
+            return self.record(
                 p,
                 secs,
                 End::Looping,
                 format!("looping: back to {id} a {} time", ordinal(self.visits[n.index()] + 1)),
             );
-            return true;
         }
         self.visits[n.index()] += 1;
-        let node = &self.h.graph[n];
         self.stack.push(Step {
             node: n,
-            input: Vec::new(),
-            prompt: node.say.clone(),
+            taken: u16::MAX,
         });
         let mut ok = true;
-        for m in moves(self.h, n, self.o.segment) {
+        for (i, m) in moves(self.h, n, self.o.segment).into_iter().enumerate() {
             let q = p * m.p;
             if q <= 0.0 || q < self.o.min_prob {
                 continue;
@@ -258,16 +404,15 @@ impl Walker<'_> {
                 continue;
             }
             let depth = self.stack.len() - 1;
-            self.stack[depth].input = m.input;
-            match (m.to, m.end) {
+            self.stack[depth].taken = u16::try_from(i).unwrap_or(u16::MAX - 1);
+            let going = match (m.to, m.end) {
                 (_, Some((end, what))) => self.record(q, secs + m.secs, end, what),
-                (Some(t), None) => {
-                    if !self.walk(t, q, secs + m.secs) {
-                        ok = false;
-                        break;
-                    }
-                }
-                (None, None) => {}
+                (Some(t), None) => self.walk(t, q, secs + m.secs),
+                (None, None) => true,
+            };
+            if !going {
+                ok = false;
+                break;
             }
         }
         self.stack.pop();
@@ -280,22 +425,25 @@ impl Walker<'_> {
         self.o.to.is_some_and(|t| self.stack.iter().any(|s| s.node == t))
     }
 
-    fn record(&mut self, p: f64, secs: f64, end: End, outcome: String) {
+    /// Keeps a route; false when there is no room left for it.
+    fn record(&mut self, p: f64, secs: f64, end: End, outcome: String) -> bool {
         if self.o.to.is_some() && !self.passed_target() {
-            return;
+            return true;
         }
-        let h = self.h;
-        self.found.push(Route {
-            start: self.start.clone(),
-            nodes: self.stack.iter().map(|s| h.graph[s.node].id.clone()).collect(),
-            input: self.stack.iter().flat_map(|s| s.input.iter().cloned()).collect(),
-            prompts: self.stack.iter().filter_map(|s| s.prompt.clone()).collect(),
-            seconds: (secs * 1e6).round() / 1e6,
-            probability: (p * 1e12).round() / 1e12,
-            outcome,
+        let found = Found {
+            p: (p * 1e12).round() / 1e12,
+            secs,
             end,
-            steps: self.stack.iter().map(|s| (s.prompt.clone(), s.input.clone())).collect(),
-        });
+            outcome,
+            trail: self.stack.iter().map(|s| (s.node.index() as u32, s.taken)).collect(),
+            seq: self.kept.seen,
+        };
+        if self.kept.add(found) {
+            true
+        } else {
+            self.too_many = true;
+            false
+        }
     }
 }
 
@@ -444,9 +592,6 @@ pub fn to_text(p: &Paths) -> String {
         };
         writeln!(out, "      input: {}", crate::escape::cell(&input)).ok();
         writeln!(out, "      route: {}", crate::escape::cell(&r.nodes.join(" → "))).ok();
-    }
-    if let Some(why) = &p.stopped {
-        writeln!(out, "\nwarning: {why}").ok();
     }
     out
 }

@@ -21,8 +21,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// The version of the partial format.
 pub const VERSION: u32 = 2;
@@ -243,7 +243,11 @@ pub fn open<J: Job>(paths: &[&Path], max_bytes: u64) -> Result<Parts<J::Head>, S
         .collect();
     if !missing.is_empty() {
         let more = (n as usize).saturating_sub(parts.len()).saturating_sub(missing.len());
-        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
         return Err(format!("missing: {}{tail}", missing.join(", ")));
     }
     parts.sort_by_key(|p| p.first);
@@ -322,7 +326,11 @@ fn read_file<J: Job>(
             let text = e.to_string();
             let why = if e.io_error_kind() == Some(std::io::ErrorKind::FileTooLarge) {
                 format!("larger than {max_bytes} bytes (raise it with --max-bytes)")
-            } else if e.is_io() || text.contains("damaged") || text.contains("version") || text.starts_with("written by") {
+            } else if e.is_io()
+                || text.contains("damaged")
+                || text.contains("version")
+                || text.starts_with("written by")
+            {
                 text
             } else {
                 format!("damaged ({text})")

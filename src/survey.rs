@@ -267,7 +267,12 @@ impl Row {
 }
 
 /// The rows of files `range` of a listing (a shard of a survey).
-pub fn survey_range(listing: &Listing, range: std::ops::Range<u32>, options: &LoadOptions, rules: &RuleSet) -> Vec<Row> {
+pub fn survey_range(
+    listing: &Listing,
+    range: std::ops::Range<u32>,
+    options: &LoadOptions,
+    rules: &RuleSet,
+) -> Vec<Row> {
     survey(&listing.files[range.start as usize..range.end as usize], options, rules).rows
 }
 

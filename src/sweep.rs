@@ -404,7 +404,9 @@ impl Point {
                 && e.mean <= e.ci95[1]
                 && e.n <= u64::from(head.replications);
             if !ok {
-                return Err(format!("metric {k}: not a mean inside its interval over the run's replications"));
+                return Err(format!(
+                    "metric {k}: not a mean inside its interval over the run's replications"
+                ));
             }
         }
         Ok(())

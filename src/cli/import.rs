@@ -83,7 +83,11 @@ pub fn exec(a: &ImportArgs) -> Result<i32, Error> {
         texts.push((vendor, text, shown));
     }
     if let Some(out) = &a.output {
-        let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).chain(a.files.iter().map(PathBuf::as_path)).collect();
+        let inputs: Vec<&Path> = files
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(a.files.iter().map(PathBuf::as_path))
+            .collect();
         crate::files::check_output(out, "-o", &inputs, crate::files::Existing::Nothing)?;
     }
     let refs: Vec<(Vendor, &str, &str)> = texts.iter().map(|(v, t, p)| (*v, t.as_str(), p.as_str())).collect();

@@ -36,9 +36,12 @@ pub struct PathsArgs {
     /// Leave out routes less likely than this (0 to 1).
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
     pub min_prob: f64,
-    /// Keep the N most likely routes from each start.
-    #[arg(long, value_name = "N", value_parser = super::at_least_one)]
+    /// Keep the N most likely routes from each start (memory then holds N routes).
+    #[arg(long, value_name = "N", value_parser = at_least_one_route)]
     pub limit: Option<usize>,
+    /// Without --limit, most routes listed before stopping with what was found.
+    #[arg(long, value_name = "N", default_value_t = crate::paths::MAX_ROUTES, value_parser = at_least_one_route)]
+    pub max_routes: usize,
     /// Routes of a caller in this named segment (its shares and branch cases).
     #[arg(long, value_name = "SEGMENT")]
     pub segment: Option<String>,
@@ -51,6 +54,14 @@ pub struct PathsArgs {
     /// Loader limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+fn at_least_one_route(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 route".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("\"{text}\" is not a whole number")),
+    }
 }
 
 fn probability(text: &str) -> Result<f64, String> {
@@ -86,6 +97,7 @@ pub fn exec(a: &PathsArgs) -> Result<i32, Error> {
         limit: a.limit,
         segment,
         budget: a.budget.max(1),
+        max_routes: a.max_routes,
     };
     let p = paths::paths(&h, &o);
     if let Some(why) = &p.stopped {

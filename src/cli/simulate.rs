@@ -126,7 +126,9 @@ pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
                     .into(),
             });
         }
-        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path()).chain(run.limits.with.as_deref()).collect();
+        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path())
+            .chain(run.limits.with.as_deref())
+            .collect();
         crate::files::check_output(file, "--partial", &inputs, partial_file())?;
     }
     let (loaded, h) = load_valid(&a.menu, &run.limits)?;

@@ -88,7 +88,9 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         message,
     };
     if let Some(w) = &a.write {
-        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path()).chain(a.limits.with.as_deref()).collect();
+        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path())
+            .chain(a.limits.with.as_deref())
+            .collect();
         crate::files::check_output(w, "--write", &inputs, crate::files::Existing::Nothing)?;
     }
     let run = RunArgs {

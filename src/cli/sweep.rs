@@ -73,7 +73,9 @@ pub struct SweepArgs {
 /// Runs `hotline sweep`.
 pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
     if let Some(file) = &a.partial {
-        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path()).chain(a.limits.with.as_deref()).collect();
+        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path())
+            .chain(a.limits.with.as_deref())
+            .collect();
         crate::files::check_output(file, "--partial", &inputs, super::simulate::partial_file())?;
     }
     let mut seen = std::collections::HashSet::new();

@@ -256,7 +256,10 @@ fn check_hist(what: &str, h: &Hist, total: u64) -> Result<(), String> {
 fn check_queue(what: &str, q: &QueueAcc) -> Result<(), String> {
     at_most(&format!("{what}.queued"), q.queued, MAX_COUNT)?;
     at_most(&format!("{what}.deflected"), q.deflected, MAX_COUNT)?;
-    let ended = q.answered.checked_add(q.abandoned).and_then(|x| x.checked_add(q.forced));
+    let ended = q
+        .answered
+        .checked_add(q.abandoned)
+        .and_then(|x| x.checked_add(q.forced));
     if ended.is_none_or(|e| e > q.queued) {
         return Err(format!(
             "{what}: {} answered, {} abandoned and {} disconnected calls of {} queued",
@@ -269,11 +272,7 @@ fn check_queue(what: &str, q: &QueueAcc) -> Result<(), String> {
     at_most(&format!("{what}.callbacks"), q.callbacks, q.queued)?;
     finite(&format!("{what}.wait_sum"), q.wait_sum)?;
     finite(&format!("{what}.wait_answered_sum"), q.wait_answered_sum)?;
-    check_hist(
-        &format!("{what}.hist"),
-        &q.hist,
-        q.answered + q.abandoned + q.forced,
-    )?;
+    check_hist(&format!("{what}.hist"), &q.hist, q.answered + q.abandoned + q.forced)?;
     check_hist(&format!("{what}.hist_answered"), &q.hist_answered, q.answered)?;
     check_hist(&format!("{what}.hist_abandoned"), &q.hist_abandoned, q.abandoned)?;
     Ok(())
@@ -298,7 +297,11 @@ fn check_callers(what: &str, c: &CallerAcc) -> Result<(), String> {
     if c.time_to_human.total > c.callers {
         return Err(format!("{what}: more times to a human than callers"));
     }
-    check_hist(&format!("{what}.time_to_human"), &c.time_to_human, c.time_to_human.total)
+    check_hist(
+        &format!("{what}.time_to_human"),
+        &c.time_to_human,
+        c.time_to_human.total,
+    )
 }
 
 fn check_chat(what: &str, c: &ChatAcc) -> Result<(), String> {

@@ -2,11 +2,9 @@
 //! responses against their exact distribution, channel switches counted
 //! exactly, the phone↔online feedback loop, and the loader's checks.
 
-
-
+use crate::support::theory::{erlang_a, erlang_c};
 use hotline::menu::{Hotline, load_str};
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
-use crate::support::theory::{erlang_a, erlang_c};
 
 fn menu(text: &str) -> Hotline {
     let loaded = load_str(text, "chat.yaml", &Default::default());

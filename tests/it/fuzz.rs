@@ -414,7 +414,10 @@ fn forged_partial_files_never_panic() {
         }
     }
     eprintln!("{cases} forged partial files, {refused} refused");
-    assert!(refused > cases / 2 && refused < cases, "most forged files are refused, some harmless edits pass");
+    assert!(
+        refused > cases / 2 && refused < cases,
+        "most forged files are refused, some harmless edits pass"
+    );
     let _ = hotline::sweep::SweepJob::KIND;
     std::fs::remove_dir_all(&dir).ok();
 }

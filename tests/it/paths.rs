@@ -2,7 +2,6 @@
 //! add up and agree with the analysis, filters, the budget, and the test
 //! plan.
 
-
 use hotline::menu::{Hotline, load_str};
 use hotline::paths::{End, PathOptions, Paths, paths};
 
@@ -293,4 +292,80 @@ fn the_command_writes_text_json_csv_and_a_test_plan() {
             .unwrap()
             .contains("stopped after 1000 route steps")
     );
+}
+
+/// Six levels of twelve keys, each key to the next level: 12⁶ ≈ 3 million
+/// routes, each with long prompts.
+fn explosion() -> String {
+    let mut t = String::from("hotline: Explosion\nentry: l0\nnodes:\n");
+    let say = "Please listen carefully, as our options have changed. ".repeat(8);
+    for level in 0..6 {
+        let next = if level == 5 {
+            "q".to_string()
+        } else {
+            format!("l{}", level + 1)
+        };
+        t.push_str(&format!(
+            "  l{level}:\n    kind: menu\n    say: \"{say}\"\n    options:\n"
+        ));
+        for k in 0..12 {
+            let key = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "*", "#"][k];
+            t.push_str(&format!(
+                "      \"{key}\": {{ to: {next}, share: {} }}\n",
+                if k == 0 { 0.12 } else { 0.08 }
+            ));
+        }
+    }
+    t.push_str("  q: { kind: queue, pool: desk }\nagents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n");
+    t
+}
+
+#[test]
+fn a_route_explosion_stays_within_memory_and_keeps_the_likeliest() {
+    let dir = std::env::temp_dir().join(format!("hotline-paths-boom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("boom.yaml");
+    std::fs::write(&file, explosion()).unwrap();
+    let f = file.to_str().unwrap();
+    // Under a 1 GB address-space limit (the old list of routes needed 4 GB).
+    let run = |args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 1000000; \"$0\" paths \"$1\" {args}"))
+            .arg(env!("CARGO_BIN_EXE_hotline"))
+            .arg(f)
+            .output()
+            .unwrap()
+    };
+    let limited = run("--limit 3 --format json --budget 4000000");
+    assert_eq!(
+        limited.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&limited.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&limited.stdout).unwrap();
+    let routes = v["paths"].as_array().unwrap();
+    assert_eq!(routes.len(), 3);
+    // The likeliest is key 1 six times (0.12⁶), then five 1s and one 2.
+    assert_eq!(routes[0]["input"], serde_json::json!(["1", "1", "1", "1", "1", "1"]));
+    assert!((routes[0]["probability"].as_f64().unwrap() - 0.12f64.powi(6)).abs() < 1e-12);
+    assert!((routes[1]["probability"].as_f64().unwrap() - 0.12f64.powi(5) * 0.08).abs() < 1e-12);
+    assert_eq!(v["found"].as_u64(), Some(12u64.pow(6)));
+    // Without --limit, the list stops at --max-routes with a message.
+    let all = run("--max-routes 1000 --format json");
+    assert_eq!(all.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert_eq!(v["paths"].as_array().unwrap().len(), 1000);
+    assert!(v["stopped"].as_str().unwrap().contains("--limit"));
+    let err = String::from_utf8_lossy(&all.stderr);
+    assert!(err.contains("stopped after 1000 routes"), "{err}");
+    // Text output does not repeat the note standard error gives.
+    let text = run("--max-routes 10");
+    assert!(!String::from_utf8_lossy(&text.stdout).contains("stopped after"));
+    // --limit 0 says what the number means.
+    let zero = hotline(&["paths", f, "--limit", "0"]);
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("at least 1 route"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

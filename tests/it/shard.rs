@@ -274,26 +274,58 @@ fn forged_partial_files_are_refused_not_trusted() {
     // Each edit must be refused with exit 1, the file named, and no panic.
     type Edit = fn(&mut serde_json::Value);
     let cases: Vec<(&str, Edit, &str)> = vec![
-        ("zero-shards", |v| v["shard"] = serde_json::json!([0, 0]), "N runs from 1"),
+        (
+            "zero-shards",
+            |v| v["shard"] = serde_json::json!([0, 0]),
+            "N runs from 1",
+        ),
         ("k-above-n", |v| v["shard"] = serde_json::json!([5, 2]), "K from 0"),
-        ("huge-replications", |v| v["head"]["settings"]["replications"] = 4_000_000_000u64.into(), "replications = 4000000000"),
-        ("zero-replications", |v| v["head"]["settings"]["replications"] = 0.into(), "replications = 0"),
-        ("longer-queues", |v| {
-            let q = v["items"][0]["queues"][0].clone();
-            v["items"][0]["queues"].as_array_mut().unwrap().push(q);
-        }, "queues has"),
-        ("answered-above-queued", |v| {
-            let q = &mut v["items"][0]["queues"][0];
-            q["answered"] = (q["queued"].as_u64().unwrap() + 5).into();
-        }, "answered"),
-        ("wrapping-sum", |v| v["items"][0]["callers"]["callers"] = u64::MAX.into(), "callers.callers"),
-        ("negative-sum", |v| v["items"][0]["total"]["wait_sum"] = (-5.0).into(), "wait_sum"),
+        (
+            "huge-replications",
+            |v| v["head"]["settings"]["replications"] = 4_000_000_000u64.into(),
+            "replications = 4000000000",
+        ),
+        (
+            "zero-replications",
+            |v| v["head"]["settings"]["replications"] = 0.into(),
+            "replications = 0",
+        ),
+        (
+            "longer-queues",
+            |v| {
+                let q = v["items"][0]["queues"][0].clone();
+                v["items"][0]["queues"].as_array_mut().unwrap().push(q);
+            },
+            "queues has",
+        ),
+        (
+            "answered-above-queued",
+            |v| {
+                let q = &mut v["items"][0]["queues"][0];
+                q["answered"] = (q["queued"].as_u64().unwrap() + 5).into();
+            },
+            "answered",
+        ),
+        (
+            "wrapping-sum",
+            |v| v["items"][0]["callers"]["callers"] = u64::MAX.into(),
+            "callers.callers",
+        ),
+        (
+            "negative-sum",
+            |v| v["items"][0]["total"]["wait_sum"] = (-5.0).into(),
+            "wait_sum",
+        ),
         ("empty-items", |v| v["items"] = serde_json::json!([]), "should hold"),
-        ("items-first", |v| {
-            let o = v.as_object_mut().unwrap();
-            let head = o.shift_remove("head").unwrap();
-            o.insert("head".into(), head);
-        }, "before the head"),
+        (
+            "items-first",
+            |v| {
+                let o = v.as_object_mut().unwrap();
+                let head = o.shift_remove("head").unwrap();
+                o.insert("head".into(), head);
+            },
+            "before the head",
+        ),
         ("unknown-field", |v| v["surprise"] = 1.into(), "unknown field"),
         ("other-version", |v| v["version"] = 99.into(), "version 99"),
     ];
@@ -322,10 +354,23 @@ fn forged_partial_files_are_refused_not_trusted() {
 
     // Survey and sweep partials: shard counts and sizes as the flags have them.
     let s0 = dir.join("s0.json").to_string_lossy().into_owned();
-    assert_eq!(hotline(&["survey", "menus", "--shard", "0/2", "--partial", &s0]).status.code(), Some(0));
+    assert_eq!(
+        hotline(&["survey", "menus", "--shard", "0/2", "--partial", &s0])
+            .status
+            .code(),
+        Some(0)
+    );
     for (name, edit, why) in [
-        ("survey-shards", (|v| v["shard"] = serde_json::json!([0, 4_000_000_000u64])) as Edit, "N runs from 1"),
-        ("survey-files", |v| v["head"]["files"] = 4_000_000_000u64.into(), "files = 4000000000"),
+        (
+            "survey-shards",
+            (|v| v["shard"] = serde_json::json!([0, 4_000_000_000u64])) as Edit,
+            "N runs from 1",
+        ),
+        (
+            "survey-files",
+            |v| v["head"]["files"] = 4_000_000_000u64.into(),
+            "files = 4000000000",
+        ),
     ] {
         let bad = forged(&dir, &format!("{name}.json"), &s0, edit);
         let out = hotline(&["merge", &bad]);
@@ -334,8 +379,17 @@ fn forged_partial_files_are_refused_not_trusted() {
     }
     let w0 = dir.join("w0.json").to_string_lossy().into_owned();
     let out = hotline(&[
-        "sweep", "menus/bank.yaml", "--set", "agents.sales.seats=3..4", "--replications", "2", "-q", "--shard", "0/1",
-        "--partial", &w0,
+        "sweep",
+        "menus/bank.yaml",
+        "--set",
+        "agents.sales.seats=3..4",
+        "--replications",
+        "2",
+        "-q",
+        "--shard",
+        "0/1",
+        "--partial",
+        &w0,
     ]);
     assert_eq!(out.status.code(), Some(0));
     let bad = forged(&dir, "sweep-zero.json", &w0, |v| v["shard"] = serde_json::json!([0, 0]));
@@ -355,7 +409,13 @@ fn partial_files_never_replace_an_input_or_what_is_not_a_partial() {
     let link = dir.join("link.json");
     std::os::unix::fs::symlink(&notes, &link).unwrap();
     let sets = ["--set", "agents.sales.seats=3"];
-    for target in [m, "/dev/null", dir.to_str().unwrap(), notes.to_str().unwrap(), link.to_str().unwrap()] {
+    for target in [
+        m,
+        "/dev/null",
+        dir.to_str().unwrap(),
+        notes.to_str().unwrap(),
+        link.to_str().unwrap(),
+    ] {
         for cmd in [
             vec!["simulate", m, "--replications", "2"],
             [vec!["sweep", m, "--replications", "2"], sets.to_vec()].concat(),
@@ -367,7 +427,12 @@ fn partial_files_never_replace_an_input_or_what_is_not_a_partial() {
                 args.pop();
             }
             let out = hotline(&args);
-            assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
     assert_eq!(std::fs::read(&menu).unwrap(), before, "the menu is untouched");
@@ -377,7 +442,17 @@ fn partial_files_never_replace_an_input_or_what_is_not_a_partial() {
     // An earlier partial file is replaced.
     let part = dir.join("p.json");
     for _ in 0..2 {
-        let out = hotline(&["simulate", m, "--replications", "2", "--shard", "0/1", "--partial", part.to_str().unwrap(), "-q"]);
+        let out = hotline(&[
+            "simulate",
+            m,
+            "--replications",
+            "2",
+            "--shard",
+            "0/1",
+            "--partial",
+            part.to_str().unwrap(),
+            "-q",
+        ]);
         assert_eq!(out.status.code(), Some(0));
     }
     std::fs::remove_dir_all(&dir).unwrap();

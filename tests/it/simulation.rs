@@ -1,11 +1,9 @@
 //! The simulator against queueing theory, with confidence intervals over
 //! replications (not seeded snapshots), and its invariants.
 
-
-
+use crate::support::theory::{erlang_a, erlang_c};
 use hotline::menu::{Hotline, load_str};
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
-use crate::support::theory::{erlang_a, erlang_c};
 
 /// A hotline that is a single queue.
 fn queue_only(lambda_per_min: f64, mean_handle_min: f64, seats: u32, patience_min: Option<f64>, hours: f64) -> Hotline {

@@ -2,13 +2,11 @@
 //! profile within one seat of each hour's stationary answer, a menu with
 //! deflection and redials checked by simulating its plan, threads.
 
-
-
+use crate::support::theory::{erlang_a_service_level, erlang_c};
 use hotline::menu::{Hotline, load_str};
 use hotline::sim::SimOptions;
 use hotline::staff::{StaffOptions, Staffing, staff, with_schedules};
 use hotline::target::Target;
-use crate::support::theory::{erlang_a_service_level, erlang_c};
 
 fn menu(text: &str) -> Hotline {
     let loaded = load_str(text, "staff.yaml", &Default::default());

@@ -1,11 +1,10 @@
 //! `hotline sweep`: parsing the grid, setting values in the tree, each
 //! point against Erlang C, common random numbers, and the command's output.
 
-
+use crate::support::theory::erlang_c;
 use hotline::menu::{LoadOptions, load_str};
 use hotline::sim::{SimOptions, simulate};
 use hotline::sweep::{Setting, grid, set, sweep};
-use crate::support::theory::erlang_c;
 
 #[test]
 fn values_and_grids() {

@@ -3,13 +3,11 @@
 //! fix. Numbers are checked against exact answers or queueing theory with
 //! intervals over replications.
 
-
-
+use crate::support::theory::erlang_c;
 use hotline::analysis::{self, rules::RuleSet};
 use hotline::menu::{Hotline, load_str};
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
 use hotline::value::{Dist, Hours, RunLength};
-use crate::support::theory::erlang_c;
 
 fn load(text: &str) -> Hotline {
     let loaded = load_str(text, "t.yaml", &Default::default());

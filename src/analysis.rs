@@ -177,6 +177,43 @@ fn reach_with_routes(h: &Hotline, segment: Option<usize>, start: NodeIndex) -> (
     (reach, Routes { allowed, lex, time })
 }
 
+/// The probability that a caller of `segment` starting at `start` reaches
+/// a queue of each pool (in the order of [`Hotline::pools`]), from the
+/// absorbing chain; `None` when the chain cannot be solved to
+/// [`markov::MAX_ERROR`].
+pub fn pool_shares(h: &Hotline, segment: Option<usize>, start: NodeIndex) -> Option<Vec<f64>> {
+    let pool_of = |n: usize| match &h.graph[NodeIndex::new(n)].kind {
+        crate::menu::Kind::Queue(q) => Some(q.pool),
+        _ => None,
+    };
+    let mut out = vec![0.0; h.pools.len()];
+    if let Some(p) = pool_of(start.index()) {
+        out[p] = 1.0;
+        return Some(out);
+    }
+    let weights = |n: NodeIndex| branch_weights(h, n, segment);
+    let rows = markov::rows(h, segment, &weights);
+    let active: Vec<bool> = (0..rows.len()).map(|i| pool_of(i).is_none()).collect();
+    for (p, share) in out.iter_mut().enumerate() {
+        let b: Vec<f64> = rows
+            .iter()
+            .map(|r| {
+                r.queues
+                    .iter()
+                    .filter(|(q, _)| pool_of(*q) == Some(p))
+                    .map(|(_, x)| x)
+                    .sum()
+            })
+            .collect();
+        let s = markov::solve_linear(&rows, &b, &active);
+        if s.error[start.index()] > markov::MAX_ERROR {
+            return None;
+        }
+        *share = s.x[start.index()].clamp(0.0, 1.0);
+    }
+    Some(out)
+}
+
 /// Rounds to 1e-9 so that printed figures are stable across platforms.
 fn round(x: f64) -> f64 {
     (x * 1e9).round() / 1e9

@@ -430,6 +430,13 @@ pub fn expected_callers(h: &Hotline, replications: u32) -> f64 {
     })
 }
 
+/// Whether a menu can be simulated: `Err` says why not (no caller would
+/// call, a queue never staffed where callers wait for ever).
+pub fn check(h: &Hotline) -> Result<(), String> {
+    let plan = Plan::new(h)?;
+    check_runnable(h, &plan)
+}
+
 /// Refuses runs that could never end or would mean nothing.
 fn check_runnable(h: &Hotline, plan: &Plan) -> Result<(), String> {
     if plan.peak_rate <= 0.0 && plan.online_peak <= 0.0 {

@@ -2,26 +2,38 @@
 //! day, meeting every target, found by simulating the whole menu.
 //!
 //! The search follows the iterative staffing idea of Feldman, Mandelbaum,
-//! Massey and Whitt (Management Science 2008): a pilot run with ample seats
-//! measures each pool's offered load per interval (the calls that reach its
-//! queues through the menu, busy deflections and redials included); an
-//! Erlang C answer on that load is the first plan; then the plan is
-//! simulated, each interval's targets judged on the calls that joined in
-//! it, and each interval's seats moved by one — up where a target fails,
-//! down one to probe where it holds — until every interval holds with one
-//! seat fewer known to fail. Every run uses the same seeds (common random
-//! numbers). A figure whose interval straddles its target at the chosen
-//! confidence is "close": the replications double (up to 32 times the
-//! first) before the mean decides, and the row says so.
+//! Massey and Whitt (Management Science 2008): the offered load of each
+//! pool per interval (from the menu's own rates and shares when every call
+//! is a first call, else measured by a pilot run with ample seats, busy
+//! deflections and redials included) gives an Erlang C answer, the first
+//! plan; then the plan is simulated, each interval's targets judged on the
+//! calls that joined in it, and each interval's seats moved until every
+//! interval holds with one seat fewer known to fail ([`search`]). The plan
+//! is then confirmed on fresh seeds at the stated confidence shared among
+//! the intervals, so an accepted plan meets every target with at least
+//! that confidence.
+//!
+//! A constant model is planned for its steady state: unless the menu
+//! writes a warm-up, one is chosen from the load (the queue's relaxation
+//! time) and stated in the output. A day profile starts empty at the
+//! menu's start, as a centre does when it opens.
+
+mod erlang;
+mod schedule;
+mod search;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::menu::Hotline;
+use crate::sim::SimOptions;
 use crate::sim::stats::Estimate;
-use crate::sim::{SimOptions, SimReport, simulate};
 use crate::target::{Metric, Target};
 use crate::value::Clock;
+
+pub use erlang::{erlang_a_start, erlang_c_servers, feeds_forward, menu_offered};
+pub use schedule::with_schedules;
+use search::{Cell, Layout};
 
 /// Settings of a staffing search.
 #[derive(Clone, Debug)]
@@ -31,7 +43,8 @@ pub struct StaffOptions {
     /// Interval length, seconds (a multiple of 5 minutes); a model with a
     /// constant rate and no schedules has one interval whatever this is.
     pub interval: f64,
-    /// Confidence at which a target must hold (0.5 to 0.999).
+    /// Confidence at which every target must hold in every interval at
+    /// once (0.5 to 0.999).
     pub confidence: f64,
     /// Share of paid time agents are not on the phones: scheduled =
     /// required ÷ (1 − shrinkage).
@@ -55,17 +68,20 @@ pub struct PlanRow {
     pub seats: u32,
     /// Seats to schedule: `seats ÷ (1 − shrinkage)`, rounded up.
     pub scheduled: u32,
-    /// What a plain Erlang C calculator says for this pool's offered load.
+    /// What a plain Erlang C calculator says for this pool's offered load
+    /// (0 where no number of seats meets the targets by Erlang C).
     pub erlang_c: u32,
-    /// Calls an hour joining the pool's queues (from the ample pilot run).
+    /// Calls an hour joining the pool's queues.
     pub offered_per_h: f64,
     /// Offered load in erlangs (arrivals × mean handle time).
     pub offered_erlangs: f64,
-    /// The plan's figures in this interval.
+    /// The plan's figures in this interval (from the confirmation run).
     pub achieved: IndexMap<String, Estimate>,
     /// Whether a target stayed within the confidence interval at the
-    /// most replications (decided by the mean).
+    /// most replications of the search (decided by the mean).
     pub close: bool,
+    /// Seats the confirmation on fresh seeds added to the search's answer.
+    pub confirmation_added: u32,
     /// Targets that could not be met with any number of seats.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmet: Vec<String>,
@@ -80,18 +96,31 @@ pub struct Staffing {
     pub targets: Vec<String>,
     /// Interval length, seconds.
     pub interval_s: f64,
-    /// Confidence.
+    /// Confidence that every interval meets every target.
     pub confidence: f64,
+    /// Whether the confirmation on fresh seeds held in every interval at
+    /// that confidence (false: the plan is the best found, not confirmed).
+    pub confirmed: bool,
     /// Shrinkage.
     pub shrinkage: f64,
-    /// Replications of the final check.
+    /// Warm-up before each replication's measured period, seconds.
+    pub warmup_s: f64,
+    /// Whether the warm-up was chosen from the load (the menu writes none
+    /// and the model is constant: the plan is for the steady state).
+    pub warmup_chosen: bool,
+    /// Where the Erlang C column's load comes from: `menu` (its rates and
+    /// shares, every call a first call) or `measured` (a pilot run with
+    /// ample seats, redials and deflections included).
+    pub erlang_c_load: &'static str,
+    /// Replications of the confirmation run.
     pub replications: u32,
     /// Search rounds run.
     pub rounds: usize,
+    /// Confirmation runs on fresh seeds.
+    pub confirmations: usize,
     /// One row per pool and interval.
     pub plan: Vec<PlanRow>,
-    /// Agent hours of the plan (seats × hours), scheduled hours, and what
-    /// Erlang C would staff.
+    /// Agent hours of the plan (seats × hours).
     pub agent_hours: f64,
     /// Scheduled agent hours.
     pub scheduled_hours: f64,
@@ -101,123 +130,45 @@ pub struct Staffing {
     pub warnings: Vec<String>,
 }
 
-/// Erlang C figures: P(wait) and the tail rate, for `c` servers.
-fn erlang_c(a: f64, mu: f64, c: u32) -> Option<(f64, f64)> {
-    if c == 0 || a >= f64::from(c) {
-        return None;
+/// The warm-up for the steady state of a pool with load `a` erlangs on `c`
+/// servers and mean handle `handle` seconds: five relaxation times of the
+/// queue — 1 / (cμ (1 − √ρ)²) without abandonment, at most twice the
+/// longer of the handle time and the mean patience 1/θ with it — or ten
+/// handle times, whichever is longer, rounded up to 5 minutes, from 30
+/// minutes to 4 hours.
+pub fn steady_warmup(a: f64, c: u32, handle: f64, theta: Option<f64>) -> f64 {
+    let c = f64::from(c.max(1));
+    let rho = (a / c).min(0.999);
+    let mut relax = handle / (c * (1.0 - rho.sqrt()).powi(2));
+    if let Some(th) = theta.filter(|t| *t > 0.0) {
+        relax = relax.min(2.0 * handle.max(1.0 / th));
     }
-    let mut term = 1.0;
-    let mut sum = 0.0;
-    for k in 0..c {
-        if k > 0 {
-            term *= a / f64::from(k);
-        }
-        sum += term;
-    }
-    let top = term * a / f64::from(c) / (1.0 - a / f64::from(c));
-    Some((top / (sum + top), f64::from(c) * mu - a * mu))
+    let w = (5.0 * relax).max(10.0 * handle);
+    ((w / 300.0).ceil() * 300.0).clamp(1800.0, 4.0 * 3600.0)
 }
 
-/// The fewest servers for which Erlang C meets every target (abandonment
-/// is 0 there).
-pub fn erlang_c_servers(lambda: f64, mean_handle: f64, targets: &[Target]) -> u32 {
-    if lambda <= 0.0 {
-        return 0;
+/// The rate at which waiting callers give up, 1 / mean patience over the
+/// callers (segments weighed by their shares), when every caller has a
+/// patience.
+fn patience_rate(callers: &crate::menu::Callers) -> Option<f64> {
+    let rest = 1.0 - callers.segments.iter().map(|s| s.share).sum::<f64>();
+    let mut mean = callers.patience.as_ref().map(|p| p.mean() * rest)?;
+    for s in &callers.segments {
+        mean += s.patience.as_ref().or(callers.patience.as_ref())?.mean() * s.share;
     }
-    let (a, mu) = (lambda * mean_handle, 1.0 / mean_handle);
-    let mut c = (a.floor() as u32).max(1);
-    loop {
-        if let Some((pw, rate)) = erlang_c(a, mu, c) {
-            let ok = targets.iter().all(|t| match t.metric {
-                Metric::ServiceLevel(s) => t.met_by(1.0 - pw * (-rate * s).exp()),
-                Metric::MeanWait => t.met_by(pw / rate),
-                Metric::PAbandon => true,
-                Metric::Occupancy => t.met_by(a / f64::from(c)),
-            });
-            if ok || c > 1_000_000 {
-                return c;
-            }
-        }
-        c += 1;
-    }
-}
-
-/// Half-width multiplier from 95% to `confidence` (normal quantiles).
-fn widen(confidence: f64) -> f64 {
-    use statrs::distribution::{ContinuousCDF, Normal};
-    let n = Normal::new(0.0, 1.0).expect("standard normal");
-    n.inverse_cdf(0.5 + confidence / 2.0) / n.inverse_cdf(0.975)
-}
-
-/// How a target stands on an estimate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Judged {
-    Holds,
-    Fails,
-    Close,
-}
-
-fn judge(t: &Target, e: &Estimate, k: f64) -> Judged {
-    let half = (e.ci95[1] - e.ci95[0]) / 2.0 * k;
-    let (lo, hi) = (e.mean - half, e.mean + half);
-    let (good, bad) = if t.at_least {
-        (lo >= t.value, hi < t.value)
-    } else {
-        (hi <= t.value, lo > t.value)
-    };
-    if good {
-        Judged::Holds
-    } else if bad {
-        Judged::Fails
-    } else {
-        Judged::Close
-    }
-}
-
-/// One cell's search state.
-#[derive(Clone, Debug)]
-struct Cell {
-    seats: u32,
-    /// Most seats known to fail.
-    fails: Option<u32>,
-    /// Fewest seats known to hold.
-    holds: Option<u32>,
-    close: bool,
-    ceiling: u32,
-    unmet: Vec<String>,
-}
-
-/// The menu with every pool staffed by `cells` (pool-major, interval-minor).
-fn staffed(h: &Hotline, cells: &[Cell], n: usize, starts: &[f64], constant: bool) -> Hotline {
-    let mut x = h.clone();
-    for (p, pool) in x.pools.iter_mut().enumerate() {
-        let row = &cells[p * n..(p + 1) * n];
-        pool.seats = row[0].seats;
-        pool.schedule = if constant {
-            Vec::new()
-        } else {
-            starts
-                .iter()
-                .zip(row)
-                .map(|(&s, c)| (Clock((s.rem_euclid(86400.0)) as u32), c.seats))
-                .collect()
-        };
-        pool.schedule.sort_by_key(|(c, _)| *c);
-        pool.schedule.dedup_by_key(|(c, _)| *c);
-        // A pool nobody reaches keeps one seat in the run, so that the
-        // simulator's guard against queues never answered stays quiet.
-        if row.iter().all(|c| c.seats == 0) {
-            pool.seats = 1;
-            pool.schedule.clear();
-        }
-    }
-    x
+    (mean > 0.0 && mean.is_finite()).then(|| 1.0 / mean)
 }
 
 /// Searches the fewest seats per pool and interval meeting every target.
 pub fn staff(h: &Hotline, o: &StaffOptions) -> Result<Staffing, String> {
     if o.targets.is_empty() {
         return Err("no target: give --target (such as \"service_level(20s) >= 80%\") or targets: in the menu".into());
+    }
+    if !o.targets.iter().any(Target::more_seats_help) {
+        return Err(format!(
+            "{} bounds the seats from above (more seats lower occupancy): give a target that seats must reach as well, such as service_level(20s) >= 80%, p_abandon <= 5%, mean_wait <= 30s or occupancy <= 90%",
+            o.targets[0]
+        ));
     }
     let sls: Vec<f64> = o
         .targets
@@ -234,6 +185,13 @@ pub fn staff(h: &Hotline, o: &StaffOptions) -> Result<Staffing, String> {
         .callers
         .as_ref()
         .ok_or("the menu has no caller model (callers.arrivals): there is no demand to staff")?;
+    if !h
+        .graph()
+        .node_weights()
+        .any(|n| matches!(n.kind, crate::menu::Kind::Queue(_)))
+    {
+        return Err("the menu has no queue: there are no seats to staff".into());
+    }
     let sim = &h.simulation;
     let constant = callers.arrivals.len() <= 1
         && callers.online_arrivals.len() <= 1
@@ -255,150 +213,135 @@ pub fn staff(h: &Hotline, o: &StaffOptions) -> Result<Staffing, String> {
     let n = ((sim.duration.min(86400.0) / interval).ceil() as usize).max(1);
     let starts: Vec<f64> = (0..n).map(|i| sim.start.secs() + i as f64 * interval).collect();
     let np = h.pools.len();
-    let k = widen(o.confidence);
 
-    // Pilot: ample seats everywhere, for the offered load per interval.
-    let ample: Vec<Cell> = (0..np * n)
-        .map(|_| Cell {
-            seats: 100_000,
-            fails: None,
-            holds: None,
-            close: false,
-            ceiling: 0,
-            unmet: Vec::new(),
-        })
-        .collect();
-    // Eight times the replications: the offered load sets the Erlang C
-    // answer shown beside the plan, and a boundary case turns on 0.5%.
-    let mut po = so.clone();
-    po.replications = base * 8;
-    let pilot = run(&staffed(h, &ample, n, &starts, constant), &po)?;
-    let offered: Vec<f64> = pilot
-        .intervals
-        .iter()
-        .map(|r| r.metrics.get("queue_arrival_rate_per_h").map_or(0.0, |e| e.mean) / 3600.0)
-        .collect();
-    let erlang: Vec<u32> = (0..np * n)
+    // The offered load per cell: from the menu where it says it exactly,
+    // else from a pilot run with ample seats everywhere.
+    let from_menu: Option<Vec<f64>> = (0..n)
+        .map(|i| menu_offered(h, starts[i], interval.min(sim.duration - i as f64 * interval)))
+        .collect::<Option<Vec<Vec<f64>>>>()
+        .map(|per_interval| (0..np * n).map(|c| per_interval[c % n][c / n]).collect());
+    let offered: Vec<f64> = match &from_menu {
+        Some(o) => o.clone(),
+        None => {
+            let ample: Vec<Cell> = (0..np * n).map(|_| Cell::new(100_000, 0, 100_000)).collect();
+            let mut po = so.clone();
+            po.replications = base * 8;
+            let pilot = crate::sim::simulate(&schedule::staffed(h, &ample, n, &starts, constant), &po, &|_, _, _| {})?;
+            pilot
+                .intervals
+                .iter()
+                .map(|r| r.metrics.get("queue_arrival_rate_per_h").map_or(0.0, |e| e.mean) / 3600.0)
+                .collect()
+        }
+    };
+    let nobody_gives_up = callers.patience.is_none() && callers.segments.iter().all(|s| s.patience.is_none());
+    // Where every caller gives up some time, Erlang A starts the search.
+    let theta = patience_rate(callers);
+    let erlang: Vec<Option<u32>> = (0..np * n)
         .map(|c| {
             let pool = &h.pools[c / n];
-            let slots = erlang_c_servers(offered[c], pool.handle_time.mean(), &o.targets);
-            slots.div_ceil(pool.concurrency)
+            erlang_c_servers(offered[c], pool.handle_time.mean(), &o.targets).map(|s| s.div_ceil(pool.concurrency))
         })
         .collect();
-    let mut cells: Vec<Cell> = erlang
-        .iter()
-        .enumerate()
-        .map(|(c, &s)| {
+    let mut cells: Vec<Cell> = (0..np * n)
+        .map(|c| {
             let pool = &h.pools[c / n];
             let load = offered[c] * pool.handle_time.mean() / f64::from(pool.concurrency);
-            Cell {
-                seats: s,
-                fails: None,
-                holds: None,
-                close: false,
-                ceiling: (load * 3.0).ceil() as u32 + 50,
-                unmet: Vec::new(),
+            if offered[c] <= 0.0 {
+                return Cell::new(0, 0, 0);
             }
+            // Where nobody gives up, fewer seats than the load never empty
+            // the queue: the plan would only hold for a finite day.
+            let floor = if nobody_gives_up && constant {
+                load.floor() as u32 + 1
+            } else {
+                1
+            };
+            let ceiling = (load * 3.0).ceil() as u32 + 50;
+            let start = match theta {
+                Some(th) => erlang_a_start(offered[c], pool.handle_time.mean(), th, &o.targets)
+                    .map(|s| s.div_ceil(pool.concurrency)),
+                None => erlang[c],
+            };
+            Cell::new(start.unwrap_or(ceiling), floor, ceiling)
         })
         .collect();
     let mut warnings = Vec::new();
-    let mut reps = base;
-    let mut rounds = 0;
-    let mut last: Option<SimReport> = None;
-    while rounds < o.max_rounds {
-        rounds += 1;
-        so.replications = reps;
-        let r = run(&staffed(h, &cells, n, &starts, constant), &so)?;
-        let mut changed = false;
-        let mut any_close = false;
-        for (c, cell) in cells.iter_mut().enumerate() {
-            let m = &r.intervals[c].metrics;
-            let judged: Vec<(Judged, &Target)> = o
-                .targets
-                .iter()
-                .filter_map(|t| m.get(t.metric.key()).map(|e| (judge(t, e, k), t)))
-                .collect();
-            let state = if judged.iter().any(|(j, _)| *j == Judged::Fails) {
-                Judged::Fails
-            } else if judged.iter().any(|(j, _)| *j == Judged::Close) {
-                Judged::Close
-            } else {
-                Judged::Holds
-            };
-            cell.close = false;
-            let state = match state {
-                Judged::Close if reps < base * 32 => {
-                    any_close = true;
-                    continue;
-                }
-                Judged::Close => {
-                    cell.close = true;
-                    // Decided by the means.
-                    let all = judged
-                        .iter()
-                        .all(|(_, t)| m.get(t.metric.key()).is_none_or(|e| t.met_by(e.mean)));
-                    if all { Judged::Holds } else { Judged::Fails }
-                }
-                s => s,
-            };
-            let before = cell.seats;
-            match state {
-                Judged::Fails => {
-                    cell.fails = Some(cell.fails.map_or(cell.seats, |f| f.max(cell.seats)));
-                    if cell.holds.is_some_and(|h| h <= cell.seats) {
-                        cell.holds = None;
-                    }
-                    if cell.seats >= cell.ceiling {
-                        let missing: Vec<String> = judged
-                            .iter()
-                            .filter(|(j, _)| *j != Judged::Holds)
-                            .map(|(_, t)| t.to_string())
-                            .collect();
-                        cell.unmet = missing;
-                    } else {
-                        cell.seats = cell.holds.unwrap_or(cell.seats + 1).max(cell.seats + 1);
-                    }
-                }
-                _ => {
-                    cell.holds = Some(cell.seats);
-                    if cell.fails.is_some_and(|f| f >= cell.seats) {
-                        cell.fails = None;
-                    }
-                    let floor = cell.fails.map_or(0, |f| f + 1);
-                    if cell.seats > floor {
-                        cell.seats -= 1;
-                    }
-                }
-            }
-            changed |= cell.seats != before;
-        }
-        if any_close {
-            reps = (reps * 2).min(base * 32);
-            continue;
-        }
-        if !changed {
-            last = Some(r);
-            break;
-        }
+    // A constant model is planned for its steady state.
+    let mut menu = h.clone();
+    let warmup_chosen = constant && sim.warmup == 0.0;
+    if warmup_chosen {
+        menu.simulation.warmup = (0..np)
+            .filter(|&p| offered[p * n] > 0.0)
+            .map(|p| {
+                let pool = &h.pools[p];
+                let a = offered[p * n] * pool.handle_time.mean() / f64::from(pool.concurrency);
+                steady_warmup(a, cells[p * n].seats, pool.handle_time.mean(), theta)
+            })
+            .fold(1800.0, f64::max);
     }
-    let Some(r) = last else {
+    let per_round = crate::sim::expected_callers(&menu, base);
+    if per_round * 32.0 >= 1e8 {
+        warnings.push(format!(
+            "a large model: about {per_round:.2e} callers a round at {base} replications (up to 32 times that where a target is close)"
+        ));
+    }
+    let layout = Layout {
+        h: &menu,
+        n,
+        starts: &starts,
+        constant,
+    };
+    let settled = search::search(&layout, o, &mut cells, so)?;
+    if settled.unsettled {
         warnings.push(format!(
             "the search did not settle within {} rounds: the plan is the last one tried",
             o.max_rounds
         ));
-        so.replications = reps;
-        let r = run(&staffed(h, &cells, n, &starts, constant), &so)?;
-        return Ok(report(
-            h, o, &cells, &erlang, &offered, &r, n, interval, &starts, rounds, warnings,
+    }
+    if !settled.confirmed {
+        warnings.push(format!(
+            "the plan could not be confirmed on fresh seeds at {:.0}% confidence after {} checks: some interval may miss its target",
+            o.confidence * 100.0,
+            settled.confirmations
         ));
-    };
+    }
+    // Targets that bound the seats from above, judged on the plan.
+    for (c, cell) in cells.iter_mut().enumerate() {
+        let m = &settled.report.intervals[c].metrics;
+        for t in o.targets.iter().filter(|t| !t.more_seats_help()) {
+            if m.get(t.metric.key()).is_some_and(|e| !t.met_by(e.mean)) {
+                cell.unmet.push(format!(
+                    "{t} (the fewest seats meeting the other targets already give less; fewer seats would miss them)"
+                ));
+            }
+        }
+    }
     Ok(report(
-        h, o, &cells, &erlang, &offered, &r, n, interval, &starts, rounds, warnings,
+        &menu,
+        o,
+        &cells,
+        &erlang,
+        &offered,
+        &settled,
+        Plan {
+            n,
+            interval,
+            starts: &starts,
+            warmup_chosen,
+            from_menu: from_menu.is_some(),
+        },
+        warnings,
     ))
 }
 
-fn run(h: &Hotline, o: &SimOptions) -> Result<SimReport, String> {
-    simulate(h, o, &|_, _, _| {})
+/// The plan's layout, for the report.
+struct Plan<'a> {
+    n: usize,
+    interval: f64,
+    starts: &'a [f64],
+    warmup_chosen: bool,
+    from_menu: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -406,15 +349,14 @@ fn report(
     h: &Hotline,
     o: &StaffOptions,
     cells: &[Cell],
-    erlang: &[u32],
+    erlang: &[Option<u32>],
     offered: &[f64],
-    r: &SimReport,
-    n: usize,
-    interval: f64,
-    starts: &[f64],
-    rounds: usize,
+    settled: &search::Settled,
+    plan_of: Plan,
     mut warnings: Vec<String>,
 ) -> Staffing {
+    let (n, interval, starts) = (plan_of.n, plan_of.interval, plan_of.starts);
+    let r = &settled.report;
     let clock = |s: f64| Clock(s.rem_euclid(86400.0).round() as u32 % 86400).to_string();
     let end = h.simulation.start.secs() + h.simulation.duration;
     let mut plan = Vec::new();
@@ -425,12 +367,13 @@ fn report(
         let to = (from + interval).min(end);
         let len = (to - from) / 3600.0;
         let scheduled = (f64::from(cell.seats) / (1.0 - o.shrinkage)).ceil() as u32;
+        let ec = erlang[c].unwrap_or(0);
         hours += f64::from(cell.seats) * len;
         sched_hours += f64::from(scheduled) * len;
-        ec_hours += f64::from(erlang[c]) * len;
+        ec_hours += f64::from(ec) * len;
         if !cell.unmet.is_empty() {
             warnings.push(format!(
-                "pool {} from {}: {} cannot be met with seats alone (the menu itself sets it: a max_wait, a busy rule, patience?)",
+                "pool {} from {}: {} cannot be met with seats alone (the menu itself sets it: a max_wait, a busy rule, patience, or another target?)",
                 pool.name,
                 clock(from),
                 cell.unmet.join(", ")
@@ -442,11 +385,12 @@ fn report(
             to: clock(to),
             seats: cell.seats,
             scheduled,
-            erlang_c: erlang[c],
+            erlang_c: ec,
             offered_per_h: (offered[c] * 3600.0 * 1000.0).round() / 1000.0,
             offered_erlangs: (offered[c] * pool.handle_time.mean() * 1000.0).round() / 1000.0,
             achieved: r.intervals[c].metrics.clone(),
             close: cell.close,
+            confirmation_added: cell.confirmed_up,
             unmet: cell.unmet.clone(),
         });
     }
@@ -455,9 +399,14 @@ fn report(
         targets: o.targets.iter().map(ToString::to_string).collect(),
         interval_s: interval,
         confidence: o.confidence,
+        confirmed: settled.confirmed,
         shrinkage: o.shrinkage,
+        warmup_s: h.simulation.warmup,
+        warmup_chosen: plan_of.warmup_chosen,
+        erlang_c_load: if plan_of.from_menu { "menu" } else { "measured" },
         replications: r.replications,
-        rounds,
+        rounds: settled.rounds,
+        confirmations: settled.confirmations,
         plan,
         agent_hours: (hours * 1000.0).round() / 1000.0,
         scheduled_hours: (sched_hours * 1000.0).round() / 1000.0,
@@ -466,18 +415,40 @@ fn report(
     }
 }
 
+/// Whether any row of a plan has a target it could not meet.
+pub fn has_unmet(s: &Staffing) -> bool {
+    s.plan.iter().any(|r| !r.unmet.is_empty())
+}
+
 /// The plan as text.
 pub fn to_text(s: &Staffing) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     writeln!(
         out,
-        "{}: {} at {:.0}% confidence; {} search round(s), {} replications at the end",
+        "{}: {} at {:.0}% confidence in every interval at once; {} search round(s), {} on fresh seeds ({} replications)",
         s.hotline,
         s.targets.join(", "),
         s.confidence * 100.0,
         s.rounds,
+        if s.confirmed { "confirmed" } else { "NOT confirmed" },
         s.replications
+    )
+    .ok();
+    writeln!(
+        out,
+        "warm-up {} before each replication ({}); Erlang C on the {}",
+        crate::value::Duration::from_secs(s.warmup_s).unwrap_or_default(),
+        if s.warmup_chosen {
+            "chosen from the load: the plan is for the steady state"
+        } else {
+            "the menu's"
+        },
+        if s.erlang_c_load == "menu" {
+            "menu's own rates"
+        } else {
+            "load measured with ample seats (redials and deflections included)"
+        }
     )
     .ok();
     writeln!(
@@ -509,7 +480,7 @@ pub fn to_text(s: &Staffing) -> String {
     }
     writeln!(
         out,
-        "\nagent hours {} (scheduled {} with {:.0}% shrinkage); Erlang C on the same load: {}",
+        "\nagent hours {} (scheduled {} with {:.0}% shrinkage); Erlang C: {}",
         crate::value::trim_float(s.agent_hours),
         crate::value::trim_float(s.scheduled_hours),
         s.shrinkage * 100.0,
@@ -520,93 +491,4 @@ pub fn to_text(s: &Staffing) -> String {
         writeln!(out, "warning: {w}").ok();
     }
     out
-}
-
-/// The menu text with each pool's seats and schedule replaced by the plan
-/// (the pools' entries are rewritten; the rest of the file, comments
-/// included, is kept as written).
-pub fn with_schedules(source: &str, h: &Hotline, s: &Staffing) -> Result<String, String> {
-    let tree = crate::yaml::parse(source, &Default::default()).map_err(|e| e.message)?;
-    let top = tree.as_map().ok_or("the menu is not a mapping")?;
-    let lines: Vec<&str> = source.split_inclusive('\n').collect();
-    let agents_at = top
-        .iter()
-        .position(|(k, _)| k.scalar_text().as_deref() == Some("agents"))
-        .ok_or("the menu has no agents section")?;
-    let (agents_key, agents) = &top[agents_at];
-    let pools = agents.as_map().ok_or("agents is not a mapping")?;
-    // Where the agents section ends: the next top-level key, or the end.
-    let after = top
-        .iter()
-        .map(|(k, _)| k.pos.line as usize)
-        .filter(|&l| l > pools.first().map_or(0, |(k, _)| k.pos.line as usize))
-        .min()
-        .unwrap_or(lines.len() + 1);
-    let mut starts: Vec<usize> = pools.iter().map(|(k, _)| k.pos.line as usize).collect();
-    if starts.windows(2).any(|w| w[0] == w[1]) || starts.first().is_some_and(|&l| l == agents_key.pos.line as usize) {
-        return Err(
-            "agents is written on one line: write each pool on lines of its own to have the plan written in".into(),
-        );
-    }
-    starts.push(after);
-    let mut out = String::new();
-    let first = starts[0] - 1;
-    out.extend(lines[..first].iter().copied());
-    for (i, (k, _)) in pools.iter().enumerate() {
-        let name = k.scalar_text().unwrap_or_default();
-        let indent = " ".repeat(k.pos.column.saturating_sub(1) as usize);
-        let pool = h
-            .pools
-            .iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| format!("pool {name} is not in the menu"))?;
-        let rows: Vec<&PlanRow> = s.plan.iter().filter(|r| r.pool == name).collect();
-        let q = |x: &str| crate::escape::json_string(x);
-        out.push_str(&format!("{indent}{}:\n", q(&name)));
-        out.push_str(&format!(
-            "{indent}  seats: {}\n",
-            rows.first().map_or(pool.seats, |r| r.seats)
-        ));
-        out.push_str(&format!(
-            "{indent}  handle_time: {}\n",
-            q(&pool.handle_time.to_string())
-        ));
-        if pool.concurrency != 1 {
-            out.push_str(&format!("{indent}  concurrency: {}\n", pool.concurrency));
-        }
-        if pool.first_reply.mean() > 0.0 {
-            out.push_str(&format!(
-                "{indent}  first_reply: {}\n",
-                q(&pool.first_reply.to_string())
-            ));
-        }
-        if let Some(l) = &pool.label {
-            out.push_str(&format!("{indent}  label: {}\n", q(l)));
-        }
-        if rows.len() > 1 {
-            out.push_str(&format!("{indent}  schedule:\n"));
-            for r in &rows {
-                out.push_str(&format!(
-                    "{indent}    - {{ from: \"{}\", seats: {} }}\n",
-                    r.from, r.seats
-                ));
-            }
-        }
-        // Lines of the old entry are dropped; blank and comment lines at its end are kept.
-        let (a, b) = (starts[i] - 1, (starts[i + 1] - 1).min(lines.len()));
-        let tail: Vec<&str> = lines[a..b]
-            .iter()
-            .rev()
-            .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-            .copied()
-            .collect();
-        out.extend(tail.into_iter().rev());
-    }
-    let rest = (after - 1).min(lines.len());
-    out.extend(lines[rest..].iter().copied());
-    let check = crate::menu::load_str(&out, "the plan", &Default::default());
-    if check.has_errors() {
-        return Err(format!("the menu with the plan does not load: {}", check.render()));
-    }
-    Ok(out)
 }

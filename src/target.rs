@@ -129,6 +129,13 @@ impl Target {
         })
     }
 
+    /// Whether more seats bring the metric towards the target: every
+    /// target but `occupancy >= X`, which more seats move away from (it
+    /// bounds the seats from above).
+    pub fn more_seats_help(&self) -> bool {
+        !(self.metric == Metric::Occupancy && self.at_least)
+    }
+
     /// Whether a value meets the target.
     pub fn met_by(&self, x: f64) -> bool {
         if self.at_least {

@@ -38,6 +38,9 @@ pub struct Row {
     pub next: Vec<(usize, f64)>,
     /// Probability of moving into a queue.
     pub human: f64,
+    /// The queues it moves into: (queue node, probability), adding up to
+    /// `human`.
+    pub queues: Vec<(usize, f64)>,
     /// Probability the call ends here without a human.
     pub end: f64,
     /// Expected seconds per visit.
@@ -80,6 +83,7 @@ pub fn rows(h: &Hotline, segment: Option<usize>, branch_weights: &dyn Fn(NodeInd
             }
             if h.is_queue(to) {
                 row.human += p;
+                row.queues.push((to.index(), p));
             } else {
                 row.next.push((to.index(), p));
             }
@@ -153,6 +157,9 @@ pub fn rows(h: &Hotline, segment: Option<usize>, branch_weights: &dyn Fn(NodeInd
         if total > 0.0 && total != 1.0 {
             row.human /= total;
             row.end /= total;
+            for (_, p) in &mut row.queues {
+                *p /= total;
+            }
             for (_, p) in &mut row.next {
                 *p /= total;
             }
@@ -676,6 +683,7 @@ mod tests {
         Row {
             next: next.to_vec(),
             human,
+            queues: Vec::new(),
             end,
             secs,
         }

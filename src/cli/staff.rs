@@ -117,6 +117,15 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         max_rounds: 60,
     };
     let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    // A long search says so before it starts.
+    let per_round = crate::sim::expected_callers(&h, o.sim.replications.max(2));
+    if !a.quiet && per_round >= 2e6 {
+        eprintln!(
+            "hotline: {}: about {per_round:.1e} callers a search round ({} replications, more where a target is close); a search takes 5 to 20 rounds (Ctrl-C stops it)",
+            loaded.path,
+            o.sim.replications.max(2)
+        );
+    }
     let s = staff::staff(&h, &o).map_err(|m| if interrupted() { Error::Interrupted } else { unusable(m) })?;
     if let Some(w) = &a.write {
         // An imported flow, or a menu with an overlay, is written as the
@@ -146,5 +155,6 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         Format::Text => staff::to_text(&s),
         Format::Json => json_text(&s),
     })?;
-    Ok(0)
+    // A target no number of seats meets is a problem of the input.
+    Ok(if staff::has_unmet(&s) { 1 } else { 0 })
 }

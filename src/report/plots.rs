@@ -6,9 +6,11 @@ use std::path::Path;
 use std::sync::Once;
 
 mod simulation;
+mod steps;
 mod sweep;
 
 pub use simulation::simulation_plots;
+pub use steps::{Step, step_plot};
 pub use sweep::{SweepLine, sweep_plot};
 
 use plotters::coord::Shift;

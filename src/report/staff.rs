@@ -5,55 +5,68 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use super::plots::{Plot, day_plot};
+use super::plots::{Plot, Step, step_plot};
 use super::{ReportDir, escape_html as e, show};
 use crate::Error;
-use crate::sim::Series;
-use crate::staff::Staffing;
+use crate::staff::{PlanRow, Staffing};
 
-/// Seconds of day of a plan row's start (`08:30`).
-fn secs(clock: &str) -> f64 {
-    crate::value::Clock::parse(clock).map_or(0.0, |c| c.secs())
+/// Seconds of day of a plan row's start or end (`08:30`); an end at
+/// midnight or before the start is the next day's.
+fn span(row: &PlanRow) -> (f64, f64) {
+    let at = |c: &str| crate::value::Clock::parse(c).map_or(0.0, |c| c.secs());
+    let (a, b) = (at(&row.from), at(&row.to));
+    (a, if b <= a { b + 86400.0 } else { b })
 }
 
-/// One series per pool of a row figure (no band).
-fn per_pool(s: &Staffing, f: &dyn Fn(&crate::staff::PlanRow) -> (f64, f64, f64)) -> Vec<(String, Series)> {
-    let mut out: Vec<(String, Series)> = Vec::new();
+/// A row's figure and its band.
+type Figure = (f64, Option<(f64, f64)>);
+
+/// One step series per pool of a row figure.
+fn per_pool(s: &Staffing, f: &dyn Fn(&PlanRow) -> Figure) -> Vec<(String, Vec<Step>)> {
+    let mut out: Vec<(String, Vec<Step>)> = Vec::new();
     for row in &s.plan {
-        let (mean, lo, hi) = f(row);
-        let i = match out.iter().position(|(p, _)| *p == row.pool) {
-            Some(i) => i,
-            None => {
-                out.push((row.pool.clone(), Series::default()));
-                out.len() - 1
-            }
-        };
-        let series = &mut out[i].1;
-        series.clock.push(secs(&row.from));
-        series.mean.push(mean);
-        series.lo.push(lo);
-        series.hi.push(hi);
+        let (value, band) = f(row);
+        let (a, b) = span(row);
+        match out.iter_mut().find(|(p, _)| *p == row.pool) {
+            Some((_, steps)) => steps.push((a, b, value, band)),
+            None => out.push((row.pool.clone(), vec![(a, b, value, band)])),
+        }
     }
     out
 }
 
-/// The plots of a plan.
+/// The plots of a plan: steps over its intervals. A plan of one interval
+/// (a constant model) has none: its table says it all.
 pub fn plots(s: &Staffing) -> Vec<Plot> {
+    let pools = per_pool(s, &|_| (0.0, None)).len();
+    if s.plan.len() <= pools {
+        return Vec::new();
+    }
     let mut out = vec![
-        day_plot(
+        step_plot(
             "seats",
-            "Seats the plan staffs in each pool, interval by interval (before shrinkage).".into(),
+            "Seats the plan staffs in each pool, interval by interval (before shrinkage); dashed: what Erlang C staffs for the same load.".into(),
             "Seats per interval".into(),
             "seats",
-            per_pool(s, &|r| (f64::from(r.seats), f64::from(r.seats), f64::from(r.seats))),
-            Vec::new(),
+            per_pool(s, &|r| (f64::from(r.seats), None)),
+            per_pool(s, &|r| (f64::from(r.erlang_c), None))
+                .into_iter()
+                .map(|(p, v)| (format!("{p} (Erlang C)"), v))
+                .collect(),
         ),
-        day_plot(
+        step_plot(
             "offered",
-            "Calls an hour reaching each pool's queues, from the pilot run with ample seats (menu, deflections and redials included).".into(),
+            format!(
+                "Calls an hour reaching each pool's queues ({}).",
+                if s.erlang_c_load == "menu" {
+                    "from the menu's rates and shares"
+                } else {
+                    "measured with ample seats: menu, deflections and redials included"
+                }
+            ),
             "Offered calls per interval".into(),
             "calls per hour",
-            per_pool(s, &|r| (r.offered_per_h, r.offered_per_h, r.offered_per_h)),
+            per_pool(s, &|r| (r.offered_per_h, None)),
             Vec::new(),
         ),
     ];
@@ -63,19 +76,23 @@ pub fn plots(s: &Staffing) -> Vec<Plot> {
         let series = per_pool(s, &|r| {
             r.achieved
                 .get(key)
-                .map_or((f64::NAN, f64::NAN, f64::NAN), |e| (e.mean, e.ci95[0], e.ci95[1]))
+                .map_or((f64::NAN, None), |e| (e.mean, Some((e.ci95[0], e.ci95[1]))))
         });
-        let dashed = vec![(
-            format!("target {first}"),
-            s.plan.iter().map(|r| (secs(&r.from), value)).collect(),
-        )];
-        out.push(day_plot(
+        let target: Vec<Step> = s
+            .plan
+            .iter()
+            .map(|r| {
+                let (a, b) = span(r);
+                (a, b, value, None)
+            })
+            .collect();
+        out.push(step_plot(
             "achieved",
-            format!("{key} the plan achieves in each interval, for the calls that joined in it (mean and 95% band); dashed: the target."),
+            format!("{key} the plan achieves in each interval, for the calls that joined in it (mean and 95% band, from the confirmation run); dashed: the target."),
             format!("Achieved {key}"),
             "achieved",
             series,
-            dashed,
+            vec![(format!("target {first}"), target)],
         ));
     }
     out
@@ -121,10 +138,13 @@ pub fn write_report(out: ReportDir, s: &Staffing, interrupted: &dyn Fn() -> bool
     html.push_str(&super::page_head(&format!("{} — hotline staffing", s.hotline)));
     writeln!(
         html,
-        "<h1>{} <small>staffing</small></h1>\n<p>Targets: {} at {:.0}% confidence. Agent hours {} (scheduled {} with {:.0}% shrinkage); Erlang C on the same load: {}. {} search round(s), {} replications in the final check.</p>",
+        "<h1>{} <small>staffing</small></h1>\n<p>Targets: {} at {:.0}% confidence in every interval at once ({}). Warm-up {} ({}). Agent hours {} (scheduled {} with {:.0}% shrinkage); Erlang C: {}. {} search round(s), {} replications in the confirmation.</p>",
         e(&s.hotline),
         e(&s.targets.join(", ")),
         s.confidence * 100.0,
+        if s.confirmed { "confirmed on fresh seeds" } else { "not confirmed" },
+        crate::value::Duration::from_secs(s.warmup_s).unwrap_or_default(),
+        if s.warmup_chosen { "chosen from the load: the plan is for the steady state" } else { "the menu's" },
         crate::value::trim_float(s.agent_hours),
         crate::value::trim_float(s.scheduled_hours),
         s.shrinkage * 100.0,

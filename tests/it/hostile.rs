@@ -429,3 +429,21 @@ callers:\n  arrivals: 9.5/m\n  patience: exp(mean=2m)\nsimulation: { duration: 8
     assert!(err.contains("callers to simulate"), "the size is in the log: {err}");
     assert!(took < Duration::from_secs(5), "stopped {took:?} after Ctrl-C");
 }
+
+#[test]
+fn a_large_staffing_search_says_its_cost_and_stops_on_a_signal() {
+    // 20,000 calls an hour: the search announces what a round costs, and
+    // Ctrl-C stops it within a couple of seconds (never a timing of the
+    // search itself: only of the stop).
+    let menu = write(
+        "big_staff.yaml",
+        b"hotline: Big\nentry: q\nnodes:\n  q: { kind: queue, pool: d }\nagents:\n  d: { seats: 10, handle_time: exp(mean=5m) }\n\
+callers:\n  arrivals: 20000/h\n  patience: exp(mean=3m)\n",
+    );
+    let (out, took) = interrupted(&["staff", &menu, "--target", "mean_wait <= 0s"], 1500);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("callers a search round"), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(took < Duration::from_secs(5), "stopped {took:?} after the signal");
+}

@@ -418,11 +418,27 @@ fn statically(id: &str, h: &Hotline, a: &Analysis) -> (Status, Evidence) {
                 ),
             }
         }
-        "spain-human-on-request" => from_findings(
-            a,
-            "human-on-request",
-            "a queue can be reached on request from every point of the menu",
-        ),
+        "spain-human-on-request" => {
+            // With no queue anywhere, no point offers a person, even where
+            // every point ends the call (an online service, a hang-up).
+            let online = a.reach_human_online.as_ref().is_some_and(|r| r.reachable);
+            if !a.reach_human.reachable && !online {
+                return (
+                    Status::Fail,
+                    Evidence {
+                        finding: "no queue can be reached at all: automated or online attention is the only attention"
+                            .into(),
+                        nodes: vec![h.at(h.entry).id.clone()],
+                        ..Evidence::default()
+                    },
+                );
+            }
+            from_findings(
+                a,
+                "human-on-request",
+                "a queue can be reached on request from every point of the menu",
+            )
+        }
         "spain-no-disconnect" => {
             let mut cut = Vec::new();
             let mut moved = Vec::new();

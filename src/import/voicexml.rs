@@ -40,8 +40,10 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
         )]);
     }
     let mut r = Reader {
-        doc: &doc,
+        lines: Lines::new(text),
         blocks: Vec::new(),
+        made: std::collections::HashSet::new(),
+        first_items: std::collections::HashMap::new(),
     };
     let mut entry = String::new();
     for (i, dialog) in root.children().filter(|n| n.is_element()).enumerate() {
@@ -72,9 +74,41 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     })
 }
 
-struct Reader<'a, 'input> {
-    doc: &'a Document<'input>,
+struct Reader {
+    lines: Lines,
     blocks: Vec<Block>,
+    /// Ids of the hang-up and external blocks made so far.
+    made: std::collections::HashSet<String>,
+    /// Per form, the name of its first item (which has the form's id).
+    first_items: std::collections::HashMap<String, String>,
+}
+
+/// Where each line starts, for positions in O(log n) (roxmltree's own
+/// lookup scans the text from the start, quadratic over a document).
+struct Lines {
+    starts: Vec<usize>,
+    text: String,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            starts,
+            text: text.to_string(),
+        }
+    }
+
+    fn at(&self, offset: usize) -> Pos {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self.text.get(start..offset).map_or(1, |t| t.chars().count() + 1);
+        Pos {
+            line: line as u32,
+            column: column as u32,
+        }
+    }
 }
 
 fn pos(doc: &Document, n: X) -> Pos {
@@ -89,16 +123,25 @@ fn pos(doc: &Document, n: X) -> Pos {
 fn prompt_of(n: X, choices: &[String]) -> Prompt {
     let mut p = Prompt::default();
     let mut words = Vec::new();
+    // What is said after the input (in <filled>) or on an event (the
+    // handlers) is not the question.
+    let aside = |d: X| {
+        d.ancestors().take_while(|a| *a != n).any(|a| {
+            [
+                "choice", "grammar", "filled", "noinput", "nomatch", "catch", "help", "error",
+            ]
+            .contains(&a.tag_name().name())
+        })
+    };
     for d in n.descendants() {
-        if d.is_text()
-            && d.ancestors().any(|a| a.has_tag_name("prompt"))
-            && !d
-                .ancestors()
-                .any(|a| a.has_tag_name("choice") || a.has_tag_name("grammar"))
-        {
+        if d.is_text() && d.ancestors().any(|a| a.has_tag_name("prompt")) && !aside(d) {
             words.push(d.text().unwrap_or("").to_string());
         }
-        if d.has_tag_name("audio") && d.attribute("src").is_some() && d.text().is_none_or(|t| t.trim().is_empty()) {
+        if d.has_tag_name("audio")
+            && !aside(d)
+            && d.attribute("src").is_some()
+            && d.text().is_none_or(|t| t.trim().is_empty())
+        {
             p.audio = true;
         }
         if d.has_tag_name("enumerate") {
@@ -144,15 +187,19 @@ enum Jump {
     End,
 }
 
-impl Reader<'_, '_> {
+impl Reader {
+    fn at(&self, n: X) -> Pos {
+        self.lines.at(n.range().start)
+    }
+
     fn push(&mut self, id: String, n: X, label: Option<String>, does: Does) {
         // Hang-up and external blocks are made once per id.
-        if matches!(does, Does::Hangup | Does::Flow { .. }) && self.blocks.iter().any(|b| b.id == id) {
+        if matches!(does, Does::Hangup | Does::Flow { .. }) && !self.made.insert(id.clone()) {
             return;
         }
         self.blocks.push(Block {
             id,
-            pos: pos(self.doc, n),
+            pos: self.at(n),
             kind: n.tag_name().name().to_string(),
             label,
             does,
@@ -161,8 +208,12 @@ impl Reader<'_, '_> {
 
     /// Where a jump goes: a block id (hang-up and external blocks made here).
     fn target(&mut self, from: &str, at: X, jump: Jump, form: &str) -> Edge {
-        let p = pos(self.doc, at);
+        let p = self.at(at);
         let to = match jump {
+            // The first item has the form's id; a menu's own id names it.
+            Jump::Goto(next, item) if item && (next == form || self.first_items.get(form) == Some(&next)) => {
+                form.to_string()
+            }
             Jump::Goto(next, item) if item => format!("{form}/{next}"),
             Jump::Goto(next, _) if next.starts_with('#') => next[1..].to_string(),
             Jump::Goto(next, _) | Jump::Away(next) => {
@@ -192,6 +243,10 @@ impl Reader<'_, '_> {
             };
             let Some((at, jump)) = transition(h) else { continue };
             let e = self.target(id, at, jump, form);
+            // Back to the same question is a replay, as <reprompt/> is.
+            if e.to == id {
+                continue;
+            }
             if events.contains(&"noinput") && no_input.is_none() {
                 no_input = Some(e.clone());
             }
@@ -292,6 +347,9 @@ impl Reader<'_, '_> {
                 }
             })
             .collect();
+        if let Some(first) = items.first().and_then(|n| n.attribute("name")) {
+            self.first_items.insert(form.to_string(), first.to_string());
+        }
         if items.is_empty() {
             let e = self.target(form, f, Jump::End, form);
             self.push(form.to_string(), f, None, Does::Pass { next: Some(e) });
@@ -299,18 +357,32 @@ impl Reader<'_, '_> {
         }
         for (i, n) in items.iter().enumerate() {
             let id = &ids[i];
+            // Where the item goes on (the next item, or the end of the
+            // call after the last), made only when something goes there.
+            let goes_on = match n.tag_name().name() {
+                "block" => n.children().any(|c| c.has_tag_name("if")) || transition(*n).is_none(),
+                "transfer" => false,
+                _ => true,
+            };
             let next = match ids.get(i + 1) {
                 Some(to) => Edge {
                     to: to.clone(),
-                    pos: pos(self.doc, *n),
+                    pos: self.at(*n),
                 },
-                None => self.target(id, *n, Jump::End, form),
+                None if goes_on => self.target(id, *n, Jump::End, form),
+                None => Edge {
+                    to: String::new(),
+                    pos: self.at(*n),
+                },
             };
             match n.tag_name().name() {
                 "block" => {
-                    let next = match transition(*n) {
-                        Some((at, jump)) => self.target(id, at, jump, form),
-                        None => next,
+                    let next = match self.branches(id, *n, form, &next) {
+                        Some(e) => e,
+                        None => match transition(*n) {
+                            Some((at, jump)) => self.target(id, at, jump, form),
+                            None => next,
+                        },
                     };
                     let p = prompt_of(*n, &[]);
                     self.push(
@@ -344,6 +416,70 @@ impl Reader<'_, '_> {
                 }
             }
         }
+    }
+
+    /// An `<if>`/`<elseif>`/`<else>` chain in a block: a decision on data
+    /// with one arm per branch (each to its own jump, or on to `fallthrough`
+    /// where it has none); `None` when the block has no chain.
+    fn branches(&mut self, id: &str, n: X, form: &str, fallthrough: &Edge) -> Option<Edge> {
+        let chain = n.children().find(|c| c.has_tag_name("if"))?;
+        // A jump after the chain is where an arm without one goes.
+        let after = n.children().skip_while(|c| *c != chain).skip(1).find_map(|c| {
+            if c.is_element() {
+                transition(c).or_else(|| direct(c))
+            } else {
+                None
+            }
+        });
+        let on = match after {
+            Some((at, j)) => self.target(id, at, j, form),
+            None => fallthrough.clone(),
+        };
+        let mut arms: Vec<(String, Vec<X>)> = vec![(chain.attribute("cond").unwrap_or("if").to_string(), Vec::new())];
+        let mut has_else = false;
+        for c in chain.children() {
+            match c.tag_name().name() {
+                "elseif" => arms.push((c.attribute("cond").unwrap_or("elseif").to_string(), Vec::new())),
+                "else" => {
+                    has_else = true;
+                    arms.push(("else".into(), Vec::new()));
+                }
+                _ => arms.last_mut().expect("one arm").1.push(c),
+            }
+        }
+        let mut out: Vec<(String, Edge)> = Vec::new();
+        for (label, nodes) in arms {
+            let jump = nodes.iter().find_map(|x| {
+                if x.is_element() {
+                    transition(*x).or_else(|| direct(*x))
+                } else {
+                    None
+                }
+            });
+            let to = match jump {
+                Some((at, j)) => self.target(id, at, j, form),
+                None => on.clone(),
+            };
+            out.push((label, to));
+        }
+        if !has_else {
+            out.push(("else".into(), on));
+        }
+        if out.iter().all(|(_, e)| e.to == out[0].1.to) {
+            return Some(out.swap_remove(0).1);
+        }
+        let decide = format!("{id}~if");
+        let at = self.at(chain);
+        self.push(
+            decide.clone(),
+            chain,
+            None,
+            Does::Decide {
+                what: Decision::Data,
+                arms: out,
+            },
+        );
+        Some(Edge { to: decide, pos: at })
     }
 
     /// A field: its options give keys; its `<filled>` routes by `if`.
@@ -464,7 +600,7 @@ impl Reader<'_, '_> {
                     arms,
                 },
             );
-            let p = pos(self.doc, n);
+            let p = self.at(n);
             self.ask(
                 id,
                 n,

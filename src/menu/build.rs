@@ -573,6 +573,8 @@ impl Builder {
     }
 
     fn segments(&mut self, s: &Sections) -> Vec<Segment> {
+        /// Most named segments a menu may have.
+        const MAX_SEGMENTS: usize = 1000;
         let Some((pos, c)) = &s.callers else { return Vec::new() };
         let mut out = Vec::new();
         let mut total = 0.0;
@@ -584,6 +586,17 @@ impl Builder {
                 patience: seg.value.patience.as_ref().map(|p| p.value),
                 label: seg.value.label.clone(),
             });
+        }
+        if out.len() > MAX_SEGMENTS {
+            self.err(
+                "too-many-segments",
+                format!(
+                    "callers.segments names {} segments; at most {MAX_SEGMENTS} (each is counted apart in every replication)",
+                    out.len()
+                ),
+                Some(*pos),
+                None,
+            );
         }
         if total > 1.0 + 1e-9 {
             self.err(

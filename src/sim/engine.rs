@@ -178,7 +178,7 @@ impl Ev {
 #[derive(Clone, Debug, Default)]
 struct Caller {
     epoch: u32,
-    seg: u8,
+    seg: u16,
     counted: bool,
     first: f64,
     calls: u32,
@@ -527,7 +527,7 @@ impl<'a> Engine<'a> {
         let counted = t >= self.s.warmup;
         let caller = Caller {
             epoch: 0,
-            seg: seg as u8,
+            seg: seg as u16,
             counted,
             first: t,
             patience,

@@ -166,3 +166,17 @@ fn the_command_gives_verdicts_with_evidence() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean \"spain\""));
 }
+
+#[test]
+fn a_service_without_any_queue_never_passes_a_person_on_request() {
+    // Online only, no queue at all: the customer is sent to an app (an
+    // `online` node ends the contact), so no node "fails to reach" a queue
+    // on its own, but no person can be reached anywhere.
+    for text in [
+        "hotline: App only\nentry: app\nnodes:\n  app: { kind: online, resolves: 0.5 }\n",
+        "hotline: App only\nentry: hello\nnodes:\n  hello: { kind: prompt, channel: online, say: Use our app., next: app }\n  app: { kind: online }\n",
+    ] {
+        let h = menu(text);
+        assert_eq!(status(&h, "spain-human-on-request", 0), Status::Fail, "{text}");
+    }
+}

@@ -10,6 +10,7 @@ mod channels;
 mod cli;
 mod comply;
 mod diagnostics;
+mod flows;
 mod fuzz;
 mod hostile;
 mod hostile_files;

@@ -323,3 +323,42 @@ fn a_caller_holding_a_call_back_never_abandons() {
         "call-back holders wait past their patience"
     );
 }
+
+#[test]
+fn three_hundred_segments_each_get_their_own_callers() {
+    // Segment 255 and above were filed under others when a caller's segment
+    // was kept in a byte: each of 300 segments of 0.2% must get its share.
+    let mut text = String::from(
+        "hotline: S\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
+         agents:\n  desk: { seats: 80, handle_time: exp(mean=1m) }\n\
+         callers:\n  arrivals: 3000/h\n  segments:\n",
+    );
+    for i in 0..300 {
+        text.push_str(&format!("    s{i}: {{ share: 0.002 }}\n"));
+    }
+    text.push_str("simulation: { duration: 8h, replications: 4 }\n");
+    let l = load_str(&text, "segments.yaml", &Default::default());
+    assert!(!l.has_errors(), "{}", l.render());
+    let h = l.hotline.unwrap();
+    let r = run(&h, 4, 3);
+    // 0.002 × 24,000 callers = 48 a replication; Poisson, so within ±40.
+    for (name, m) in &r.segments {
+        let callers = m["callers"].mean;
+        assert!((8.0..=88.0).contains(&callers), "{name}: {callers}");
+        assert!(m["queued_calls"].mean > 0.0, "{name}");
+    }
+    // A thousand and one segments are refused where they are written.
+    let mut many = String::from(
+        "hotline: S\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\nagents:\n  desk: { seats: 1, handle_time: exp(mean=1m) }\ncallers:\n  arrivals: 3000/h\n  segments:\n",
+    );
+    for i in 0..1001 {
+        many.push_str(&format!("    s{i}: {{ share: 0.0005 }}\n"));
+    }
+    let l = load_str(&many, "many.yaml", &Default::default());
+    let d = l
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "too-many-segments")
+        .expect("refused");
+    assert!(d.line.is_some());
+}

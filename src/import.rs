@@ -27,7 +27,7 @@ use crate::diag::Diagnostic;
 use crate::menu::{LoadOptions, Loaded};
 use crate::yaml::{Node, Pos};
 
-pub use emit::{emit, tree_yaml};
+pub use emit::{Assumed, emit, tree_yaml};
 
 /// A vendor whose flows hotline reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,16 +66,23 @@ impl Vendor {
 }
 
 /// The vendor of a file, from its content (not its name); `None` for a
-/// hotline menu or anything else.
+/// hotline menu or anything else. The whole text is looked at (a long
+/// licence comment or DOCTYPE before the flow does not hide it).
 pub fn detect(text: &str) -> Option<Vendor> {
-    let head: String = text.trim_start_matches('\u{feff}').chars().take(4096).collect();
-    let start = head.trim_start();
+    let text = text.trim_start_matches('\u{feff}');
+    let start = text.trim_start();
     if start.starts_with('<') {
-        return (head.contains("<vxml") || head.contains("voicexml")).then_some(Vendor::VoiceXml);
+        let root = xml_root(start);
+        return (root.is_some_and(|r| r == "vxml" || r.ends_with(":vxml")) || root.is_none() && text.contains("<vxml"))
+            .then_some(Vendor::VoiceXml);
     }
+    let has = |k: &str| text.contains(&format!("\"{k}\""));
     if start.starts_with('{') {
-        let has = |k: &str| text.contains(&format!("\"{k}\""));
         if has("StartAction") && has("Actions") || has("ContactFlow") && has("Content") {
+            return Some(Vendor::Connect);
+        }
+        // A ContactFlow object exported on its own: the flow in its Content.
+        if has("Content") && (has("Type") || has("Name")) && text.contains("StartAction") {
             return Some(Vendor::Connect);
         }
         if has("modules") && has("start") && (has("contactFlow") || has("branches")) {
@@ -86,14 +93,46 @@ pub fn detect(text: &str) -> Option<Vendor> {
         }
         return None;
     }
+    // A Studio flow inside JavaScript (`const flow = {...}`, `module.exports = {...}`).
+    if twilio::in_javascript(text).is_some() {
+        return Some(Vendor::Twilio);
+    }
     // Archy YAML: a top-level flow type key.
-    head.lines()
+    text.lines()
         .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && !l.trim().is_empty())
         .any(|l| {
             let key = l.split(':').next().unwrap_or("").trim();
             GENESYS_FLOW_TYPES.contains(&key)
         })
         .then_some(Vendor::Genesys)
+}
+
+/// The name of an XML document's root element, past its declaration,
+/// comments, processing instructions and DOCTYPE.
+fn xml_root(text: &str) -> Option<&str> {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("<?") {
+            rest = r.split_once("?>")?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = r.split_once("-->")?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            // A DOCTYPE, with its internal subset in brackets.
+            let end = match (r.find('['), r.find('>')) {
+                (Some(b), Some(g)) if b < g => r[b..].find("]>").map(|i| b + i + 2)?,
+                (_, Some(g)) => g + 1,
+                _ => return None,
+            };
+            rest = r[end..].trim_start();
+        } else if let Some(r) = rest.strip_prefix('<') {
+            let end = r
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(r.len());
+            return Some(&r[..end]);
+        } else {
+            return None;
+        }
+    }
 }
 
 /// Archy's top-level keys of the flow types with callers in them.
@@ -244,19 +283,30 @@ pub struct Imported {
     pub vendor: Vendor,
     /// The equivalent hotline menu, as YAML text.
     pub yaml: String,
-    /// Findings of the vendor file and the assumptions made.
+    /// Findings of the vendor file.
     pub findings: Vec<Diagnostic>,
+    /// The assumptions made, each with what in an overlay makes it moot.
+    pub assumed: Vec<Assumed>,
     /// The vendor position of each node id (for the loader's diagnostics).
     pub positions: HashMap<String, Pos>,
 }
 
 /// Reads several vendor files as one hotline: the first is where callers
 /// enter; transfers to other flows are resolved by name, id or ARN among
-/// them (Amazon Connect).
+/// them (Amazon Connect). A file whose text is another's is read once.
 pub fn read_all(files: &[(Vendor, &str, &str)]) -> Result<Flow, Vec<Diagnostic>> {
     let mut flows = Vec::new();
     let mut errors = Vec::new();
-    for &(vendor, text, path) in files {
+    let mut notes = Vec::new();
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (i, &(vendor, text, path)) in files.iter().enumerate() {
+        if let Some(first) = seen.insert(crate::shard::hash(text), path) {
+            notes.push(Diagnostic::warning(
+                "vendor-same-flow",
+                format!("{path} is the same flow as {first}: read once"),
+            ));
+            continue;
+        }
         let flow = match vendor {
             Vendor::Connect => connect::read(text),
             Vendor::Twilio => twilio::read(text),
@@ -275,7 +325,13 @@ pub fn read_all(files: &[(Vendor, &str, &str)]) -> Result<Flow, Vec<Diagnostic>>
                 flows.push((f, path, keys));
             }
             Err(mut ds) => {
-                if files.len() > 1 {
+                if i > 0 {
+                    // Positions in a later file are named in the message:
+                    // the diagnostics are shown against the first file.
+                    for d in &mut ds {
+                        elsewhere(d, path);
+                    }
+                } else if files.len() > 1 {
                     for d in &mut ds {
                         d.message = format!("{path}: {}", d.message);
                     }
@@ -288,11 +344,55 @@ pub fn read_all(files: &[(Vendor, &str, &str)]) -> Result<Flow, Vec<Diagnostic>>
         return Err(errors);
     }
     let mut flow = join(flows);
+    shorten_ids(&mut flow);
     check::targets(&mut flow);
+    flow.findings.extend(notes);
     if flow.findings.iter().any(Diagnostic::is_error) {
         return Err(flow.findings);
     }
     Ok(flow)
+}
+
+/// A diagnostic about another file than the one shown: its file, line and
+/// column move into the message.
+fn elsewhere(d: &mut Diagnostic, path: &str) {
+    d.message = match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}: {}", d.message),
+        (Some(l), None) => format!("{path}:{l}: {}", d.message),
+        _ => format!("{path}: {}", d.message),
+    };
+    d.line = None;
+    d.column = None;
+}
+
+/// Longest block id written as it is; a longer one (YAML cannot take a key
+/// over 1,024 characters) is cut and made unique with a hash.
+const MAX_ID: usize = 200;
+
+/// Gives blocks whose ids are too long for a menu a shorter unique id.
+fn shorten_ids(flow: &mut Flow) {
+    let long = |id: &str| id.chars().count() > MAX_ID;
+    if !flow.blocks.iter().any(|b| long(&b.id)) && !long(&flow.entry) {
+        return;
+    }
+    let short = |id: &str| -> String {
+        if long(id) {
+            let head: String = id.chars().take(120).collect();
+            format!("{head}…{}", crate::shard::hash(id))
+        } else {
+            id.to_string()
+        }
+    };
+    for b in &mut flow.blocks {
+        b.id = short(&b.id);
+        for e in b.does.edges_mut() {
+            e.to = short(&e.to);
+        }
+    }
+    flow.entry = short(&flow.entry);
+    for d in &mut flow.findings {
+        d.node = d.node.as_deref().map(short);
+    }
 }
 
 /// One flow from several: block ids of the second and later flows are
@@ -352,10 +452,8 @@ fn join(mut flows: Vec<(Flow, &str, Vec<String>)>) -> Flow {
             first.blocks.push(b);
         }
         for mut d in f.findings {
-            d.message = format!("{path}: {}", d.message);
+            elsewhere(&mut d, path);
             d.node = d.node.map(|n| rename(&n));
-            d.line = None;
-            d.column = None;
             first.findings.push(d);
         }
     }
@@ -376,6 +474,21 @@ fn join(mut flows: Vec<(Flow, &str, Vec<String>)>) -> Flow {
         }
     }
     first
+}
+
+impl Imported {
+    /// The vendor file's findings and the assumptions an overlay (when
+    /// given) does not make moot.
+    pub fn all_findings(&self, overlay: Option<&Node>) -> Vec<Diagnostic> {
+        let mut out = self.findings.clone();
+        out.extend(
+            self.assumed
+                .iter()
+                .filter(|a| overlay.is_none_or(|o| !a.covered(o)))
+                .map(|a| a.warning.clone()),
+        );
+        out
+    }
 }
 
 impl Flow {
@@ -434,13 +547,12 @@ pub fn import(vendor: Vendor, text: &str, path: &str) -> Result<Imported, Vec<Di
 /// [`read_all`] and [`emit`].
 pub fn import_all(files: &[(Vendor, &str, &str)]) -> Result<Imported, Vec<Diagnostic>> {
     let flow = read_all(files)?;
-    let (yaml, mut assumed, positions) = emit(&flow, files.first().map_or("", |f| f.2));
-    let mut findings = flow.findings;
-    findings.append(&mut assumed);
+    let (yaml, assumed, positions) = emit(&flow, files.first().map_or("", |f| f.2));
     Ok(Imported {
         vendor: files[0].0,
         yaml,
-        findings,
+        findings: flow.findings,
+        assumed,
         positions,
     })
 }
@@ -474,9 +586,13 @@ pub fn load_imported(
     let mut tree = match crate::yaml::parse(&imported.yaml, &options.limits) {
         Ok(t) => t,
         Err(e) => {
+            // Its position is in the generated text, which nobody sees.
+            let message = e.message.split(" at line ").next().unwrap_or(&e.message).to_string();
             let d = Diagnostic::error(
                 "import-failed",
-                format!("the imported menu could not be read back: {}", e.message),
+                format!(
+                    "the imported menu could not be read back (a fault of hotline's import: please report it with the flow): {message}"
+                ),
             );
             return Loaded {
                 path: path.into(),
@@ -522,7 +638,7 @@ pub fn load_imported(
             h.graph[e].pos = blocks[from.index()].unwrap_or_default();
         }
     }
-    let mut diagnostics = imported.findings.clone();
+    let mut diagnostics = imported.all_findings(overlay);
     diagnostics.append(&mut loaded.diagnostics);
     Loaded {
         path: path.into(),
@@ -590,11 +706,12 @@ pub(crate) fn error(code: &'static str, message: impl Into<String>, pos: Option<
     Diagnostic::error(code, message).at(pos)
 }
 
-mod check;
+pub mod check;
 
 /// A JSON document as a position-keeping tree: bad JSON is an error at
-/// its line and column.
-pub(crate) fn json_tree(text: &str) -> Result<Node, Diagnostic> {
+/// its line and column. A key written twice in one object is kept last,
+/// as JSON readers (and the vendors) do, with a warning at the first.
+pub(crate) fn json_tree(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
     let text = text.trim_start_matches('\u{feff}');
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         let at = Pos {
@@ -608,13 +725,62 @@ pub(crate) fn json_tree(text: &str) -> Result<Node, Diagnostic> {
         ));
     }
     // JSON is YAML: the YAML reader gives every value its position.
-    crate::yaml::parse(text, &crate::yaml::Limits::default()).map_err(|e| {
+    // The file's size was bounded when it was read; vendor flows nest as
+    // deep as they like (no flag of hotline's sets this).
+    let limits = crate::yaml::Limits {
+        max_bytes: usize::MAX,
+        max_depth: 200,
+        ..crate::yaml::Limits::default()
+    };
+    let mut tree = crate::yaml::parse(text, &limits).map_err(|e| {
         error(
             "vendor-bad-json",
-            format!("the flow cannot be read: {}", e.message),
+            format!(
+                "the flow cannot be read: {}",
+                e.message.replace(" (raise it with --max-nesting)", "")
+            ),
             e.pos,
         )
-    })
+    })?;
+    let mut twice = Vec::new();
+    last_keys_win(&mut tree, &mut twice);
+    Ok((tree, twice))
+}
+
+/// Drops all but the last of each key written twice in a mapping, noting
+/// the ones dropped.
+fn last_keys_win(n: &mut Node, twice: &mut Vec<Diagnostic>) {
+    match &mut n.value {
+        crate::yaml::Value::Map(entries) => {
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            let mut dropped = Vec::new();
+            for (i, (k, _)) in entries.iter().enumerate() {
+                let key = k.scalar_text().unwrap_or_default();
+                if let Some(before) = seen.insert(key.clone(), i) {
+                    dropped.push(before);
+                    twice.push(
+                        Diagnostic::warning(
+                            "vendor-duplicate-key",
+                            format!(
+                                "\"{key}\" is written twice in this object (again at line {}): JSON readers keep the last, and so does hotline",
+                                k.pos.line
+                            ),
+                        )
+                        .at(Some(entries[before].0.pos)),
+                    );
+                }
+            }
+            dropped.sort_unstable();
+            for i in dropped.into_iter().rev() {
+                entries.remove(i);
+            }
+            for (_, v) in entries.iter_mut() {
+                last_keys_win(v, twice);
+            }
+        }
+        crate::yaml::Value::Seq(items) => items.iter_mut().for_each(|x| last_keys_win(x, twice)),
+        _ => {}
+    }
 }
 
 /// The text of `node.key`, when it is a scalar.

@@ -101,10 +101,11 @@ pub fn exec(a: &ImportArgs) -> Result<i32, Error> {
             Ok(1)
         }
         Ok(imported) => {
-            if !a.quiet && !imported.findings.is_empty() {
+            let findings = imported.all_findings(None);
+            if !a.quiet && !findings.is_empty() {
                 eprint!(
                     "{}",
-                    crate::escape::terminal(&crate::diag::render_all(&imported.findings, first_path, first_text))
+                    crate::escape::terminal(&crate::diag::render_all(&findings, first_path, first_text))
                 );
             }
             // What was written must load: check it before anyone relies on it.

@@ -139,6 +139,9 @@ pub fn announced_keys(text: &str) -> HashSet<String> {
     let chars: Vec<char> = lower.chars().collect();
     let mut keys = HashSet::new();
     let words_before = ["press", "dial", "enter", "option", "push", "key", "按", "拨", "选"];
+    // The key announced last, and where: a list goes on from it ("press 1,
+    // 2 or 3", "按1、2或3").
+    let mut last: Option<usize> = None;
     for (i, &c) in chars.iter().enumerate() {
         let key = match c {
             '0'..='9' | '*' | '#' => c.to_string(),
@@ -154,12 +157,19 @@ pub fn announced_keys(text: &str) -> HashSet<String> {
         let before = before.trim_end().trim_end_matches([',', ':']);
         let after: String = chars[i + 1..(i + 8).min(chars.len())].iter().collect();
         let after = after.trim_start();
-        if words_before.iter().any(|w| before.ends_with(w))
+        let listed = last.is_some_and(|l| {
+            let gap: String = chars[l + 1..i].iter().collect();
+            let gap = gap.replace([',', '、', '/', '，', '和', '或', '及'], " ");
+            gap.split_whitespace().all(|w| ["or", "and", "then"].contains(&w))
+        });
+        if listed
+            || words_before.iter().any(|w| before.ends_with(w))
             || after.starts_with("for ")
             || after.starts_with("to ")
             || after.starts_with('键')
         {
             keys.insert(key);
+            last = Some(i);
         }
     }
     for (word, key) in [

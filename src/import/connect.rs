@@ -38,7 +38,8 @@ pub fn flow_keys(text: &str) -> Vec<String> {
         return Vec::new();
     };
     let mut keys = Vec::new();
-    if let Some(cf) = v.get("ContactFlow") {
+    let alone = v.get("Content").is_some() && v.get("Actions").is_none();
+    if let Some(cf) = v.get("ContactFlow").or(alone.then_some(&v)) {
         for k in ["Arn", "Id", "Name"] {
             if let Some(s) = cf.get(k).and_then(|x| x.as_str()) {
                 keys.push(s.to_string());
@@ -53,44 +54,72 @@ pub fn flow_keys(text: &str) -> Vec<String> {
     keys
 }
 
-/// Reads a flow in any of the three forms.
+/// Reads a flow in any of its forms.
 pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
-    let root = json_tree(text).map_err(|d| vec![d])?;
-    if let Some(cf) = root.get("ContactFlow") {
-        // The flow is a JSON string inside: its positions are in that string.
-        let Some(content) = text_of(cf, "Content") else {
+    let (root, twice) = json_tree(text).map_err(|d| vec![d])?;
+    let mut flow = read_root(&root)?;
+    flow.findings.extend(twice);
+    Ok(flow)
+}
+
+/// The `ContactFlow` object of a `DescribeContactFlow` answer, or the
+/// object exported on its own (`Name`, `Type`, `Content`, no wrapper).
+fn contact_flow(root: &Node) -> Option<&Node> {
+    root.get("ContactFlow").or_else(|| {
+        (root.get("Content").is_some() && root.get("Actions").is_none() && root.get("modules").is_none())
+            .then_some(root)
+    })
+}
+
+fn read_root(root: &Node) -> Result<Flow, Vec<Diagnostic>> {
+    if let Some(cf) = contact_flow(root) {
+        let Some(content) = cf.get("Content") else {
             return Err(vec![error(
                 "vendor-missing-key",
                 "ContactFlow has no Content",
                 Some(cf.pos),
             )]);
         };
-        let mut flow = read(&content).map_err(|ds| {
-            ds.into_iter()
-                .map(|mut d| {
-                    d.message = format!("in ContactFlow.Content: {}", d.message);
-                    d.line = Some(cf.pos.line);
-                    d.column = Some(cf.pos.column);
-                    d
-                })
-                .collect::<Vec<_>>()
-        })?;
+        let mut flow = if content.as_map().is_some() {
+            // The flow as an object: its positions are the file's own.
+            read_root(content)?
+        } else {
+            // The flow is a JSON string inside: its positions are in that string.
+            let Some(text) = content.scalar_text() else {
+                return Err(vec![error(
+                    "vendor-missing-key",
+                    "ContactFlow.Content is neither the flow as a string nor as an object",
+                    Some(content.pos),
+                )]);
+            };
+            let mut flow = read(&text).map_err(|ds| {
+                ds.into_iter()
+                    .map(|mut d| {
+                        d.message = format!("in ContactFlow.Content: {}", d.message);
+                        d.line = Some(content.pos.line);
+                        d.column = Some(content.pos.column);
+                        d
+                    })
+                    .collect::<Vec<_>>()
+            })?;
+            for d in &mut flow.findings {
+                d.line = Some(content.pos.line);
+                d.column = Some(content.pos.column);
+            }
+            for b in &mut flow.blocks {
+                b.pos = content.pos;
+            }
+            flow
+        };
         if let Some(name) = text_of(cf, "Name") {
             flow.name = name;
-        }
-        for d in &mut flow.findings {
-            d.line = Some(cf.pos.line);
-            d.column = Some(cf.pos.column);
-        }
-        for b in &mut flow.blocks {
-            b.pos = cf.pos;
         }
         return Ok(flow);
     }
     let (actions, entry, name) = if root.get("modules").is_some() {
-        legacy(&root)?
+        legacy(root)?
     } else {
-        current(&root)?
+        current(root)?
     };
     Ok(map(actions, entry, name))
 }
@@ -436,16 +465,77 @@ fn map(actions: Vec<Action>, entry: String, name: String) -> Flow {
                 }
             }
             "DistributeByPercentage" => {
+                // A number from 1 to 100 is drawn; the first condition it is
+                // below takes the contact: out-of-order thresholds take
+                // nothing, thresholds outside 0..100 are cut to it.
                 let mut arms = Vec::new();
-                let mut below = 0.0;
+                let mut below = 0.0f64;
+                let mut odd = Vec::new();
                 for (_, v, e) in &a.conditions {
-                    let t: f64 = v.parse().unwrap_or(below);
-                    arms.push((format!("{}%", crate::value::trim_float(t - below)), e.clone()));
-                    below = t;
+                    let t: f64 = match v.trim().parse::<f64>() {
+                        Ok(t) if t.is_finite() => t,
+                        _ => {
+                            odd.push(format!("\"{v}\" is not a number"));
+                            below
+                        }
+                    };
+                    if !(0.0..=100.0).contains(&t) {
+                        odd.push(format!("{} is outside 0 to 100", crate::value::trim_float(t)));
+                    } else if t < below {
+                        odd.push(format!(
+                            "{} comes after {} (it takes nothing)",
+                            crate::value::trim_float(t),
+                            crate::value::trim_float(below)
+                        ));
+                    }
+                    let t = t.clamp(0.0, 100.0);
+                    arms.push((
+                        format!("{}%", crate::value::trim_float((t - below).max(0.0))),
+                        e.clone(),
+                    ));
+                    below = below.max(t);
+                }
+                if !odd.is_empty() {
+                    flow.findings.push(finding(
+                        "vendor-bad-percentages",
+                        format!(
+                            "the percentages are not increasing thresholds from 0 to 100: {}; the shares are what Amazon Connect does with them (each condition takes the part above the ones before it)",
+                            odd.join("; ")
+                        ),
+                        a.pos,
+                        &a.id,
+                    ));
                 }
                 if let Some(e) = error_to(a, &["NoMatchingCondition"]).or_else(|| a.next.clone()) {
                     arms.push((format!("{}%", crate::value::trim_float(100.0 - below)), e));
                 }
+                Does::Decide {
+                    what: Decision::Percent,
+                    arms,
+                }
+            }
+            "Compare"
+                if a.params
+                    .get("ComparisonValue")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("$.Channel")) =>
+            {
+                // The channel is known: a caller of the imported menu is on
+                // the phone, so the VOICE branch (or no match) takes all.
+                let voice = a
+                    .conditions
+                    .iter()
+                    .position(|(_, v, _)| v.eq_ignore_ascii_case("VOICE"));
+                let mut arms: Vec<(String, Edge)> = a
+                    .conditions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, _, e))| (if Some(i) == voice { "100%" } else { "0%" }.to_string(), e.clone()))
+                    .collect();
+                arms.extend(
+                    error_to(a, &["NoMatchingCondition"])
+                        .or_else(|| a.next.clone())
+                        .map(|e| (if voice.is_some() { "0%" } else { "100%" }.to_string(), e)),
+                );
                 Does::Decide {
                     what: Decision::Percent,
                     arms,

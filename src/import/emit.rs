@@ -32,15 +32,49 @@ fn is_error(label: &str) -> bool {
 /// Hours assumed for an hours-of-operation check.
 const ASSUMED_HOURS: &str = "08:00-18:00";
 
-/// The flow as hotline YAML; the warnings for what was assumed; each node
-/// id's position in the vendor file.
-pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, Pos>) {
+/// An assumption the import made, with the overlay keys that make it
+/// moot: every group must have one of its paths in the overlay.
+#[derive(Clone, Debug)]
+pub struct Assumed {
+    /// The warning.
+    pub warning: Diagnostic,
+    /// Groups of overlay paths (`["agents", "Sales"]`), all needed, any one
+    /// of a group enough; empty: nothing an overlay gives covers it.
+    pub covered_by: Vec<Vec<Vec<String>>>,
+}
+
+impl Assumed {
+    /// Whether an overlay gives what was assumed.
+    pub fn covered(&self, overlay: &crate::yaml::Node) -> bool {
+        let has = |path: &[String]| {
+            let mut at = overlay;
+            for k in path {
+                match at.get(k) {
+                    Some(n) => at = n,
+                    None => return false,
+                }
+            }
+            true
+        };
+        !self.covered_by.is_empty() && self.covered_by.iter().all(|group| group.iter().any(|p| has(p)))
+    }
+}
+
+fn keys(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| (*k).to_string()).collect()
+}
+
+/// The flow as hotline YAML; what was assumed; each node id's position in
+/// the vendor file.
+pub fn emit(f: &Flow, path: &str) -> (String, Vec<Assumed>, HashMap<String, Pos>) {
     let vendor = f.vendor.map_or("vendor", |v| v.name());
     let mut nodes = Map::new();
     let mut pools: Vec<String> = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Diagnostic> = Vec::new();
     let mut positions = HashMap::new();
     let mut shares_assumed = false;
+    // The nodes whose shares were assumed: an overlay giving theirs covers it.
+    let mut shared: Vec<String> = Vec::new();
     for b in &f.blocks {
         positions.insert(b.id.clone(), b.pos);
         let mut node = Map::new();
@@ -111,7 +145,10 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
                         }
                     }
                 } else {
-                    shares_assumed |= options.len() + intents.len() > 1;
+                    if options.len() + intents.len() > 1 {
+                        shares_assumed = true;
+                        shared.push(b.id.clone());
+                    }
                     let speech = !intents.is_empty();
                     node.insert("kind".into(), json!(if speech { "speech" } else { "menu" }));
                     if !options.is_empty() {
@@ -129,11 +166,13 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
                         // does not know is a misrecognition.
                         if let Some(e) = no_input {
                             shares_assumed = true;
+                            shared.push(b.id.clone());
                             node.insert("no_input".into(), json!(ASSUMED_FAIL));
                             node.insert("on_fail".into(), json!(e.to));
                         }
                         if let Some(e) = no_match {
                             shares_assumed = true;
+                            shared.push(b.id.clone());
                             node.insert("understood".into(), json!(ASSUMED_UNDERSTOOD));
                             node.insert("on_misunderstood".into(), json!(e.to));
                         }
@@ -162,6 +201,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
                     };
                     if let Some(to) = fail {
                         shares_assumed = true;
+                        shared.push(b.id.clone());
                         if no_input.is_some() {
                             node.insert("no_input".into(), json!(ASSUMED_FAIL));
                         }
@@ -250,11 +290,38 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Diagnostic>, HashMap<String, P
         menu.insert("agents".into(), Value::Object(agents));
     }
     let mut text = format!(
-        "# Imported from {} ({vendor}) by hotline import.\n# Caller shares, seats, handle times and arrivals are not in the flow:\n# see the warnings of `hotline check`, and give them with --with overlay.yaml.\n",
+        "# Imported from {} ({vendor}) by hotline import.\n# Caller shares, seats, handle times and arrivals are not in the flow: the\n# values below were assumed (`hotline check` on the flow itself lists each\n# assumption); change them here, or give them with --with overlay.yaml.\n",
         path.replace('\n', " ")
     );
-    write_yaml(&mut text, &Value::Object(menu), 0);
-    (text, warnings, positions)
+    let menu = Value::Object(menu);
+    write_yaml(&mut text, &menu, 0);
+    // What an overlay would give instead of each assumption.
+    shared.sort();
+    shared.dedup();
+    let nodes = menu.get("nodes").and_then(Value::as_object);
+    let assumed = warnings
+        .into_iter()
+        .map(|w| {
+            let id = w.node.clone().unwrap_or_default();
+            let covered_by = match w.code {
+                "vendor-audio-prompt" => vec![vec![keys(&["nodes", &id, "duration"])]],
+                "vendor-assumed-hours" | "vendor-unknown-decision" => vec![vec![keys(&["nodes", &id, "cases"])]],
+                "vendor-assumed-pool" => nodes
+                    .and_then(|n| n.get(&id))
+                    .and_then(|n| n.get("pool"))
+                    .and_then(Value::as_str)
+                    .map(|p| vec![vec![keys(&["agents", p])]])
+                    .unwrap_or_default(),
+                "vendor-assumed-shares" => shared
+                    .iter()
+                    .map(|n| vec![keys(&["nodes", n, "options"]), keys(&["nodes", n, "intents"])])
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Assumed { warning: w, covered_by }
+        })
+        .collect();
+    (text, assumed, positions)
 }
 
 /// `say` and `duration` of a prompt.

@@ -15,9 +15,87 @@ use super::{
 use crate::diag::Diagnostic;
 use crate::yaml::{Node, Pos};
 
-/// Reads a flow definition.
+/// Where a Studio flow's JSON object stands inside JavaScript (`const
+/// initialJSON = {...}`, `module.exports = {...}`, as flows are kept in
+/// code repositories): the byte range of the first object assigned or
+/// passed whose text names `states` and `initial_state`.
+pub fn in_javascript(text: &str) -> Option<std::ops::Range<usize>> {
+    if text.trim_start().starts_with('{') || !text.contains("initial_state") || !text.contains("states") {
+        return None;
+    }
+    for (i, _) in text.match_indices('{') {
+        let before = text[..i].trim_end();
+        if !(before.ends_with('=') || before.ends_with('(') || before.ends_with("return")) {
+            continue;
+        }
+        let end = matching_brace(text, i)?;
+        let body = &text[i..=end];
+        if body.contains("initial_state") && body.contains("states") {
+            return Some(i..end + 1);
+        }
+    }
+    None
+}
+
+/// The index of the `}` closing the `{` at `open`, strings skipped.
+fn matching_brace(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text[open..].char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' | '`' => quote = Some(c),
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Reads a flow definition (also one inside JavaScript).
 pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
-    let root = json_tree(text).map_err(|d| vec![d])?;
+    // Inside JavaScript: the object alone, everything else blanked, so
+    // every position is the file's own.
+    let blanked;
+    let text = match in_javascript(text) {
+        Some(r) => {
+            blanked = text
+                .char_indices()
+                .map(|(i, c)| if r.contains(&i) || c == '\n' { c } else { ' ' })
+                .collect::<String>();
+            let (root, twice) = json_tree(&blanked).map_err(|mut d| {
+                d.message = format!(
+                    "a Twilio Studio flow inside JavaScript: hotline reads its object as JSON, and {} (export the flow as JSON from Studio)",
+                    d.message
+                );
+                vec![d]
+            })?;
+            return read_tree(&root, twice);
+        }
+        None => text,
+    };
+    let (root, twice) = json_tree(text).map_err(|d| vec![d])?;
+    read_tree(&root, twice)
+}
+
+fn read_tree(root: &Node, twice: Vec<Diagnostic>) -> Result<Flow, Vec<Diagnostic>> {
+    let root = root.clone();
     let states = list_of(&root, "states");
     if states.is_empty() {
         return Err(vec![error(
@@ -28,6 +106,7 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     }
     let mut flow = Flow {
         name: text_of(&root, "description").unwrap_or_default(),
+        findings: twice,
         ..Flow::default()
     };
     let mut widgets: Vec<Widget> = Vec::new();
@@ -107,6 +186,9 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
                 pool: w.prop("workflow").unwrap_or_else(|| "Flex".into()),
             },
             "split-based-on" => split(w, &mut ends),
+            // A redirect to a Flex hand-off (a function or URL named for
+            // Flex or an agent) leads to people.
+            "add-twiml-redirect" if hands_to_people(w) => Does::Queue { pool: "Flex".into() },
             "run-function" | "make-http-request" | "connect-virtual-agent" => decide(w, Decision::Function, &mut ends),
             "set-variables" => Does::Pass { next: w.next("next") },
             "run-subflow" => Does::Pass {
@@ -150,6 +232,14 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     blocks.extend(ends);
     flow.blocks = blocks;
     Ok(flow)
+}
+
+/// Whether a redirect's URL or name is a hand-off to agents.
+fn hands_to_people(w: &Widget) -> bool {
+    let text = format!("{} {}", w.prop("url").unwrap_or_default(), w.name).to_lowercase();
+    ["flex", "agent", "human", "operator", "enqueue"]
+        .iter()
+        .any(|k| text.contains(k))
 }
 
 struct Widget {
@@ -217,9 +307,12 @@ fn end(widget: &str, event: &str, pos: Pos, ends: &mut Vec<Block>) -> Edge {
     Edge { to: id, pos }
 }
 
-/// The widget a `{{widgets.NAME.Digits}}` input names, and what it reads.
+/// The widget a `{{widgets.NAME.Digits}}` input names, and what it reads
+/// (Liquid filters after `|`, such as `downcase`, change the text, not
+/// where it comes from).
 fn reads(input: &str) -> Option<(String, String)> {
-    let inner = input.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let inner = input.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+    let inner = inner.split('|').next().unwrap_or(inner).trim();
     let rest = inner.strip_prefix("widgets.")?;
     let (name, field) = rest.rsplit_once('.')?;
     Some((name.to_string(), field.to_string()))

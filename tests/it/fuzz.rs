@@ -266,7 +266,9 @@ fn mutated_vendor_flows_never_panic() {
         }
     }
     seeds.sort();
-    assert!(seeds.len() >= 8);
+    // And the constructs of real public flows the readers once got wrong.
+    seeds.extend(crate::flows::constructs());
+    assert!(seeds.len() >= 15);
     let options = LoadOptions::default();
     let chunks = 32;
     let per = cases.div_ceil(chunks);

@@ -94,16 +94,22 @@ fn range(a: &str, rest: &str) -> Result<Vec<String>, String> {
             .map_err(|_| format!("\"{}\" is not a number", s.trim()))
     };
     let (a, b, step) = (num(a)?, num(b)?, num(step)?);
-    if step.is_nan() || step <= 0.0 || !a.is_finite() || !b.is_finite() {
-        return Err("the step must be above 0".into());
+    if !a.is_finite() || !b.is_finite() {
+        return Err("a range runs between two finite numbers (not NaN or infinity)".into());
+    }
+    if !step.is_finite() || step <= 0.0 {
+        return Err("the step must be a finite number above 0".into());
     }
     if b < a {
         return Err(format!("the range ends ({b}) before it starts ({a})"));
     }
-    let n = ((b - a) / step + 1e-9).floor() as usize + 1;
-    if n > MAX_POINTS {
-        return Err(format!("{n} values, above the limit of {MAX_POINTS}"));
+    let count = ((b - a) / step + 1e-9).floor() + 1.0;
+    if !count.is_finite() || count > MAX_POINTS as f64 {
+        return Err(format!(
+            "a step of {step} from {a} to {b} gives {count:.3e} values, above the limit of {MAX_POINTS}: take a larger step"
+        ));
     }
+    let n = count as usize;
     Ok((0..n)
         .map(|i| crate::value::trim_float(((a + i as f64 * step) * 1e9).round() / 1e9))
         .collect())

@@ -51,11 +51,9 @@ struct Document<'a> {
 
 /// Runs `hotline comply`.
 pub fn exec(a: &ComplyArgs) -> Result<i32, Error> {
+    // An unknown pack is a bad flag, found before the menu is read.
+    let rules = comply::rules_of(&a.rules).map_err(|message| Error::Usage { message })?;
     let (loaded, h) = load_valid(&a.menu, &a.limits)?;
-    let rules = comply::rules_of(&a.rules).map_err(|message| Error::Unusable {
-        path: loaded.path.clone(),
-        message,
-    })?;
     let analysis = crate::analysis::analyze(&h, &Default::default());
     let sim = if comply::needs_simulation(&rules) && h.callers.is_some() {
         let run = RunArgs {

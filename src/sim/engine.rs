@@ -188,7 +188,11 @@ struct Caller {
     callback: bool,
     queue: u32,
     enq: f64,
+    /// Patience of the current contact (a call, a chat): drawn afresh at
+    /// each contact, spent by every wait within it.
     patience: f64,
+    /// Seconds waited in queues so far in the current contact.
+    waited: f64,
     /// Menu nodes passed in the current call (busy deflections and
     /// disconnections back into the menu included).
     steps: u32,
@@ -582,6 +586,19 @@ impl<'a> Engine<'a> {
         }
         let c = &mut self.callers[slot as usize];
         c.calls += 1;
+        if c.calls > 1 {
+            // A new contact: a patience of its own (the first contact's was
+            // drawn on arrival).
+            let seg = c.seg as usize;
+            let patience = match &self.plan.patience[seg] {
+                Some(p) => p.sample(&mut self.rng),
+                None => f64::INFINITY,
+            };
+            let c = &mut self.callers[slot as usize];
+            c.patience = patience;
+            c.waited = 0.0;
+        }
+        let c = &mut self.callers[slot as usize];
         if c.counted && ch == 0 {
             self.out.callers.calls += 1;
             self.out.seg_callers[c.seg as usize].calls += 1;
@@ -936,7 +953,8 @@ impl<'a> Engine<'a> {
         c.callback = false;
         c.queue = q as u32;
         c.enq = t;
-        let (epoch, patience) = (c.epoch, c.patience);
+        // The patience left in this contact after its earlier waits.
+        let (epoch, patience) = (c.epoch, (c.patience - c.waited).max(0.0));
         let pool = &mut self.pools[p];
         pool.waiting += 1;
         self.queue_waiting[q] += 1;
@@ -998,6 +1016,7 @@ impl<'a> Engine<'a> {
     /// (`atom`: the wait is a point mass); returns the queue.
     fn end_wait(&mut self, slot: u32, t: f64, wait: f64, how: WaitEnd, atom: bool) -> usize {
         let q = self.leave_line(slot, t);
+        self.callers[slot as usize].waited += wait;
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, how, sl, atom));
         if self.s.interval > 0.0 {
@@ -1030,8 +1049,12 @@ impl<'a> Engine<'a> {
     fn abandon(&mut self, slot: u32, t: f64) {
         let c = &self.callers[slot as usize];
         debug_assert!(c.waiting && !c.callback, "a deadline outlived its wait");
-        // The wait is the patience itself: a point mass when it is fixed.
-        let (wait, fixed) = (c.patience, self.plan.fixed_patience[c.seg as usize]);
+        // The wait is the patience left: a point mass when the patience is
+        // fixed and nothing was spent before.
+        let (wait, fixed) = (
+            (c.patience - c.waited).max(0.0),
+            self.plan.fixed_patience[c.seg as usize] && c.waited == 0.0,
+        );
         self.end_wait(slot, t, wait, WaitEnd::Abandoned, fixed);
         if let Some((share, after)) = &self.plan.redial
             && self.rng.random::<f64>() < *share
@@ -1111,15 +1134,22 @@ impl<'a> Engine<'a> {
         }
         let plan = self.plan;
         let p = plan.queues[q].pool;
-        // A chat's human arrives with the agent's first message.
+        // A chat's human arrives with the agent's first message, which
+        // comes within the chat: its reply delay, or the whole chat when
+        // that is shorter (the slot is held for the handle time alone).
         let mut reply = 0.0;
         let chat = plan.queues[q].chat;
-        if chat != u32::MAX {
+        let h = if chat != u32::MAX {
             reply = plan.pools[p].first_reply.sample(&mut self.rng);
+            let h = plan.pools[p].handle.sample(&mut self.rng);
+            reply = reply.min(h);
             if self.callers[slot as usize].counted {
                 self.out.chats[chat as usize].add(wait + reply);
             }
-        }
+            h
+        } else {
+            plan.pools[p].handle.sample(&mut self.rng)
+        };
         let c = &self.callers[slot as usize];
         if c.counted {
             let tth = t + reply - c.first;
@@ -1136,7 +1166,6 @@ impl<'a> Engine<'a> {
             }
         }
         self.pools[p].busy += 1;
-        let h = plan.pools[p].handle.sample(&mut self.rng);
         self.push(t + h, Ev::Depart(p as u32));
         self.finish(slot, Outcome::Answered);
     }

@@ -102,8 +102,24 @@ fn first_response_cdf(c: f64, theta: f64, phi: f64, x: f64) -> f64 {
     (1.0 - c) * f + c * both
 }
 
+/// P(W + min(d, H) ≤ x) for an Erlang C wait W (none with 1 − C, else
+/// exponential at rate θ), a fixed first reply of `d` seconds and an
+/// exponential chat H at rate μ (the reply comes within the chat).
+fn fixed_reply_cdf(c: f64, theta: f64, mu: f64, d: f64, x: f64) -> f64 {
+    let a = d.min(x);
+    let early = (1.0 - (-mu * a).exp()) - c * mu * (-theta * x).exp() * (((theta - mu) * a).exp() - 1.0) / (theta - mu);
+    let late = if x >= d {
+        (-mu * d).exp() * (1.0 - c * (-theta * (x - d)).exp())
+    } else {
+        0.0
+    };
+    early + late
+}
+
 #[test]
 fn first_response_shares_follow_the_exact_wait_plus_first_reply() {
+    // The first reply comes within the chat: min(F, H), exponential at
+    // rate φ + μ when both are exponential.
     // Two loads, no abandonment (Erlang C with seats × concurrency servers).
     for (lambda, handle, seats, k) in [(1.0, 6.0, 3u32, 3u32), (1.4, 4.0, 2, 4)] {
         let mu = 1.0 / (handle * 60.0);
@@ -113,24 +129,27 @@ fn first_response_shares_follow_the_exact_wait_plus_first_reply() {
         let r = run(&h, 40, 8);
         let q = &r.queues["chat"];
         for x in [1.0, 30.0, 60.0] {
-            let exact = first_response_cdf(th.p_wait, th.tail_rate, 1.0 / 20.0, x);
+            let exact = first_response_cdf(th.p_wait, th.tail_rate, 1.0 / 20.0 + mu, x);
             agrees(
                 &format!("λ={lambda}, exp reply, within {x}s"),
                 &q[format!("p_first_response_within_{x}s").as_str()],
                 exact,
             );
         }
-        agrees("mean first response", &q["first_response_s"], th.mean_wait + 20.0);
-        // A fixed first reply of 5 s: within x is P(W ≤ x − 5), nothing within 1 s.
+        agrees(
+            "mean first response",
+            &q["first_response_s"],
+            th.mean_wait + 1.0 / (1.0 / 20.0 + mu),
+        );
+        // A fixed first reply of 5 s, or the whole chat when it is shorter.
         let h = chat_only(lambda, handle, seats, k, "", "fixed(5s)");
         let r = run(&h, 40, 9);
         let q = &r.queues["chat"];
-        assert_eq!(q["p_first_response_within_1s"].mean, 0.0);
-        for x in [30.0, 60.0] {
+        for x in [1.0, 30.0, 60.0] {
             agrees(
                 &format!("λ={lambda}, fixed reply, within {x}s"),
                 &q[format!("p_first_response_within_{x}s").as_str()],
-                th.service_level(x - 5.0),
+                fixed_reply_cdf(th.p_wait, th.tail_rate, mu, 5.0, x),
             );
         }
     }
@@ -386,4 +405,23 @@ fn channel_mistakes_are_diagnosed_with_positions() {
 
     let e = errors("hotline: Bad\nentry: o\nnodes:\n  o: { kind: hangup, channel: chat }\n");
     assert_eq!((e[0].1, e[0].2), (4, 31), "{e:?}");
+}
+
+#[test]
+fn a_first_reply_never_comes_after_the_chat_ended() {
+    // A fixed reply of 30 s in chats of a fixed 10 s: the first message
+    // comes within the chat, at 10 s; the slot is held 10 s.
+    let h = menu(
+        "hotline: Chat\nentry: phone\nonline_entry: chat\nnodes:\n  phone: { kind: hangup }\n\
+         \x20 chat: { kind: queue, pool: chat, channel: online }\n\
+         agents:\n  chat: { seats: 50, concurrency: 2, handle_time: fixed(10s), first_reply: fixed(30s) }\n\
+         callers:\n  arrivals: [ { from: \"00:00\", rate: 0/h } ]\n  online_arrivals: 60/h\n\
+         simulation: { start: \"00:00\", duration: 8h }\n",
+    );
+    let r = run(&h, 4, 1);
+    let q = &r.queues["chat"];
+    assert_eq!(q["first_response_s"].mean, 10.0);
+    assert_eq!(q["p_first_response_within_30s"].mean, 1.0);
+    // Occupancy: 60 chats an hour of 10 s on 100 slots.
+    assert!((r.metrics["occupancy"].mean - 60.0 * 10.0 / 3600.0 / 100.0).abs() < 0.001);
 }

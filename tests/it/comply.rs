@@ -163,7 +163,7 @@ fn the_command_gives_verdicts_with_evidence() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2), "an unknown pack is a bad flag");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean \"spain\""));
 }
 

@@ -387,3 +387,62 @@ fn look_alike_ids_are_shown_character_by_character() {
         "{out}"
     );
 }
+
+#[test]
+fn folder_readers_never_open_fifos_or_devices() {
+    // FIFOs named like flows and menus, and a menu name linked to
+    // /dev/zero: survey and import list them without opening them (they
+    // hung, or read /dev/zero until memory ran out).
+    let d = std::env::temp_dir().join(format!("hotline-fifo-folder-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/flows/twilio_ivr.json"),
+        d.join("flow.json"),
+    )
+    .unwrap();
+    for name in ["a.json", "b.xml", "c.vxml", "d.yaml"] {
+        assert!(Command::new("mkfifo").arg(d.join(name)).status().unwrap().success());
+    }
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.yaml")).unwrap();
+    let run = |args: &[&str]| {
+        Command::new("timeout")
+            .arg("60")
+            .arg(env!("CARGO_BIN_EXE_hotline"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let dir = d.to_str().unwrap();
+    let survey = run(&["survey", dir, "--format", "json"]);
+    assert_ne!(survey.status.code(), Some(124), "survey hung");
+    assert_eq!(
+        survey.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&survey.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&survey.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    // The flow, and the FIFO and the link named .yaml, refused as not files.
+    assert!(
+        rows.iter()
+            .any(|r| r["file"].as_str().unwrap().ends_with("flow.json") && r["error"].is_null())
+    );
+    for bad in ["d.yaml", "zero.yaml"] {
+        let r = rows
+            .iter()
+            .find(|r| r["file"].as_str().unwrap().ends_with(bad))
+            .unwrap();
+        assert!(r["error"].as_str().unwrap().contains("not a regular file"), "{r}");
+    }
+    let import = run(&["import", dir]);
+    assert_ne!(import.status.code(), Some(124), "import hung");
+    assert_eq!(
+        import.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}

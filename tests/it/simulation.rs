@@ -362,3 +362,43 @@ fn three_hundred_segments_each_get_their_own_callers() {
         .expect("refused");
     assert!(d.line.is_some());
 }
+
+#[test]
+fn patience_is_per_contact_and_spent_by_every_wait_within_it() {
+    // Nobody answers; a fixed patience of 100 s; max_wait 60 s sends the
+    // caller back into the same queue (the same call): 60 s there, then
+    // 40 s more and the caller hangs up — the patience is the call's, not
+    // drawn again at each join.
+    let h = load_str(
+        "hotline: P\nentry: q\nnodes:\n  q: { kind: queue, pool: desk, max_wait: 60s, on_max_wait: q }\n\
+         agents:\n  desk: { seats: 0, handle_time: exp(mean=1m) }\n\
+         callers:\n  arrivals: 30/h\n  patience: fixed(100s)\n\
+         simulation: { duration: 8h }\n",
+        "p.yaml",
+        &Default::default(),
+    )
+    .hotline
+    .unwrap();
+    let r = run(&h, 3, 1);
+    assert_eq!(r.metrics["p_abandoned"].mean, 1.0, "every caller hangs up");
+    assert_eq!(r.metrics["p_stuck"].mean, 0.0);
+    let q = &r.queues["q"];
+    // Two joins a call: one disconnected at 60 s, one abandoned after 40 s.
+    assert_eq!(q["p_disconnected"].mean, 0.5);
+    assert_eq!(q["p_abandon"].mean, 0.5);
+    assert_eq!(q["mean_wait_s"].mean, 50.0);
+    // A new contact (a redial) has a patience of its own: with a fixed one,
+    // the redial waits its full 100 s again.
+    let redial = load_str(
+        "hotline: P\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
+         agents:\n  desk: { seats: 0, handle_time: exp(mean=1m) }\n\
+         callers:\n  arrivals: 30/h\n  patience: fixed(100s)\n  redial: { share: 1, after: fixed(1m) }\n\
+         simulation: { duration: 8h }\n",
+        "r.yaml",
+        &Default::default(),
+    )
+    .hotline
+    .unwrap();
+    let r = run(&redial, 2, 1);
+    assert_eq!(r.queues["q"]["mean_wait_s"].mean, 100.0);
+}

@@ -35,6 +35,17 @@ fn values_and_grids() {
     ] {
         assert!(Setting::parse(bad).is_err(), "{bad} should be refused");
     }
+    // Each says what is wrong with it.
+    for (bad, says) in [
+        ("x=nan..5", "finite numbers"),
+        ("x=0..inf", "finite numbers"),
+        ("x=0..1/0", "step must be"),
+        ("x=0..1/1e-300", "take a larger step"),
+        ("x=0..1/1e-9", "take a larger step"),
+    ] {
+        let e = Setting::parse(bad).unwrap_err();
+        assert!(e.contains(says), "{bad}: {e}");
+    }
     let g = grid(&[Setting::parse("a=1,2").unwrap(), Setting::parse("b=x,y,z").unwrap()]).unwrap();
     assert_eq!(g.len(), 6);
     assert_eq!(
@@ -198,4 +209,21 @@ fn sweeps_do_not_depend_on_threads() {
         serde_json::to_string(&s).unwrap()
     };
     assert_eq!(with(1), with(3));
+}
+
+#[test]
+fn one_path_set_twice_is_a_usage_error_not_a_panic() {
+    let out = hotline(&[
+        "sweep",
+        "menus/bank.yaml",
+        "--set",
+        "agents.sales.seats=1..2",
+        "--set",
+        "agents.sales.seats=3",
+        "--replications",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("set twice") && !err.contains("panicked"), "{err}");
 }

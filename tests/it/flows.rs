@@ -392,3 +392,19 @@ pub(crate) fn constructs() -> Vec<String> {
         TWILIO_SPEECH.replace(r#""say": "Goodbye.""#, r#""say": "Goodbye.", "say": "Bye.""#),
     ]
 }
+
+#[test]
+fn import_output_onto_a_folder_or_a_dangling_link_says_so() {
+    let d = std::env::temp_dir().join(format!("hotline-import-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let dangling = d.join("gone.yaml");
+    std::os::unix::fs::symlink(d.join("nowhere"), &dangling).unwrap();
+    for (out, says) in [(d.to_str().unwrap(), "a folder"), (dangling.to_str().unwrap(), "dangling link")] {
+        let o = crate::support::hotline(&["import", "tests/data/flows/twilio_ivr.json", "-o", out]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains(says), "{out}");
+    }
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -400,7 +400,10 @@ fn import_output_onto_a_folder_or_a_dangling_link_says_so() {
     std::fs::create_dir_all(&d).unwrap();
     let dangling = d.join("gone.yaml");
     std::os::unix::fs::symlink(d.join("nowhere"), &dangling).unwrap();
-    for (out, says) in [(d.to_str().unwrap(), "a folder"), (dangling.to_str().unwrap(), "dangling link")] {
+    for (out, says) in [
+        (d.to_str().unwrap(), "a folder"),
+        (dangling.to_str().unwrap(), "dangling link"),
+    ] {
         let o = crate::support::hotline(&["import", "tests/data/flows/twilio_ivr.json", "-o", out]);
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains(says), "{out}");

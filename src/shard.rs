@@ -14,7 +14,7 @@
 //! streamed (memory does not grow with the number of units), and every
 //! field is checked — the shard numbers and the job's size as the command
 //! line bounds them, the coverage (each unit exactly once), and each item
-//! against the job ([`Job::check`]) — before anything is printed. A
+//! against the job — before anything is printed. A
 //! refusal names the file and what is wrong.
 
 use std::fmt;

@@ -8,7 +8,7 @@
 //! deflections and redials included) gives an Erlang C answer, the first
 //! plan; then the plan is simulated, each interval's targets judged on the
 //! calls that joined in it, and each interval's seats moved until every
-//! interval holds with one seat fewer known to fail ([`search`]). The plan
+//! interval holds with one seat fewer known to fail (the `search` module). The plan
 //! is then confirmed on fresh seeds at the stated confidence shared among
 //! the intervals, so an accepted plan meets every target with at least
 //! that confidence.

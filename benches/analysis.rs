@@ -2,7 +2,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hotline::analysis::{analyze, rules::RuleSet};
-use hotline::menu::{LoadOptions, load_str};
+use hotline::input::load_str;
+use hotline::menu::LoadOptions;
 
 /// A menu tree: every menu has four sub-menus, "0" to a queue one level in
 /// four, and "*" back to the top, so the whole tree is one large cycle.

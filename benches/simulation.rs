@@ -3,7 +3,8 @@
 //! run; the callers per run are printed first).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hotline::menu::{LoadOptions, load, load_str};
+use hotline::input::{load, load_str};
+use hotline::menu::LoadOptions;
 use hotline::sim::{SimOptions, simulate};
 
 const REFERENCE: &str = "hotline: Erlang-A reference\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\

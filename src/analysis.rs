@@ -101,7 +101,7 @@ impl Analysis {
 ///
 /// ```
 /// let text = "hotline: Tiny\nentry: main\nnodes:\n  main:\n    kind: menu\n    duration: 6s\n    options:\n      \"0\": { to: q }\n  q: { kind: queue, pool: desk }\nagents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
-/// let h = hotline::menu::load_str(text, "tiny.yaml", &Default::default()).hotline.unwrap();
+/// let h = hotline::input::load_str(text, "tiny.yaml", &Default::default()).hotline.unwrap();
 /// let a = hotline::analysis::analyze(&h, &Default::default());
 /// assert_eq!(a.reach_human.selections, Some(1));
 /// assert_eq!(a.reach_human.seconds, Some(6.0));

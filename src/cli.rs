@@ -26,7 +26,6 @@ mod simulate;
 mod staff;
 mod survey;
 mod sweep;
-mod text;
 
 pub use analyze::AnalyzeArgs;
 pub use bench::BenchArgs;
@@ -45,8 +44,9 @@ pub use sweep::{SweepArgs, SweepFormat};
 
 use crate::Error;
 use crate::analysis::rules::RuleSet;
-use crate::menu::{self, LoadOptions, Loaded};
-use crate::yaml::Limits;
+use crate::input::Loaded;
+use crate::menu::LoadOptions;
+use crate::menu::yaml::Limits;
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
@@ -200,10 +200,10 @@ pub struct LimitArgs {
 
 impl LimitArgs {
     /// The overlay file, read and parsed (with its name), when there is one.
-    pub(crate) fn overlay(&self) -> Result<Option<menu::Overlay>, Error> {
+    pub(crate) fn overlay(&self) -> Result<Option<crate::input::Overlay>, Error> {
         self.with
             .as_deref()
-            .map(|p| menu::Overlay::read(p, &self.options()))
+            .map(|p| crate::input::Overlay::read(p, &self.options()))
             .transpose()
     }
 
@@ -272,7 +272,7 @@ pub(crate) fn segment_index(h: &crate::Hotline, name: Option<&str>, path: &str) 
             path: path.into(),
             message: format!(
                 "--segment {s}: no segment has that name{}",
-                crate::yaml::hint(s, crate::yaml::closest(s, names.iter().copied()))
+                crate::menu::yaml::hint(s, crate::menu::yaml::closest(s, names.iter().copied()))
             ),
         })
 }
@@ -281,7 +281,7 @@ pub(crate) fn segment_index(h: &crate::Hotline, name: Option<&str>, path: &str) 
 /// [`Error::InvalidMenu`].
 pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hotline), Error> {
     let overlay = limits.overlay()?;
-    let mut loaded = menu::load_with(path, overlay.as_ref(), &limits.options())?;
+    let mut loaded = crate::input::load_with(path, overlay.as_ref(), &limits.options())?;
     if !loaded.diagnostics.is_empty() {
         eprint!("{}", crate::escape::terminal(&loaded.render()));
     }

@@ -9,7 +9,7 @@ use std::fmt::{self, Write};
 
 use serde::Serialize;
 
-use crate::yaml::Pos;
+use crate::menu::yaml::Pos;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -45,6 +45,20 @@ impl std::str::FromStr for Severity {
     }
 }
 
+/// Which text a position is in: the file given (a menu, a flow), the
+/// overlay laid over it, or the menu generated from a vendor flow (which
+/// nobody sees: its diagnostics are placed at the flow's blocks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceId {
+    /// The file given.
+    #[default]
+    Main,
+    /// The overlay (`--with`).
+    Overlay,
+    /// The hotline YAML written for a vendor flow.
+    Generated,
+}
+
 /// One problem in a menu file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diagnostic {
@@ -60,6 +74,9 @@ pub struct Diagnostic {
     pub column: Option<u32>,
     /// The node id the problem belongs to, when there is one.
     pub node: Option<String>,
+    /// The text its line and column are in.
+    #[serde(skip)]
+    pub source: SourceId,
 }
 
 impl Diagnostic {
@@ -72,6 +89,7 @@ impl Diagnostic {
             line: None,
             column: None,
             node: None,
+            source: SourceId::Main,
         }
     }
 
@@ -88,6 +106,7 @@ impl Diagnostic {
         if let Some(p) = pos {
             self.line = Some(p.line);
             self.column = Some(p.column);
+            self.source = p.source;
         }
         self
     }
@@ -116,9 +135,9 @@ impl Diagnostic {
 ///
 /// ```
 /// use hotline::diag::{render, Diagnostic};
-/// use hotline::yaml::Pos;
+/// use hotline::menu::yaml::Pos;
 /// let d = Diagnostic::error("unknown-target", "goes to \"x\"")
-///     .at(Some(Pos { line: 2, column: 5 }))
+///     .at(Some(Pos::new(2, 5)))
 ///     .node("main");
 /// let text = render(&d, "menu.yaml", "a: 1\nb:  x\n");
 /// assert!(text.starts_with("menu.yaml:2:5: error[unknown-target]: node \"main\": goes to \"x\""));
@@ -222,7 +241,7 @@ mod tests {
 
     #[test]
     fn caret_under_wide_characters() {
-        let d = Diagnostic::error("x", "m").at(Some(Pos { line: 1, column: 5 }));
+        let d = Diagnostic::error("x", "m").at(Some(Pos::new(1, 5)));
         let out = render(&d, "f.yaml", "名字: 银行\n");
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[2], "1 | 名字: 银行");

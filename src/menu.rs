@@ -1,24 +1,27 @@
 //! The validated hotline: a petgraph graph of menu nodes and labelled
 //! transitions, the agent pools and the caller model.
 //!
-//! A [`Hotline`] can only be made by [`load`] (or [`load_str`]), which
+//! A [`Hotline`] can only be made by [`build()`] (through the front door,
+//! [`crate::input`]), which
 //! validates everything first, so every later stage (analysis, simulation,
 //! reports) may assume it is well formed: every target exists, every
 //! node's outgoing shares add up to 1, every queue has a pool.
 
 pub mod build;
-pub mod overlay;
 pub mod raw;
+pub mod schema;
+pub mod target;
+pub mod value;
+pub mod yaml;
 
 use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
-use crate::value::{Clock, Dist, Hours, Rate};
-use crate::yaml::Pos;
+use crate::menu::value::{Clock, Dist, Hours, Rate};
+use crate::menu::yaml::Pos;
 
-pub use build::{LoadOptions, Loaded, load, load_str, load_tree, load_with};
-pub use overlay::{Overlay, effective_tree, load_str_with};
+pub use build::{LoadOptions, build};
 
 /// A validated hotline.
 #[derive(Clone, Debug)]
@@ -43,7 +46,7 @@ pub struct Hotline {
     /// Simulation settings, defaults filled in.
     pub simulation: Simulation,
     /// Staffing targets (`targets:`).
-    pub targets: Vec<crate::target::Target>,
+    pub targets: Vec<crate::menu::target::Target>,
     pub(crate) ids: HashMap<String, NodeIndex>,
 }
 
@@ -87,6 +90,20 @@ impl Hotline {
     /// Whether a node is a queue.
     pub fn is_queue(&self, n: NodeIndex) -> bool {
         matches!(self.graph[n].kind, Kind::Queue(_))
+    }
+
+    /// Moves every node, and the transitions out of it, to the position
+    /// `at` gives for its id (a vendor flow's blocks), or to the start of
+    /// the file where it gives none.
+    pub fn place_at(&mut self, at: impl Fn(&str) -> Option<Pos>) {
+        let blocks: Vec<Option<Pos>> = self.graph.node_weights().map(|n| at(&n.id)).collect();
+        for (n, p) in self.graph.node_weights_mut().zip(&blocks) {
+            n.pos = p.unwrap_or_default();
+        }
+        for e in self.graph.edge_indices() {
+            let (from, _) = self.graph.edge_endpoints(e).expect("edge exists");
+            self.graph[e].pos = blocks[from.index()].unwrap_or_default();
+        }
     }
 
     /// Whether any node is in the online channel (a chat bot, a chat
@@ -377,7 +394,7 @@ impl std::fmt::Display for Condition {
         if let Some(p) = self.share {
             parts.push(format!(
                 "{}% of callers",
-                crate::value::trim_float((p * 1e6).round() / 1e4)
+                crate::menu::value::trim_float((p * 1e6).round() / 1e4)
             ));
         }
         f.write_str(&parts.join(" and "))

@@ -14,9 +14,10 @@ use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use hotline::menu::{LoadOptions, Loaded};
+use hotline::input::Loaded;
+use hotline::menu::LoadOptions;
+use hotline::menu::yaml::Node;
 use hotline::sim::SimOptions;
-use hotline::yaml::Node;
 
 pyo3::create_exception!(
     hotline,
@@ -162,7 +163,7 @@ fn load(
 ) -> PyResult<Menu> {
     let options = LoadOptions::default();
     let overlay = overlay
-        .map(|p| hotline::menu::Overlay::read(&p, &options))
+        .map(|p| hotline::input::Overlay::read(&p, &options))
         .transpose()
         .map_err(library_error)?;
     let text: Option<String> = path_or_text
@@ -173,14 +174,14 @@ fn load(
         Some(t) => {
             let shown = name.unwrap_or_else(|| "<text>".into());
             py.detach(|| match &overlay {
-                Some(o) => hotline::menu::load_str_with(&t, &shown, &options, o),
-                None => hotline::menu::load_str(&t, &shown, &options),
+                Some(o) => hotline::input::load_str_with(&t, &shown, &options, o),
+                None => hotline::input::load_str(&t, &shown, &options),
             })
         }
         None => {
             let path: std::path::PathBuf = path_or_text.extract()?;
             let mut l = py
-                .detach(|| hotline::menu::load_with(&path, overlay.as_ref(), &options))
+                .detach(|| hotline::input::load_with(&path, overlay.as_ref(), &options))
                 .map_err(library_error)?;
             if let Some(n) = name {
                 l.path = n;
@@ -191,12 +192,12 @@ fn load(
     menu_from(py, loaded, overlay.as_ref())
 }
 
-fn menu_from(py: Python<'_>, mut loaded: Loaded, overlay: Option<&hotline::menu::Overlay>) -> PyResult<Menu> {
+fn menu_from(py: Python<'_>, mut loaded: Loaded, overlay: Option<&hotline::input::Overlay>) -> PyResult<Menu> {
     let Some(hotline) = loaded.hotline.take() else {
         return Err(menu_error(py, &loaded));
     };
     let (tree, tree_text) =
-        hotline::menu::effective_tree(&loaded.source, &loaded.path, &LoadOptions::default(), overlay)
+        hotline::input::effective_tree(&loaded.source, &loaded.path, &LoadOptions::default(), overlay)
             .map_err(PyValueError::new_err)?;
     Ok(Menu(Arc::new(Inner {
         path: loaded.path,
@@ -339,9 +340,9 @@ impl Menu {
         let mut tree = self.0.tree.clone();
         for (k, v) in values.iter() {
             let path: String = k.extract()?;
-            hotline::sweep::set(&mut tree, &path, &value_text(&v)?).map_err(PyValueError::new_err)?;
+            hotline::decisions::sweep::set(&mut tree, &path, &value_text(&v)?).map_err(PyValueError::new_err)?;
         }
-        let mut loaded = hotline::menu::load_tree(&tree, &self.0.tree_text, &self.0.path, &LoadOptions::default());
+        let mut loaded = hotline::input::load_tree(&tree, &self.0.tree_text, &self.0.path, &LoadOptions::default());
         let Some(h) = loaded.hotline.take() else {
             return Err(menu_error(py, &loaded));
         };
@@ -376,12 +377,12 @@ impl Menu {
         let targets = match targets {
             Some(list) => list
                 .iter()
-                .map(|t| hotline::target::Target::parse(t))
+                .map(|t| hotline::menu::target::Target::parse(t))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(PyValueError::new_err)?,
             None => h.targets.clone(),
         };
-        let interval = hotline::value::Duration::parse(interval)
+        let interval = hotline::menu::value::Duration::parse(interval)
             .map_err(PyValueError::new_err)?
             .secs();
         if !(0.5..=0.999).contains(&confidence) {
@@ -394,7 +395,7 @@ impl Menu {
             return Err(PyValueError::new_err("a staffing search needs at least 2 replications"));
         }
         let stop = Arc::new(AtomicBool::new(false));
-        let o = hotline::staff::StaffOptions {
+        let o = hotline::decisions::staff::StaffOptions {
             targets,
             interval,
             confidence,
@@ -402,7 +403,7 @@ impl Menu {
             sim: sim_options(h, replications, seed, threads, 20.0, &stop)?,
             max_rounds: 60,
         };
-        let s = interruptible(py, &stop, || hotline::staff::staff(h, &o))?;
+        let s = interruptible(py, &stop, || hotline::decisions::staff::staff(h, &o))?;
         Ok(Staffing {
             json: hotline::escape::json_text(&s),
         })
@@ -429,9 +430,10 @@ impl Menu {
                 if values.is_empty() {
                     return Err(PyValueError::new_err(format!("{path}: an empty list of values")));
                 }
-                hotline::sweep::Setting { path, values }
+                hotline::decisions::sweep::Setting { path, values }
             } else {
-                hotline::sweep::Setting::parse(&format!("{path}={}", value_text(&v)?)).map_err(PyValueError::new_err)?
+                hotline::decisions::sweep::Setting::parse(&format!("{path}={}", value_text(&v)?))
+                    .map_err(PyValueError::new_err)?
             };
             settings.push(setting);
         }
@@ -445,7 +447,7 @@ impl Menu {
             sim_options(h, replications, seed, threads, sl_target, &stop).unwrap_or_else(|_| SimOptions::from_menu(h))
         };
         let s = interruptible(py, &stop, || {
-            hotline::sweep::sweep_tree(
+            hotline::decisions::sweep::sweep_tree(
                 &inner.tree,
                 &inner.tree_text,
                 &inner.path,

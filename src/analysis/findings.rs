@@ -11,8 +11,8 @@ use super::route::{self, Cost};
 use super::rules::{RULES, RuleSet};
 use super::{Reach, Routes};
 use crate::diag::Severity;
+use crate::menu::value::trim_float;
 use crate::menu::{Hotline, Kind, Via};
-use crate::value::trim_float;
 
 /// One rule finding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -188,7 +188,7 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
                     n,
                     format!(
                         "callers still waiting after {} are disconnected",
-                        crate::value::Duration::from_secs(m).unwrap_or_default()
+                        crate::menu::value::Duration::from_secs(m).unwrap_or_default()
                     ),
                 );
             }
@@ -439,7 +439,7 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
 }
 
 fn secs(s: f64) -> String {
-    crate::value::Duration::from_secs(s)
+    crate::menu::value::Duration::from_secs(s)
         .map(|d| d.to_string())
         .unwrap_or_else(|_| format!("{s}s"))
 }

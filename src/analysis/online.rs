@@ -72,7 +72,7 @@ fn requeue(c: &mut Checker<'_>, q: NodeIndex, max_wait: f64) {
                 q,
                 format!(
                     "customers still waiting after {} are removed and can only queue again, at the back (\"{}\")",
-                    crate::value::Duration::from_secs(max_wait).unwrap_or_default(),
+                    crate::menu::value::Duration::from_secs(max_wait).unwrap_or_default(),
                     h.graph[to].id
                 ),
             );

@@ -282,7 +282,7 @@ impl RuleSet {
     /// `rule-id: { enabled: true, severity: error, threshold: 3 }`.
     pub fn from_file(path: &Path) -> Result<RuleSet, Error> {
         let shown = path.display().to_string();
-        let bytes = crate::files::read(path, crate::yaml::Limits::default().max_bytes)?;
+        let bytes = crate::files::read(path, crate::menu::yaml::Limits::default().max_bytes)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::Rules {
             path: shown.clone(),
             message: "the file is not UTF-8 text".into(),
@@ -318,7 +318,7 @@ impl RuleSet {
             serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
         for (id, s) in raw {
             let Some(rule) = RULES.iter().find(|r| r.id == id) else {
-                let hint = crate::yaml::closest(&id, RULES.iter().map(|r| r.id))
+                let hint = crate::menu::yaml::closest(&id, RULES.iter().map(|r| r.id))
                     .map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
                 return Err(format!("unknown rule \"{id}\"{hint}; `hotline rules` lists them"));
             };

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Format, LimitArgs, load_valid, print, rule_set, text};
+use super::{Format, LimitArgs, load_valid, print, rule_set};
 use crate::Error;
 use crate::escape::json_text;
+use crate::output::text;
 
 /// `hotline analyze`.
 #[derive(Debug, Args)]

@@ -7,7 +7,8 @@ use clap::Args;
 use std::time::Instant;
 
 use crate::Error;
-use crate::menu::{LoadOptions, load_str};
+use crate::input::load_str;
+use crate::menu::LoadOptions;
 use crate::sim::{SimOptions, simulate};
 
 /// `hotline bench`.

@@ -8,9 +8,9 @@ use clap::Args;
 
 use super::{LimitArgs, load_valid};
 use crate::Error;
-use crate::call::{CallOptions, Ending, Input, Lines, Say, Script, walk};
+use crate::designer::call::{CallOptions, Ending, Input, Lines, Say, Script, walk};
 use crate::menu::Hotline;
-use crate::value::Clock;
+use crate::menu::value::Clock;
 
 /// `hotline call`.
 #[derive(Debug, Args)]

@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::{Format, LimitArgs, print};
 use crate::Error;
-use crate::menu;
 
 /// `hotline check`.
 #[derive(Debug, Args)]
@@ -33,7 +32,7 @@ pub fn exec(a: &CheckArgs) -> Result<i32, Error> {
     let mut unreadable = false;
     let overlay = a.limits.overlay()?;
     for path in &a.menus {
-        match menu::load_with(path, overlay.as_ref(), &options) {
+        match crate::input::load_with(path, overlay.as_ref(), &options) {
             Ok(loaded) => {
                 let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
                 let warnings = loaded.diagnostics.len() - errors;

@@ -26,7 +26,7 @@ pub struct CompareArgs {
 
 /// Runs `hotline compare`.
 pub fn exec(a: &CompareArgs) -> Result<i32, Error> {
-    use crate::report::compare::{self, Side};
+    use crate::output::report::compare::{self, Side};
     let run = &a.run;
     let (la, ha) = load_valid(&a.a, &run.limits)?;
     let (lb, hb) = load_valid(&a.b, &run.limits)?;
@@ -35,7 +35,11 @@ pub fn exec(a: &CompareArgs) -> Result<i32, Error> {
     let mut ob = sim_options(&hb, &lb.path, run)?;
     ob.replications = oa.replications;
     ob.seed = oa.seed;
-    let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let out = run
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     let ra = run_sim(&ha, &la.path, &oa, run.quiet)?;
     let rb = run_sim(&hb, &lb.path, &ob, run.quiet)?;
     let side = |h: &crate::Hotline, path: &str| Side {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::simulate::{run_sim, sim_options};
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
 use crate::Error;
-use crate::comply::{self, Verdict};
+use crate::decisions::comply::{self, Verdict};
 use crate::escape::json_text;
 
 /// `hotline comply`.

@@ -32,7 +32,7 @@ pub struct GraphArgs {
 
 /// Runs `hotline graph`.
 pub fn exec(a: &GraphArgs) -> Result<i32, Error> {
-    use crate::graph::{Diagram, Dot, Mermaid, Route};
+    use crate::output::graph::{Diagram, Dot, Mermaid, Route};
     let (_, h) = load_valid(&a.menu, &a.limits)?;
     let route = Route::to_human(&h);
     print(&match a.format {

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::print;
 use crate::Error;
-use crate::import::{self, Vendor};
+use crate::input::flows::{self as import, Vendor};
 
 /// `hotline import`.
 #[derive(Debug, Args)]
@@ -21,7 +21,7 @@ pub struct ImportArgs {
     #[arg(short = 'o', long = "output", value_name = "OUT.yaml")]
     pub output: Option<PathBuf>,
     /// Largest file read, in bytes.
-    #[arg(long, default_value_t = crate::yaml::Limits::default().max_bytes, value_name = "BYTES")]
+    #[arg(long, default_value_t = crate::menu::yaml::Limits::default().max_bytes, value_name = "BYTES")]
     pub max_bytes: usize,
     /// No warnings on standard error.
     #[arg(long, short)]
@@ -33,7 +33,7 @@ fn flow_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for p in given {
         if p.is_dir() {
-            let listing = crate::survey::menu_files(p, 1).map_err(|e| Error::Read {
+            let listing = crate::decisions::survey::menu_files(p, 1).map_err(|e| Error::Read {
                 path: p.display().to_string(),
                 source: e,
             })?;
@@ -109,7 +109,7 @@ pub fn exec(a: &ImportArgs) -> Result<i32, Error> {
                 );
             }
             // What was written must load: check it before anyone relies on it.
-            let loaded = crate::menu::load_str(&imported.yaml, "the imported menu", &Default::default());
+            let loaded = crate::input::load_str(&imported.yaml, "the imported menu", &Default::default());
             if loaded.has_errors() {
                 eprint!("{}", loaded.render());
                 return Ok(1);

@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::simulate::interrupted;
-use super::text;
 use super::{Format, print, threads_in_range};
 use crate::Error;
+use crate::decisions::survey::SurveyJob;
+use crate::decisions::sweep::SweepJob;
 use crate::escape::json_text;
+use crate::output::text;
 use crate::shard::Job;
 use crate::sim::shard::SimJob;
-use crate::survey::SurveyJob;
-use crate::sweep::SweepJob;
 
 /// `hotline merge`.
 #[derive(Debug, Args)]
@@ -64,7 +64,7 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
             .map_err(damaged)?;
         let s = parts.head.sweep(points);
         print(&match a.format {
-            Format::Text => crate::sweep::to_text(&s, crate::sweep::DEFAULT_METRICS),
+            Format::Text => crate::decisions::sweep::to_text(&s, crate::decisions::sweep::DEFAULT_METRICS),
             Format::Json => json_text(&s),
         })?;
         return Ok(0);
@@ -79,9 +79,9 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
                 Ok(())
             })
             .map_err(damaged)?;
-        let s = crate::survey::from_parts(&parts.head, rows);
+        let s = crate::decisions::survey::from_parts(&parts.head, rows);
         print(&match a.format {
-            Format::Text => crate::survey::to_text(&s),
+            Format::Text => crate::decisions::survey::to_text(&s),
             Format::Json => json_text(&s),
         })?;
         return Ok(0);
@@ -97,7 +97,7 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
     }
     let parts = crate::shard::open::<SimJob>(&paths, a.max_bytes).map_err(damaged)?;
     let head = &parts.head;
-    let loaded = crate::menu::load_str(&head.menu.source, &head.menu.path, &Default::default());
+    let loaded = crate::input::load_str(&head.menu.source, &head.menu.path, &Default::default());
     let h = loaded.hotline.clone().ok_or_else(|| {
         damaged(format!(
             "{}: the menu {} it holds does not load",
@@ -105,7 +105,11 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
             head.menu.path
         ))
     })?;
-    let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let out = a
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     let o = head.options(a.threads);
     let mut fold = crate::sim::Fold::new(&h, &o).map_err(in_first)?;
     parts.for_each::<SimJob>(&mut |r| fold.add(&r)).map_err(damaged)?;
@@ -118,7 +122,7 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
     if let Some(out) = out {
         let analysis = crate::analysis::analyze(&h, &Default::default());
         let dir = out.path().to_path_buf();
-        let written = crate::report::write_report(out, &h, &head.menu.path, &analysis, &report, &interrupted)?;
+        let written = crate::output::report::write_report(out, &h, &head.menu.path, &analysis, &report, &interrupted)?;
         if !a.quiet {
             eprintln!(
                 "hotline: wrote {} files to {}",

@@ -40,7 +40,7 @@ pub struct PathsArgs {
     #[arg(long, value_name = "N", value_parser = at_least_one_route)]
     pub limit: Option<usize>,
     /// Without --limit, most routes listed before stopping with what was found.
-    #[arg(long, value_name = "N", default_value_t = crate::paths::MAX_ROUTES, value_parser = at_least_one_route)]
+    #[arg(long, value_name = "N", default_value_t = crate::designer::paths::MAX_ROUTES, value_parser = at_least_one_route)]
     pub max_routes: usize,
     /// Routes of a caller in this named segment (its shares and branch cases).
     #[arg(long, value_name = "SEGMENT")]
@@ -73,7 +73,7 @@ fn probability(text: &str) -> Result<f64, String> {
 
 /// Runs `hotline paths`.
 pub fn exec(a: &PathsArgs) -> Result<i32, Error> {
-    use crate::paths;
+    use crate::designer::paths;
     let (loaded, h) = load_valid(&a.menu, &a.limits)?;
     let unusable = |message: String| Error::Unusable {
         path: loaded.path.clone(),
@@ -85,7 +85,7 @@ pub fn exec(a: &PathsArgs) -> Result<i32, Error> {
             let ids: Vec<&str> = h.graph().node_weights().map(|n| n.id.as_str()).collect();
             unusable(format!(
                 "--to {id}: no node has that id{}",
-                crate::yaml::hint(id, crate::yaml::closest(id, ids.into_iter()))
+                crate::menu::yaml::hint(id, crate::menu::yaml::closest(id, ids.into_iter()))
             ))
         })?),
     };

@@ -1,8 +1,9 @@
 //! `hotline rules`: every rule with its default severity, threshold and source.
 
-use super::{Format, FormatArgs, print, text};
+use super::{Format, FormatArgs, print};
 use crate::Error;
 use crate::escape::json_text;
+use crate::output::text;
 
 /// Runs `hotline rules`.
 pub fn exec(a: &FormatArgs) -> Result<i32, Error> {

@@ -5,6 +5,6 @@ use crate::Error;
 
 /// Runs `hotline schema`.
 pub fn exec() -> Result<i32, Error> {
-    print(&crate::schema::menu_schema())?;
+    print(&crate::menu::schema::menu_schema())?;
     Ok(0)
 }

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Format, RunArgs, load_valid, print, text};
+use super::{Format, RunArgs, load_valid, print};
 use crate::Error;
 use crate::analysis::rules::RuleSet;
 use crate::escape::json_text;
+use crate::output::text;
 
 /// `hotline simulate`.
 #[derive(Debug, Args)]
@@ -138,19 +139,23 @@ pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
         let source = match run.limits.overlay()? {
             Some(overlay) => {
                 let (tree, _) =
-                    crate::menu::effective_tree(&loaded.source, &loaded.path, &run.limits.options(), Some(&overlay))
+                    crate::input::effective_tree(&loaded.source, &loaded.path, &run.limits.options(), Some(&overlay))
                         .map_err(|message| Error::Unusable {
-                            path: loaded.path.clone(),
-                            message,
-                        })?;
-                crate::import::tree_yaml(&tree)
+                        path: loaded.path.clone(),
+                        message,
+                    })?;
+                crate::input::flows::tree_yaml(&tree)
             }
             None => loaded.source.clone(),
         };
         return shard(&loaded, &h, &o, (k, n), file, run.quiet, &source);
     }
     // Lock and check the report folder before spending time on the run.
-    let out = run.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let out = run
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
     if run.format != Format::Text {
         // Text output lists the warnings itself; JSON keeps them in a field
@@ -162,7 +167,7 @@ pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
     if let Some(out) = out {
         let analysis = crate::analysis::analyze(&h, &RuleSet::default());
         let dir = out.path().to_path_buf();
-        let written = crate::report::write_report(out, &h, &loaded.path, &analysis, &report, &interrupted)?;
+        let written = crate::output::report::write_report(out, &h, &loaded.path, &analysis, &report, &interrupted)?;
         if !run.quiet {
             eprintln!(
                 "hotline: wrote {} files to {}",
@@ -199,7 +204,7 @@ fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
 
 /// Runs one shard and writes its partial file.
 fn shard(
-    loaded: &crate::menu::Loaded,
+    loaded: &crate::input::Loaded,
     h: &crate::Hotline,
     o: &crate::sim::SimOptions,
     (k, n): (u32, u32),

@@ -8,9 +8,9 @@ use clap::Args;
 use super::simulate::{interrupted, sim_options};
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
 use crate::Error;
+use crate::decisions::staff::{self, StaffOptions};
 use crate::escape::json_text;
-use crate::staff::{self, StaffOptions};
-use crate::target::Target;
+use crate::menu::target::Target;
 
 /// `hotline staff`.
 #[derive(Debug, Args)]
@@ -59,7 +59,7 @@ pub struct StaffArgs {
 }
 
 fn duration(text: &str) -> Result<f64, String> {
-    crate::value::Duration::parse(text).map(|d| d.secs())
+    crate::menu::value::Duration::parse(text).map(|d| d.secs())
 }
 
 fn confidence(text: &str) -> Result<f64, String> {
@@ -116,7 +116,11 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         sim: sim_options(&h, &loaded.path, &run)?,
         max_rounds: 60,
     };
-    let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let out = a
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     // A long search says so before it starts.
     let per_round = crate::sim::expected_callers(&h, o.sim.replications.max(2));
     if !a.quiet && per_round >= 2e6 {
@@ -131,11 +135,11 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         // An imported flow, or a menu with an overlay, is written as the
         // hotline menu it stands for.
         let overlay = a.limits.overlay()?;
-        let source = if overlay.is_some() || crate::import::detect(&loaded.source).is_some() {
+        let source = if overlay.is_some() || crate::input::flows::detect(&loaded.source).is_some() {
             let (tree, _) =
-                crate::menu::effective_tree(&loaded.source, &loaded.path, &a.limits.options(), overlay.as_ref())
+                crate::input::effective_tree(&loaded.source, &loaded.path, &a.limits.options(), overlay.as_ref())
                     .map_err(unusable)?;
-            crate::import::tree_yaml(&tree)
+            crate::input::flows::tree_yaml(&tree)
         } else {
             loaded.source.clone()
         };
@@ -149,7 +153,7 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         }
     }
     if let Some(out) = out {
-        crate::report::staff::write_report(out, &s, &interrupted)?;
+        crate::output::report::staff::write_report(out, &s, &interrupted)?;
     }
     print(&match a.format {
         Format::Text => staff::to_text(&s),

@@ -48,7 +48,7 @@ pub struct SurveyArgs {
 
 /// Runs `hotline survey`.
 pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
-    use crate::survey;
+    use crate::decisions::survey;
     let rules = rule_set(a.rules.as_deref())?;
     let listing = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read {
         path: a.dir.display().to_string(),

@@ -8,8 +8,8 @@ use clap::{Args, ValueEnum};
 use super::simulate::{interrupted, sim_options};
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
 use crate::Error;
+use crate::decisions::sweep::{self, Setting};
 use crate::escape::json_text;
-use crate::sweep::{self, Setting};
 
 /// Output format of `sweep`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -104,18 +104,24 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
     } else {
         a.metrics.iter().map(String::as_str).collect()
     };
-    let out = a.report.as_deref().map(crate::report::ReportDir::open).transpose()?;
+    let out = a
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     let path = loaded.path.clone();
     let options = |h: &crate::Hotline| sim_options(h, &path, &run);
     // The menu the values are set in: an imported flow's, with the overlay.
     let overlay = a.limits.overlay()?;
-    let (tree, text) = crate::menu::effective_tree(&loaded.source, &loaded.path, &a.limits.options(), overlay.as_ref())
-        .map_err(|message| Error::Unusable {
-            path: loaded.path.clone(),
-            message,
-        })?;
+    let (tree, text) =
+        crate::input::effective_tree(&loaded.source, &loaded.path, &a.limits.options(), overlay.as_ref()).map_err(
+            |message| Error::Unusable {
+                path: loaded.path.clone(),
+                message,
+            },
+        )?;
     // Options are checked once up front (a bad --sl-target is the user's).
-    let first = crate::menu::load_tree(&tree, &text, &loaded.path, &a.limits.options());
+    let first = crate::input::load_tree(&tree, &text, &loaded.path, &a.limits.options());
     if let Some(h) = &first.hotline {
         options(h)?;
     }
@@ -171,7 +177,7 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         return Ok(0);
     }
     if let Some(out) = out {
-        crate::report::sweep::write_report(out, &s, &metrics, &interrupted)?;
+        crate::output::report::sweep::write_report(out, &s, &metrics, &interrupted)?;
     }
     print(&match a.format {
         SweepFormat::Text => sweep::to_text(&s, &metrics),

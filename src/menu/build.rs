@@ -6,7 +6,6 @@
 //! nothing is wrong.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 use indexmap::IndexMap;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -20,9 +19,8 @@ use super::{
     Segment, Simulation, Speech, Transition, Via,
 };
 use crate::diag::Diagnostic;
-use crate::error::Error;
-use crate::value::{Clock, Dist, Duration, Share};
-use crate::yaml::{self, DeError, Limits, Node, Pos, Spanned, Value, closest};
+use crate::menu::value::{Clock, Dist, Duration, Share};
+use crate::menu::yaml::{self, DeError, Limits, Node, Pos, Spanned, Value, closest};
 
 /// Limits and settings of the loader.
 #[derive(Clone, Copy, Debug)]
@@ -42,143 +40,30 @@ impl Default for LoadOptions {
     }
 }
 
-/// The result of loading one file: the hotline when it is valid, and every
-/// diagnostic (errors and warnings) either way.
-#[derive(Clone, Debug)]
-pub struct Loaded {
-    /// The path as given.
-    pub path: String,
-    /// The text read (for rendering diagnostics).
-    pub source: String,
-    /// The hotline, when there is no error.
-    pub hotline: Option<Hotline>,
-    /// Problems found, in file order.
-    pub diagnostics: Vec<Diagnostic>,
+/// Validates a menu's YAML tree: the hotline when nothing is wrong, and
+/// every diagnostic (errors and warnings) in file order either way.
+/// Reading files, vendor flows and overlays is the front door's
+/// ([`crate::input`]); this is where a tree becomes a [`Hotline`].
+pub fn build(tree: &Node, options: &LoadOptions) -> (Option<Hotline>, Vec<Diagnostic>) {
+    build_with(tree, Vec::new(), options)
 }
 
-impl Loaded {
-    /// Whether any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-
-    /// All diagnostics rendered with source lines.
-    pub fn render(&self) -> String {
-        crate::diag::render_all(&self.diagnostics, &self.path, &self.source)
-    }
-}
-
-/// Reads and validates a menu file.
-///
-/// Returns `Err` only when the file cannot be read at all (missing, a
-/// directory, a FIFO, too large); problems in the text are diagnostics.
-/// `-` reads standard input.
-pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
-    load_with(path, None, options)
-}
-
-/// [`load`] with an overlay laid over the menu (see [`super::overlay`]);
-/// vendor flows are read too (see [`crate::import`]).
-pub fn load_with(
-    path: &Path,
-    overlay: Option<&super::overlay::Overlay>,
-    options: &LoadOptions,
-) -> Result<Loaded, Error> {
-    let shown = if path == Path::new("-") {
-        "standard input".to_string()
-    } else {
-        path.display().to_string()
+/// [`build`], with diagnostics found before (while reading the text).
+pub fn build_with(tree: &Node, before: Vec<Diagnostic>, options: &LoadOptions) -> (Option<Hotline>, Vec<Diagnostic>) {
+    let mut b = Builder {
+        diags: before,
+        hints_left: MAX_HINTS,
     };
-    let bytes = crate::files::read(path, options.limits.max_bytes)?;
-    if crate::files::is_utf16(&bytes) {
-        let d = Diagnostic::error(
-            "not-utf8",
-            "the file is UTF-16 text: save it as UTF-8 (for instance iconv -f UTF-16 -t UTF-8 OLD.yaml > NEW.yaml)",
-        )
-        .at(Some(Pos { line: 1, column: 1 }));
-        return Ok(Loaded {
-            path: shown,
-            source: String::new(),
-            hotline: None,
-            diagnostics: vec![d],
-        });
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(match overlay {
-            None => load_str(&text, &shown, options),
-            Some(o) => super::overlay::load_str_with(&text, &shown, options, o),
-        }),
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let prefix = String::from_utf8_lossy(valid);
-            let line = prefix.matches('\n').count() as u32 + 1;
-            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let d = Diagnostic::error(
-                "not-utf8",
-                "the file is not UTF-8 text (save it as UTF-8; binary files are not menus)",
-            )
-            .at(Some(Pos { line, column }));
-            Ok(Loaded {
-                path: shown,
-                source,
-                hotline: None,
-                diagnostics: vec![d],
-            })
-        }
-    }
-}
-
-/// Validates menu text; `path` is only used in messages.
-///
-/// ```
-/// let text = "hotline: Tiny\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\n\
-///             agents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
-/// let loaded = hotline::menu::load_str(text, "tiny.yaml", &Default::default());
-/// assert!(!loaded.has_errors());
-/// assert_eq!(loaded.hotline.unwrap().graph().node_count(), 1);
-/// ```
-pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
-    if let Some(vendor) = crate::import::detect(source) {
-        return crate::import::load(vendor, source, path, options, None);
-    }
-    HINTS_LEFT.with(|h| h.set(MAX_HINTS));
-    let mut b = Builder::default();
-    let hotline = match yaml::parse_noting_rejoins(source, &options.limits) {
-        Ok((tree, rejoined)) => {
-            for (pos, text) in rejoined {
-                b.warn(
-                    "unquoted-distribution",
-                    format!(
-                        "write \"{}\" in quotes: inside {{ … }} YAML splits it at the comma; hotline puts it back together, but editors and the JSON Schema see two keys",
-                        crate::escape::cell(&text)
-                    ),
-                    Some(pos),
-                    None,
-                );
-            }
-            b.build(&tree, options)
-        }
-        Err(e) => {
-            b.diags.push(Diagnostic::error("yaml-syntax", e.message).at(e.pos));
-            None
-        }
-    };
-    b.finish(hotline, source, path)
-}
-
-/// Validates a YAML tree already parsed from `source` (and perhaps edited:
-/// `hotline sweep` sets values in it); `path` is only used in messages.
-pub fn load_tree(tree: &Node, source: &str, path: &str, options: &LoadOptions) -> Loaded {
-    HINTS_LEFT.with(|h| h.set(MAX_HINTS));
-    let mut b = Builder::default();
     let hotline = b.build(tree, options);
-    b.finish(hotline, source, path)
+    b.finish(hotline)
 }
 
-#[derive(Default)]
 struct Builder {
     diags: Vec<Diagnostic>,
+    /// "Did you mean" suggestions left for this menu: a file with
+    /// thousands of unknown names gets the first hundred, not minutes of
+    /// work.
+    hints_left: usize,
 }
 
 /// Everything read from the file before cross-checks.
@@ -202,19 +87,15 @@ struct Sections {
 
 impl Builder {
     /// The diagnostics in file order, and the hotline when none is an error.
-    fn finish(self, hotline: Option<Hotline>, source: &str, path: &str) -> Loaded {
+    fn finish(self, hotline: Option<Hotline>) -> (Option<Hotline>, Vec<Diagnostic>) {
         let mut diagnostics = self.diags;
         diagnostics.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
-        Loaded {
-            path: path.to_string(),
-            source: source.to_string(),
-            hotline: if diagnostics.iter().any(Diagnostic::is_error) {
-                None
-            } else {
-                hotline
-            },
-            diagnostics,
-        }
+        let hotline = if diagnostics.iter().any(Diagnostic::is_error) {
+            None
+        } else {
+            hotline
+        };
+        (hotline, diagnostics)
     }
 
     fn err(&mut self, code: &'static str, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
@@ -471,7 +352,7 @@ impl Builder {
         let simulation = self.simulation(&s);
         let mut targets = Vec::new();
         for t in &s.targets {
-            match crate::target::Target::parse(&t.value) {
+            match crate::menu::target::Target::parse(&t.value) {
                 Ok(x) => targets.push(x),
                 Err(e) => self.err("bad-target", e, Some(t.pos), None),
             }
@@ -561,7 +442,7 @@ impl Builder {
             return Some(n);
         }
         if !s.ids.contains_key(e.value.as_str()) {
-            let hint = suggest(&e.value, s.ids.keys());
+            let hint = self.suggest(&e.value, s.ids.keys());
             self.err(
                 "unknown-entry",
                 format!("entry \"{}\" is not a node id{hint}", e.value),
@@ -601,7 +482,10 @@ impl Builder {
         if total > 1.0 + 1e-9 {
             self.err(
                 "segment-shares",
-                format!("segment shares add up to {}, above 1", crate::value::trim_float(total)),
+                format!(
+                    "segment shares add up to {}, above 1",
+                    crate::menu::value::trim_float(total)
+                ),
                 Some(*pos),
                 None,
             );
@@ -778,26 +662,19 @@ impl Builder {
     }
 }
 
-thread_local! {
-    /// Suggestions left for the file being loaded: a file with thousands
-    /// of unknown names gets the first hundred, not minutes of work.
-    static HINTS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_HINTS) };
-}
-
 /// Most "did you mean" suggestions looked for in one file.
 const MAX_HINTS: usize = 100;
 
-/// The closest id, as ` (did you mean "x"?)`, or nothing.
-fn suggest<'a>(word: &str, ids: impl Iterator<Item = &'a String>) -> String {
-    let left = HINTS_LEFT.with(|h| {
-        let n = h.get();
-        h.set(n.saturating_sub(1));
-        n
-    });
-    if left == 0 {
-        return String::new();
+impl Builder {
+    /// The closest id, as ` (did you mean "x"?)`, or nothing once the
+    /// menu's suggestions are spent.
+    fn suggest<'a>(&mut self, word: &str, ids: impl Iterator<Item = &'a String>) -> String {
+        if self.hints_left == 0 {
+            return String::new();
+        }
+        self.hints_left -= 1;
+        yaml::hint(word, closest(word, ids.map(String::as_str)))
     }
-    yaml::hint(word, closest(word, ids.map(String::as_str)))
 }
 
 /// Validation of one node.
@@ -820,7 +697,7 @@ impl NodeCx<'_> {
     /// Adds an edge to `target` after checking it exists.
     fn edge(&mut self, what: &str, target: &Spanned<String>, via: Via, share: f64) -> Option<&mut Transition> {
         if !self.ids.contains_key(target.value.as_str()) {
-            let hint = suggest(&target.value, self.ids.keys());
+            let hint = self.b.suggest(&target.value, self.ids.keys());
             self.err(
                 "unknown-target",
                 format!("{what} goes to \"{}\", which does not exist{hint}", target.value),
@@ -847,7 +724,7 @@ impl NodeCx<'_> {
         let found = self.segments.iter().position(|s| s.name == name.value);
         if found.is_none() {
             let names: Vec<String> = self.segments.iter().map(|s| s.name.clone()).collect();
-            let hint = suggest(&name.value, names.iter());
+            let hint = self.b.suggest(&name.value, names.iter());
             let known = if names.is_empty() {
                 " (callers.segments defines none)".to_string()
             } else {
@@ -1077,13 +954,13 @@ impl NodeCx<'_> {
             0.0
         };
         if missing > 0 && fill < -1e-9 {
-            self.err("share-sum", format!("the shares given add up to {}, above 1, leaving nothing for the {missing} option(s) without a share", crate::value::trim_float(given)), node_pos);
+            self.err("share-sum", format!("the shares given add up to {}, above 1, leaving nothing for the {missing} option(s) without a share", crate::menu::value::trim_float(given)), node_pos);
         } else if missing == 0 && !choices.is_empty() && (given - 1.0).abs() > 1e-9 {
             self.err(
                 "share-sum",
                 format!(
                     "the shares of the options add up to {}, not 1",
-                    crate::value::trim_float(given)
+                    crate::menu::value::trim_float(given)
                 ),
                 node_pos,
             );
@@ -1156,7 +1033,7 @@ impl NodeCx<'_> {
                     "share-sum",
                     format!(
                         "for segment \"{name}\" the shares add up to {}, not 1",
-                        crate::value::trim_float(total)
+                        crate::menu::value::trim_float(total)
                     ),
                     pos,
                 );
@@ -1174,7 +1051,7 @@ impl NodeCx<'_> {
         let pool = pools.iter().position(|(_, p)| p.name == q.pool.value);
         if !pool_names.contains(&q.pool.value) {
             let names: Vec<String> = pools.iter().map(|(_, p)| p.name.clone()).collect();
-            let hint = suggest(&q.pool.value, names.iter());
+            let hint = self.b.suggest(&q.pool.value, names.iter());
             self.err(
                 "unknown-pool",
                 format!("pool \"{}\" is not defined under agents{hint}", q.pool.value),

@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::value::{Clock, Dist, Duration, Hours, Rate, RunLength, Share};
-use crate::yaml::Spanned;
+use crate::menu::value::{Clock, Dist, Duration, Hours, Rate, RunLength, Share};
+use crate::menu::yaml::Spanned;
 
 /// The keys allowed at the top of a menu file.
 pub const TOP_KEYS: &[&str] = &[

@@ -6,8 +6,8 @@ use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus as Rng;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Weibull};
 
+use crate::menu::value::{Dist, Hours};
 use crate::menu::{BusyWhen, Channel, Hotline, Kind, Via};
-use crate::value::{Dist, Hours};
 
 /// A distribution ready to draw from.
 #[derive(Clone, Debug)]

@@ -2,7 +2,8 @@
 //! answers are worked out here, and on the sample menus.
 
 use hotline::analysis::{self, Analysis, rules::RuleSet};
-use hotline::menu::{Hotline, load_str};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
 
 const POOL: &str = "agents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
 
@@ -199,7 +200,7 @@ fn sample(name: &str) -> Analysis {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("menus")
         .join(name);
-    let loaded = hotline::menu::load(&path, &Default::default()).unwrap();
+    let loaded = hotline::input::load(&path, &Default::default()).unwrap();
     analyze(loaded.hotline.as_ref().unwrap())
 }
 
@@ -256,7 +257,7 @@ fn each_sample_triggers_its_rules() {
 fn rules_can_be_switched_off_and_rethresholded() {
     let h = {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/utility.yaml");
-        hotline::menu::load(&path, &Default::default())
+        hotline::input::load(&path, &Default::default())
             .unwrap()
             .hotline
             .unwrap()

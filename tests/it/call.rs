@@ -4,8 +4,9 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use hotline::call::{CallOptions, Ending, Lines, Script, walk};
-use hotline::menu::{Hotline, load_str};
+use hotline::designer::call::{CallOptions, Ending, Lines, Script, walk};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
 
 fn menu(text: &str) -> Hotline {
     let loaded = load_str(text, "call.yaml", &Default::default());

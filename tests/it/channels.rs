@@ -3,7 +3,8 @@
 //! exactly, the phone↔online feedback loop, and the loader's checks.
 
 use crate::support::theory::{erlang_a, erlang_c};
-use hotline::menu::{Hotline, load_str};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
 
 fn menu(text: &str) -> Hotline {
@@ -238,7 +239,7 @@ fn sample(name: &str) -> Hotline {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("menus")
         .join(name);
-    hotline::menu::load(&path, &Default::default())
+    hotline::input::load(&path, &Default::default())
         .unwrap()
         .hotline
         .unwrap()

@@ -3,8 +3,9 @@
 
 use std::process::Command;
 
-use hotline::comply::{Status, rules_of, verdicts};
-use hotline::menu::{Hotline, load_str};
+use hotline::decisions::comply::{Status, rules_of, verdicts};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
 use hotline::sim::{SimOptions, simulate};
 
 fn menu(text: &str) -> Hotline {
@@ -82,7 +83,7 @@ fn sample(name: &str) -> Hotline {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("menus")
         .join(name);
-    hotline::menu::load(&path, &Default::default())
+    hotline::input::load(&path, &Default::default())
         .unwrap()
         .hotline
         .unwrap()

@@ -1,7 +1,8 @@
 //! Table-driven diagnostics: each broken snippet gives its code at its line
 //! and column (the codes not already covered by `menus/bad/`).
 
-use hotline::menu::{LoadOptions, load_str};
+use hotline::input::load_str;
+use hotline::menu::LoadOptions;
 
 const BASE: &str = "hotline: T\nentry: main\nnodes:\n  main:\n    kind: menu\n    options:\n      \"0\": { to: q }\n  q:\n    kind: queue\n    pool: desk\nagents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\ncallers:\n  arrivals: 60/h\n";
 

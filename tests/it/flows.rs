@@ -3,8 +3,9 @@
 //! and the analysis worked out by hand.
 
 use hotline::analysis;
-use hotline::import::{Vendor, detect};
-use hotline::menu::{Hotline, Kind, LoadOptions, Loaded, load_str};
+use hotline::input::flows::{Vendor, detect};
+use hotline::input::{Loaded, load_str};
+use hotline::menu::{Hotline, Kind, LoadOptions};
 
 fn load(text: &str) -> Loaded {
     load_str(text, "flow", &LoadOptions::default())
@@ -110,7 +111,7 @@ fn voicexml_of_many_dialogs_reads_every_one() {
         ));
     }
     t.push_str("<form id=\"end\"><transfer name=\"x\" dest=\"tel:+1555\"/></form></vxml>\n");
-    let flow = hotline::import::voicexml::read(&t).unwrap();
+    let flow = hotline::input::flows::voicexml::read(&t).unwrap();
     assert_eq!(flow.blocks.len(), n + 1);
     let last = &flow.blocks[n - 1];
     assert_eq!(
@@ -293,14 +294,14 @@ fn ids_longer_than_yaml_keys_are_shortened_not_broken() {
 
 #[test]
 fn press_one_two_or_three_announces_all_three() {
-    let said = hotline::import::check::announced_keys("For sales press 1, 2 or 3 for service, 4 for billing.");
+    let said = hotline::input::flows::check::announced_keys("For sales press 1, 2 or 3 for service, 4 for billing.");
     for k in ["1", "2", "3", "4"] {
         assert!(said.contains(k), "{k}: {said:?}");
     }
-    let zh = hotline::import::check::announced_keys("查询请按1、2或3。");
+    let zh = hotline::input::flows::check::announced_keys("查询请按1、2或3。");
     assert_eq!(zh.len(), 3, "{zh:?}");
     // A phone number is still not a list of keys.
-    assert!(hotline::import::check::announced_keys("Call 555 1234 or press 9.").len() == 1);
+    assert!(hotline::input::flows::check::announced_keys("Call 555 1234 or press 9.").len() == 1);
 }
 
 #[test]
@@ -327,7 +328,7 @@ fn the_same_flow_twice_is_read_once() {
         (Vendor::Twilio, TWILIO_SPEECH, "a.json"),
         (Vendor::Twilio, TWILIO_SPEECH, "copy.json"),
     ];
-    let i = hotline::import::import_all(&files).unwrap();
+    let i = hotline::input::flows::import_all(&files).unwrap();
     assert!(
         i.findings
             .iter()
@@ -343,7 +344,7 @@ fn errors_of_a_second_file_name_that_file_and_its_line() {
         (Vendor::Twilio, TWILIO_SPEECH, "first.json"),
         (Vendor::Twilio, broken, "second.json"),
     ];
-    let errors = hotline::import::import_all(&files).unwrap_err();
+    let errors = hotline::input::flows::import_all(&files).unwrap_err();
     let e = &errors[0];
     assert!(e.message.starts_with("second.json:3:"), "{}", e.message);
     assert_eq!((e.line, e.column), (None, None), "not a line of the first file");
@@ -351,13 +352,13 @@ fn errors_of_a_second_file_name_that_file_and_its_line() {
 
 #[test]
 fn an_overlay_that_gives_the_seats_silences_the_assumption() {
-    let overlay = hotline::menu::Overlay::parse(
+    let overlay = hotline::input::Overlay::parse(
         "agents:\n  agents: { seats: 3, handle_time: exp(mean=2m) }\n  Flex: { seats: 2, handle_time: exp(mean=4m) }\n",
         "overlay.yaml",
         &LoadOptions::default(),
     )
     .unwrap();
-    let with = hotline::menu::load_str_with(TWILIO_SPEECH, "flow.json", &LoadOptions::default(), &overlay);
+    let with = hotline::input::load_str_with(TWILIO_SPEECH, "flow.json", &LoadOptions::default(), &overlay);
     assert!(
         !with.diagnostics.iter().any(|d| d.code == "vendor-assumed-pool"),
         "{}",

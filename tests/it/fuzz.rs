@@ -5,7 +5,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use hotline::menu::{LoadOptions, load_str};
+use hotline::input::load_str;
+use hotline::menu::LoadOptions;
 use rayon::prelude::*;
 
 /// A small deterministic generator (SplitMix64).
@@ -286,8 +287,8 @@ fn mutated_vendor_flows_never_panic() {
                     if let Some(h) = &l.hotline {
                         let _ = hotline::analysis::analyze(h, &Default::default());
                     }
-                    if let Some(v) = hotline::import::detect(&doc)
-                        && let Ok(i) = hotline::import::import(v, &doc, "fuzz.json")
+                    if let Some(v) = hotline::input::flows::detect(&doc)
+                        && let Ok(i) = hotline::input::flows::import(v, &doc, "fuzz.json")
                     {
                         // What import writes always loads.
                         let back = load_str(&i.yaml, "imported.yaml", &options);
@@ -420,6 +421,6 @@ fn forged_partial_files_never_panic() {
         refused > cases / 2 && refused < cases,
         "most forged files are refused, some harmless edits pass"
     );
-    let _ = hotline::sweep::SweepJob::KIND;
+    let _ = hotline::decisions::sweep::SweepJob::KIND;
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -231,7 +231,7 @@ fn exports_neither_break_nor_run() {
     assert!(dot.contains("#dd3333"));
     let (_, mermaid, _) = run(&["graph", &menu, "--format", "mermaid"]);
     let front = mermaid.split("---").nth(1).unwrap();
-    let loaded = hotline::yaml::parse(front, &Default::default()).expect("the front matter is YAML");
+    let loaded = hotline::menu::yaml::parse(front, &Default::default()).expect("the front matter is YAML");
     assert!(loaded.get("title").is_some());
     // Survey CSV: the name cell is not a formula either.
     let (_, csv, _) = run(&["survey", d.to_str().unwrap(), "--format", "csv", "--max-depth", "1"]);

@@ -6,8 +6,9 @@
 use std::process::Output;
 
 use hotline::analysis::{self, rules::RuleSet};
-use hotline::import::{Vendor, detect};
-use hotline::menu::{Hotline, Kind, LoadOptions, Loaded, load_str};
+use hotline::input::flows::{Vendor, detect};
+use hotline::input::{Loaded, load_str};
+use hotline::menu::{Hotline, Kind, LoadOptions};
 
 use crate::support::hotline;
 
@@ -193,7 +194,7 @@ fn mapping_details() {
 
 #[test]
 fn speaking_time_of_prompts() {
-    use hotline::import::speaking_seconds;
+    use hotline::input::flows::speaking_seconds;
     assert!(close(speaking_seconds("Thank you for calling Acme."), 2.0));
     // Twelve CJK characters at four a second.
     assert!(close(speaking_seconds("欢迎致电示例银行客服热线。"), 3.0));
@@ -247,7 +248,7 @@ fn connect_flows_joined_across_files() {
     // q is the tech menu's chance: 0.95 per hearing (5% wrong key → hang-up).
     let main = flow("connect_main.json");
     let tech = flow("connect_tech_describe.json");
-    let joined = hotline::import::import_all(&[
+    let joined = hotline::input::flows::import_all(&[
         (Vendor::Connect, tech.as_str(), "tech.json"),
         (Vendor::Connect, main.as_str(), "main.json"),
     ])

@@ -2,8 +2,9 @@
 //! add up and agree with the analysis, filters, the budget, and the test
 //! plan.
 
-use hotline::menu::{Hotline, load_str};
-use hotline::paths::{End, PathOptions, Paths, paths};
+use hotline::designer::paths::{End, PathOptions, Paths, paths};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
 
 fn menu(text: &str) -> Hotline {
     let loaded = load_str(text, "paths.yaml", &Default::default());
@@ -148,7 +149,7 @@ fn sample_menus_converge_to_the_analysis() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("menus")
             .join(name);
-        let h = hotline::menu::load(&path, &Default::default())
+        let h = hotline::input::load(&path, &Default::default())
             .unwrap()
             .hotline
             .unwrap();
@@ -182,7 +183,7 @@ fn sample_menus_converge_to_the_analysis() {
 #[test]
 fn online_customers_type_and_start_at_the_online_entry() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/ecommerce_chat.yaml");
-    let h = hotline::menu::load(&path, &Default::default())
+    let h = hotline::input::load(&path, &Default::default())
         .unwrap()
         .hotline
         .unwrap();
@@ -234,7 +235,7 @@ fn filters_and_the_budget() {
     assert!(close(top.covered, 0.594));
 
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/bank.yaml");
-    let bank = hotline::menu::load(&path, &Default::default())
+    let bank = hotline::input::load(&path, &Default::default())
         .unwrap()
         .hotline
         .unwrap();

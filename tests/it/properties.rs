@@ -2,7 +2,7 @@
 //! outcome, waits are never negative, outcome shares add up to 1, and the
 //! result is the same for 1 and 8 threads.
 
-use hotline::menu::load_str;
+use hotline::input::load_str;
 use hotline::sim::{SimOptions, simulate};
 use proptest::prelude::*;
 

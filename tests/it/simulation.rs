@@ -2,7 +2,8 @@
 //! replications (not seeded snapshots), and its invariants.
 
 use crate::support::theory::{erlang_a, erlang_c};
-use hotline::menu::{Hotline, load_str};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
 
 /// A hotline that is a single queue.
@@ -123,7 +124,7 @@ fn sample(name: &str) -> Hotline {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("menus")
         .join(name);
-    hotline::menu::load(&path, &Default::default())
+    hotline::input::load(&path, &Default::default())
         .unwrap()
         .hotline
         .unwrap()

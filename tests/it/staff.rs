@@ -3,10 +3,11 @@
 //! deflection and redials checked by simulating its plan, threads.
 
 use crate::support::theory::{erlang_a_service_level, erlang_c};
-use hotline::menu::{Hotline, load_str};
+use hotline::decisions::staff::{StaffOptions, Staffing, staff, with_schedules};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
+use hotline::menu::target::Target;
 use hotline::sim::SimOptions;
-use hotline::staff::{StaffOptions, Staffing, staff, with_schedules};
-use hotline::target::Target;
 
 fn menu(text: &str) -> Hotline {
     let loaded = load_str(text, "staff.yaml", &Default::default());
@@ -210,7 +211,7 @@ fn the_command_prints_the_plan_writes_a_copy_and_never_the_input() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let planned = std::fs::read_to_string(&new).unwrap();
     assert!(
-        hotline::menu::load_str(&planned, "planned.yaml", &Default::default())
+        hotline::input::load_str(&planned, "planned.yaml", &Default::default())
             .hotline
             .is_some()
     );

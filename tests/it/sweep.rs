@@ -2,9 +2,10 @@
 //! point against Erlang C, common random numbers, and the command's output.
 
 use crate::support::theory::erlang_c;
-use hotline::menu::{LoadOptions, load_str};
+use hotline::decisions::sweep::{Setting, grid, set, sweep};
+use hotline::input::load_str;
+use hotline::menu::LoadOptions;
 use hotline::sim::{SimOptions, simulate};
-use hotline::sweep::{Setting, grid, set, sweep};
 
 #[test]
 fn values_and_grids() {
@@ -57,10 +58,10 @@ fn values_and_grids() {
 #[test]
 fn values_are_set_in_the_tree_by_path() {
     let text = "hotline: T\nentry: q\nnodes:\n  q: { kind: queue, pool: desk }\nagents:\n  desk: { seats: 2, handle_time: exp(mean=3m) }\n";
-    let mut tree = hotline::yaml::parse(text, &Default::default()).unwrap();
+    let mut tree = hotline::menu::yaml::parse(text, &Default::default()).unwrap();
     set(&mut tree, "agents.desk.seats", "7").unwrap();
     set(&mut tree, "nodes.q.max_wait", "2m").unwrap();
-    let h = hotline::menu::load_tree(&tree, text, "t.yaml", &LoadOptions::default())
+    let h = hotline::input::load_tree(&tree, text, "t.yaml", &LoadOptions::default())
         .hotline
         .unwrap();
     assert_eq!(h.pools[0].seats, 7);

@@ -5,9 +5,10 @@
 
 use crate::support::theory::erlang_c;
 use hotline::analysis::{self, rules::RuleSet};
-use hotline::menu::{Hotline, load_str};
+use hotline::input::load_str;
+use hotline::menu::Hotline;
+use hotline::menu::value::{Dist, Hours, RunLength};
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
-use hotline::value::{Dist, Hours, RunLength};
 
 fn load(text: &str) -> Hotline {
     let loaded = load_str(text, "t.yaml", &Default::default());

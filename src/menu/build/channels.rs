@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::{Builder, Sections, suggest};
+use super::{Builder, Sections};
+use crate::menu::yaml::Pos;
 use crate::menu::{Channel, Kind, MenuNode, Pool, Transition};
-use crate::yaml::Pos;
 
 impl Builder {
     /// The node `online_entry` names, when it exists.
@@ -17,7 +17,7 @@ impl Builder {
             return Some(n);
         }
         if !s.ids.contains_key(e.value.as_str()) {
-            let hint = suggest(&e.value, s.ids.keys());
+            let hint = self.suggest(&e.value, s.ids.keys());
             self.err(
                 "unknown-entry",
                 format!("online_entry \"{}\" is not a node id{hint}", e.value),

@@ -1,0 +1,526 @@
+//! A regulator's survey: one row per hotline under a folder, and the
+//! aggregate figures a consumer council would publish.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{self, rules::RuleSet};
+use crate::diag::Severity;
+use crate::menu::{Hotline, Kind, LoadOptions};
+
+/// One hotline's row.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Row {
+    /// Hotline name (empty when the file did not load).
+    pub name: String,
+    /// The file.
+    pub file: String,
+    /// Whether a queue can be reached.
+    pub reachable: Option<bool>,
+    /// Fewest selections to a human.
+    pub selections: Option<u32>,
+    /// Least seconds to a human.
+    pub seconds: Option<f64>,
+    /// Every menu offers a queue in one choice.
+    pub one_press_everywhere: Option<bool>,
+    /// Callers in a 65+ segment reach a queue with no choice
+    /// (`None`: no such segment, or not loaded).
+    pub elderly_line: Option<bool>,
+    /// A busy message sends callers online and they call back.
+    pub deflection_loop: Option<bool>,
+    /// Whether a customer who starts online can reach a person (`None`: no
+    /// `online_entry`, or not loaded).
+    pub online_reachable: Option<bool>,
+    /// Fewest typed requests before a person online.
+    pub online_selections: Option<u32>,
+    /// Load errors plus error findings.
+    pub errors: usize,
+    /// Load warnings plus warning findings.
+    pub warnings: usize,
+    /// Why the file did not load.
+    pub error: Option<String>,
+}
+
+/// The aggregate.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Aggregate {
+    /// Files surveyed.
+    pub files: usize,
+    /// Hotlines that loaded.
+    pub hotlines: usize,
+    /// Share of hotlines needing 2 or more selections before a human.
+    pub share_two_or_more_selections: Option<f64>,
+    /// Share with no human at all.
+    pub share_no_human: Option<f64>,
+    /// Share with a one-press human at every menu.
+    pub share_one_press_everywhere: Option<f64>,
+    /// Median seconds to a human, over hotlines with one.
+    pub median_seconds_to_human: Option<f64>,
+    /// Share with a busy-to-online deflection.
+    pub share_deflection: Option<f64>,
+    /// Hotlines with an online entry.
+    pub online: usize,
+    /// Share of those whose online customers must type 2 or more requests
+    /// before a person (or never reach one).
+    pub share_online_two_or_more: Option<f64>,
+    /// Share of those whose online customers can never reach a person.
+    pub share_online_no_human: Option<f64>,
+}
+
+/// A whole survey.
+#[derive(Clone, Debug, Serialize)]
+pub struct Survey {
+    /// One row per file (and per folder that could not be read).
+    pub rows: Vec<Row>,
+    /// The figures over all rows.
+    pub aggregate: Aggregate,
+    /// Entries passed over: links to folders (never followed, so a link
+    /// back up cannot loop or count a menu twice).
+    pub skipped: Vec<String>,
+}
+
+/// What a folder holds for a survey.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    /// Menu files (`.yaml`, `.yml`, and `.json`, `.xml`, `.vxml` vendor
+    /// flows; links to files included), sorted.
+    pub files: Vec<PathBuf>,
+    /// Folders below the top one that could not be read, with the reason.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Links to folders, not followed.
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Menu files under a folder, to `max_depth` (1: the folder itself). Links
+/// to folders are not followed; a folder below the top one that cannot be
+/// read is listed, not fatal. Fails only when `dir` cannot be read.
+pub fn menu_files(dir: &Path, max_depth: usize) -> std::io::Result<Listing> {
+    let mut out = Listing::default();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) if depth == 0 => return Err(e),
+            Err(e) => {
+                out.unreadable.push((d, e.to_string()));
+                continue;
+            }
+        };
+        for e in entries {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    out.unreadable.push((d.clone(), err.to_string()));
+                    continue;
+                }
+            };
+            let p = e.path();
+            let link = e.file_type().is_ok_and(|t| t.is_symlink());
+            if p.is_dir() {
+                if link {
+                    out.skipped.push(p);
+                } else if depth + 1 < max_depth {
+                    stack.push((p, depth + 1));
+                }
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") || vendor_flow(&p) {
+                out.files.push(p);
+            }
+        }
+    }
+    out.files.sort();
+    out.unreadable.sort();
+    out.skipped.sort();
+    Ok(out)
+}
+
+/// Whether a `.json`, `.xml` or `.vxml` file is a vendor flow (from the
+/// start of its content).
+fn vendor_flow(p: &Path) -> bool {
+    if !p.extension().is_some_and(|x| x == "json" || x == "xml" || x == "vxml") {
+        return false;
+    }
+    // The guarded reader never opens a FIFO or a device.
+    crate::files::head(p, 1 << 20)
+        .is_ok_and(|head| crate::input::flows::detect(&String::from_utf8_lossy(&head)).is_some())
+}
+
+/// Surveys the given files.
+pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet) -> Survey {
+    let rows: Vec<Row> = files.iter().map(|f| row(f, options, rules)).collect();
+    let aggregate = aggregate(&rows);
+    Survey {
+        rows,
+        aggregate,
+        skipped: Vec::new(),
+    }
+}
+
+/// Surveys what a folder holds: its menu files, a row for each folder that
+/// could not be read, and the links passed over.
+pub fn survey_listing(listing: &Listing, options: &LoadOptions, rules: &RuleSet) -> Survey {
+    let mut s = survey(&listing.files, options, rules);
+    for (dir, why) in &listing.unreadable {
+        s.rows.push(unreadable_row(dir, why));
+    }
+    s.rows.sort_by(|a, b| a.file.cmp(&b.file));
+    s.aggregate = aggregate(&s.rows);
+    s.skipped = skipped(listing);
+    s
+}
+
+/// A survey from its rows (any order) and the entries passed over: rows
+/// sorted by file, the aggregate computed (how merged shards are put
+/// together).
+pub fn from_rows(mut rows: Vec<Row>, skipped: Vec<String>) -> Survey {
+    rows.sort_by(|a, b| a.file.cmp(&b.file));
+    let aggregate = aggregate(&rows);
+    Survey {
+        rows,
+        aggregate,
+        skipped,
+    }
+}
+
+/// What every shard of a survey shares: the folder, its listing's size,
+/// the rules, and what the listing found besides files.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyHead {
+    /// The folder surveyed, as given.
+    pub dir: String,
+    /// Menu files in the whole folder.
+    pub files: u32,
+    /// The rules in force ([`RuleSet::fingerprint`]).
+    pub rules: String,
+    /// Folders that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+    /// Entries passed over.
+    pub skipped: Vec<String>,
+}
+
+impl SurveyHead {
+    /// The head of a survey of `listing` (of folder `dir`) with `rules`.
+    pub fn new(dir: &Path, listing: &Listing, rules: &RuleSet) -> SurveyHead {
+        SurveyHead {
+            dir: dir.display().to_string(),
+            files: listing.files.len() as u32,
+            rules: rules.fingerprint(),
+            unreadable: listing
+                .unreadable
+                .iter()
+                .map(|(d, why)| (d.display().to_string(), why.clone()))
+                .collect(),
+            skipped: skipped(listing),
+        }
+    }
+}
+
+/// Most files one survey covers.
+pub const MAX_FILES: u32 = 10_000_000;
+
+/// A survey's files, as a [`crate::shard::Job`]: one row each.
+#[derive(Debug)]
+pub struct SurveyJob;
+
+impl crate::shard::Job for SurveyJob {
+    const KIND: &'static str = "survey";
+    const FORMAT: &'static str = "hotline survey partial";
+    const UNITS: &'static str = "files";
+    type Head = SurveyHead;
+    type Item = Row;
+
+    fn units(head: &SurveyHead) -> Result<u32, String> {
+        if head.files > MAX_FILES {
+            return Err(format!("damaged (files = {}, above {MAX_FILES})", head.files));
+        }
+        Ok(head.files)
+    }
+
+    fn differs(a: &SurveyHead, b: &SurveyHead) -> String {
+        if a.dir != b.dir || a.files != b.files {
+            format!(
+                "another folder or listing ({}, {} files, against {}, {} files)",
+                b.dir, b.files, a.dir, a.files
+            )
+        } else if a.rules != b.rules {
+            "other rules (--rules)".into()
+        } else {
+            "another listing of the folder".into()
+        }
+    }
+}
+
+impl Row {
+    /// Checks a row read back from a partial file.
+    pub fn check(&self) -> Result<(), String> {
+        if self.file.is_empty() {
+            return Err("a row without a file".into());
+        }
+        if let Some(s) = self.seconds {
+            crate::shard::finite("seconds", s)?;
+        }
+        let loaded = self.reachable.is_some();
+        if !loaded && (self.selections.is_some() || self.seconds.is_some()) {
+            return Err(format!("{}: figures for a hotline that did not load", self.file));
+        }
+        Ok(())
+    }
+}
+
+/// The rows of files `range` of a listing (a shard of a survey).
+pub fn survey_range(
+    listing: &Listing,
+    range: std::ops::Range<u32>,
+    options: &LoadOptions,
+    rules: &RuleSet,
+) -> Vec<Row> {
+    survey(&listing.files[range.start as usize..range.end as usize], options, rules).rows
+}
+
+/// The whole survey from its head and every file's row (merged shards).
+pub fn from_parts(head: &SurveyHead, mut rows: Vec<Row>) -> Survey {
+    for (dir, why) in &head.unreadable {
+        rows.push(unreadable_row(Path::new(dir), why));
+    }
+    from_rows(rows, head.skipped.clone())
+}
+
+fn unreadable_row(dir: &Path, why: &str) -> Row {
+    let mut r = empty_row(dir);
+    r.error = Some(format!("cannot read the folder: {why}"));
+    r.errors = 1;
+    r
+}
+
+fn skipped(listing: &Listing) -> Vec<String> {
+    listing
+        .skipped
+        .iter()
+        .map(|p| format!("{}: a link to a folder, not followed", p.display()))
+        .collect()
+}
+
+fn empty_row(file: &Path) -> Row {
+    Row {
+        name: String::new(),
+        file: file.display().to_string(),
+        reachable: None,
+        selections: None,
+        seconds: None,
+        one_press_everywhere: None,
+        elderly_line: None,
+        deflection_loop: None,
+        online_reachable: None,
+        online_selections: None,
+        errors: 0,
+        warnings: 0,
+        error: None,
+    }
+}
+
+fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
+    let mut r = empty_row(file);
+    let loaded = match crate::input::load(file, options) {
+        Ok(l) => l,
+        Err(e) => {
+            r.error = Some(e.chain());
+            r.errors = 1;
+            return r;
+        }
+    };
+    r.errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    r.warnings = loaded.diagnostics.len() - r.errors;
+    let Some(h) = &loaded.hotline else {
+        let first = loaded.diagnostics.iter().find(|d| d.is_error());
+        r.error = first.map(|d| format!("{}:{}: {}", d.line.unwrap_or(0), d.column.unwrap_or(0), d.sentence()));
+        return r;
+    };
+    let a = analysis::analyze(h, rules);
+    r.name = h.name.clone();
+    r.reachable = Some(a.reach_human.reachable);
+    r.selections = a.reach_human.selections;
+    r.seconds = a.reach_human.seconds;
+    r.one_press_everywhere = Some(one_press_everywhere(h));
+    r.elderly_line = elderly_line(h, &a);
+    r.deflection_loop = Some(a.findings.iter().any(|f| f.rule == "deflection-loop"));
+    if let Some(o) = &a.reach_human_online {
+        r.online_reachable = Some(o.reachable);
+        r.online_selections = o.selections;
+    }
+    r.errors += a.count(Severity::Error);
+    r.warnings += a.count(Severity::Warning);
+    r
+}
+
+/// Whether every menu and voice bot offers a queue in one choice.
+fn one_press_everywhere(h: &Hotline) -> bool {
+    let allowed = analysis::route::deliberate_edges(h, None);
+    let (_, free) = analysis::route::can_reach_queue(h, &allowed);
+    h.graph
+        .node_indices()
+        .filter(|&n| matches!(h.graph[n].kind, Kind::Menu(_) | Kind::Speech(_)))
+        .all(|n| h.out(n).any(|(_, t, tr)| tr.is_choice() && free[t.index()]))
+}
+
+fn elderly_line(h: &Hotline, a: &analysis::Analysis) -> Option<bool> {
+    let callers = h.callers.as_ref()?;
+    let seg = callers.segments.iter().find(|s| {
+        let t = format!("{} {}", s.name, s.label.clone().unwrap_or_default()).to_lowercase();
+        ["elder", "senior", "65", "older", "aged", "老", "长者"]
+            .iter()
+            .any(|w| t.contains(w))
+    })?;
+    Some(a.segments.get(&seg.name).is_some_and(|r| r.selections == Some(0)))
+}
+
+fn share(rows: &[&Row], f: impl Fn(&Row) -> bool) -> Option<f64> {
+    (!rows.is_empty()).then(|| rows.iter().filter(|r| f(r)).count() as f64 / rows.len() as f64)
+}
+
+fn aggregate(rows: &[Row]) -> Aggregate {
+    let ok: Vec<&Row> = rows.iter().filter(|r| r.reachable.is_some()).collect();
+    let online: Vec<&Row> = ok.iter().copied().filter(|r| r.online_reachable.is_some()).collect();
+    let mut secs: Vec<f64> = ok.iter().filter_map(|r| r.seconds).collect();
+    secs.sort_by(f64::total_cmp);
+    let median = (!secs.is_empty()).then(|| {
+        let m = secs.len() / 2;
+        if secs.len() % 2 == 1 {
+            secs[m]
+        } else {
+            (secs[m - 1] + secs[m]) / 2.0
+        }
+    });
+    Aggregate {
+        files: rows.len(),
+        hotlines: ok.len(),
+        share_two_or_more_selections: share(&ok, |r| r.selections.is_some_and(|s| s >= 2)),
+        share_no_human: share(&ok, |r| r.reachable == Some(false)),
+        share_one_press_everywhere: share(&ok, |r| r.one_press_everywhere == Some(true)),
+        median_seconds_to_human: median,
+        share_deflection: share(&ok, |r| r.deflection_loop == Some(true)),
+        online: online.len(),
+        share_online_two_or_more: share(&online, |r| r.online_selections.is_none_or(|s| s >= 2)),
+        share_online_no_human: share(&online, |r| r.online_reachable == Some(false)),
+    }
+}
+
+/// The rows as CSV (one row per hotline, then no aggregate).
+pub fn to_csv(s: &Survey) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "name",
+        "file",
+        "reachable",
+        "selections",
+        "seconds",
+        "one_press_everywhere",
+        "elderly_line",
+        "deflection_loop",
+        "online_reachable",
+        "online_selections",
+        "errors",
+        "warnings",
+        "error",
+    ])
+    .ok();
+    let opt = |x: Option<String>| x.unwrap_or_default();
+    for r in &s.rows {
+        let text = |s: &str| crate::escape::csv_text(s).into_owned();
+        w.write_record([
+            text(&r.name),
+            text(&r.file),
+            opt(r.reachable.map(|b| b.to_string())),
+            opt(r.selections.map(|b| b.to_string())),
+            opt(r.seconds.map(|b| b.to_string())),
+            opt(r.one_press_everywhere.map(|b| b.to_string())),
+            opt(r.elderly_line.map(|b| b.to_string())),
+            opt(r.deflection_loop.map(|b| b.to_string())),
+            opt(r.online_reachable.map(|b| b.to_string())),
+            opt(r.online_selections.map(|b| b.to_string())),
+            r.errors.to_string(),
+            r.warnings.to_string(),
+            text(r.error.as_deref().unwrap_or_default()),
+        ])
+        .ok();
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The survey as a text table with the aggregate below.
+pub fn to_text(s: &Survey) -> String {
+    use crate::diag::width;
+    let yn = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" }).to_string();
+    let header = [
+        "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "online", "typed", "err", "warn",
+    ]
+    .map(String::from);
+    let mut table = vec![header.to_vec()];
+    for r in &s.rows {
+        table.push(vec![
+            if r.name.is_empty() {
+                "(did not load)".into()
+            } else {
+                crate::escape::cell(&r.name).into_owned()
+            },
+            crate::escape::cell(&r.file).into_owned(),
+            yn(r.reachable),
+            r.selections.map_or("-".into(), |x| x.to_string()),
+            r.seconds.map_or("-".into(), crate::menu::value::trim_float),
+            yn(r.one_press_everywhere),
+            yn(r.elderly_line),
+            yn(r.deflection_loop),
+            yn(r.online_reachable),
+            r.online_selections.map_or("-".into(), |x| x.to_string()),
+            r.errors.to_string(),
+            r.warnings.to_string(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| table.iter().map(|row| width(&row[c])).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &table {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - width(cell))))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    for r in s.rows.iter().filter(|r| r.error.is_some()) {
+        out.push_str(&format!(
+            "{}: {}\n",
+            crate::escape::cell(&r.file),
+            crate::escape::cell(r.error.as_deref().unwrap_or_default())
+        ));
+    }
+    for skipped in &s.skipped {
+        out.push_str(&format!("skipped {}\n", crate::escape::cell(skipped)));
+    }
+    let a = &s.aggregate;
+    let pct = |x: Option<f64>| {
+        x.map_or("-".into(), |x| {
+            format!("{}%", crate::menu::value::trim_float((x * 1000.0).round() / 10.0))
+        })
+    };
+    out.push_str(&format!(
+        "\n{} file(s), {} hotline(s) loaded\n  needing 2 or more selections before a human: {}\n  with no human at all: {}\n  with a one-press human at every menu: {}\n  median seconds to a human: {}\n  with a busy-to-online deflection loop: {}\n",
+        a.files,
+        a.hotlines,
+        pct(a.share_two_or_more_selections),
+        pct(a.share_no_human),
+        pct(a.share_one_press_everywhere),
+        a.median_seconds_to_human.map_or("-".into(), crate::menu::value::trim_float),
+        pct(a.share_deflection),
+    ));
+    if a.online > 0 {
+        out.push_str(&format!(
+            "{} hotline(s) with an online entry\n  online customers typing 2 or more requests before a person: {}\n  online customers with no person at all: {}\n",
+            a.online,
+            pct(a.share_online_two_or_more),
+            pct(a.share_online_no_human),
+        ));
+    }
+    out
+}

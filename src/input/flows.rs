@@ -1,0 +1,702 @@
+//! Vendor flows read as hotline menus: Amazon Connect flow JSON, Twilio
+//! Studio flow JSON, Genesys Cloud Architect flows as Archy YAML, and
+//! VoiceXML 2.x.
+//!
+//! Each reader (one file per vendor) turns the vendor's file into a
+//! [`Flow`]: blocks with their vendor id and position, in a small
+//! vocabulary (say, ask, queue, hang up, decide, go on). [`emit`] writes the
+//! flow as hotline YAML, which the ordinary loader validates; findings of the
+//! vendor file (a split that reads another widget's input, an option the
+//! prompt never mentions, a transition to nowhere, a template placeholder
+//! left in, a flow over the vendor's size limit) carry the vendor file's
+//! line and column and the block's id.
+//!
+//! What flows do not say (caller shares, seats, handle times, arrivals) is
+//! assumed with a warning; an overlay (`--with overlay.yaml`, the menu's own
+//! syntax keyed by node id and pool name) gives it.
+
+pub mod connect;
+mod emit;
+pub mod genesys;
+pub mod twilio;
+pub mod voicexml;
+
+use std::collections::HashMap;
+
+use crate::diag::Diagnostic;
+use crate::menu::yaml::{Node, Pos};
+
+pub use emit::{Assumed, emit, tree_yaml};
+
+/// A vendor whose flows hotline reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vendor {
+    /// Amazon Connect flow language (current, legacy and the
+    /// `DescribeContactFlow` wrapper).
+    Connect,
+    /// Twilio Studio flow definition.
+    Twilio,
+    /// Genesys Cloud Architect flow as Archy YAML.
+    Genesys,
+    /// VoiceXML 2.x.
+    VoiceXml,
+}
+
+impl Vendor {
+    /// The vendor's product name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Vendor::Connect => "Amazon Connect",
+            Vendor::Twilio => "Twilio Studio",
+            Vendor::Genesys => "Genesys Architect (Archy YAML)",
+            Vendor::VoiceXml => "VoiceXML",
+        }
+    }
+
+    /// What the vendor calls a block.
+    pub fn block_word(self) -> &'static str {
+        match self {
+            Vendor::Connect => "block",
+            Vendor::Twilio => "widget",
+            Vendor::Genesys => "action",
+            Vendor::VoiceXml => "element",
+        }
+    }
+}
+
+/// The vendor of a file, from its content (not its name); `None` for a
+/// hotline menu or anything else. The whole text is looked at (a long
+/// licence comment or DOCTYPE before the flow does not hide it).
+pub fn detect(text: &str) -> Option<Vendor> {
+    let text = text.trim_start_matches('\u{feff}');
+    let start = text.trim_start();
+    if start.starts_with('<') {
+        let root = xml_root(start);
+        return (root.is_some_and(|r| r == "vxml" || r.ends_with(":vxml")) || root.is_none() && text.contains("<vxml"))
+            .then_some(Vendor::VoiceXml);
+    }
+    let has = |k: &str| text.contains(&format!("\"{k}\""));
+    if start.starts_with('{') {
+        if has("StartAction") && has("Actions") || has("ContactFlow") && has("Content") {
+            return Some(Vendor::Connect);
+        }
+        // A ContactFlow object exported on its own: the flow in its Content.
+        if has("Content") && (has("Type") || has("Name")) && text.contains("StartAction") {
+            return Some(Vendor::Connect);
+        }
+        if has("modules") && has("start") && (has("contactFlow") || has("branches")) {
+            return Some(Vendor::Connect);
+        }
+        if has("states") && has("initial_state") {
+            return Some(Vendor::Twilio);
+        }
+        return None;
+    }
+    // A Studio flow inside JavaScript (`const flow = {...}`, `module.exports = {...}`).
+    if twilio::in_javascript(text).is_some() {
+        return Some(Vendor::Twilio);
+    }
+    // Archy YAML: a top-level flow type key.
+    text.lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && !l.trim().is_empty())
+        .any(|l| {
+            let key = l.split(':').next().unwrap_or("").trim();
+            GENESYS_FLOW_TYPES.contains(&key)
+        })
+        .then_some(Vendor::Genesys)
+}
+
+/// The name of an XML document's root element, past its declaration,
+/// comments, processing instructions and DOCTYPE.
+fn xml_root(text: &str) -> Option<&str> {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("<?") {
+            rest = r.split_once("?>")?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = r.split_once("-->")?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            // A DOCTYPE, with its internal subset in brackets.
+            let end = match (r.find('['), r.find('>')) {
+                (Some(b), Some(g)) if b < g => r[b..].find("]>").map(|i| b + i + 2)?,
+                (_, Some(g)) => g + 1,
+                _ => return None,
+            };
+            rest = r[end..].trim_start();
+        } else if let Some(r) = rest.strip_prefix('<') {
+            let end = r
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(r.len());
+            return Some(&r[..end]);
+        } else {
+            return None;
+        }
+    }
+}
+
+/// Archy's top-level keys of the flow types with callers in them.
+pub const GENESYS_FLOW_TYPES: &[&str] = &[
+    "inboundCall",
+    "inQueueCall",
+    "inboundChat",
+    "inboundShortMessage",
+    "inboundEmail",
+    "commonModule",
+];
+
+/// A flow read from a vendor file.
+#[derive(Clone, Debug, Default)]
+pub struct Flow {
+    /// The flow's name.
+    pub name: String,
+    /// The block callers enter at.
+    pub entry: String,
+    /// The blocks, in file order.
+    pub blocks: Vec<Block>,
+    /// Findings of the vendor file (errors stop the import).
+    pub findings: Vec<Diagnostic>,
+    /// The vendor.
+    pub vendor: Option<Vendor>,
+}
+
+/// One block of a flow.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// The vendor's id.
+    pub id: String,
+    /// Where it is written.
+    pub pos: Pos,
+    /// The vendor's name for its type (`gather-input-on-call`).
+    pub kind: String,
+    /// A name for people, when the flow has one.
+    pub label: Option<String>,
+    /// What it does.
+    pub does: Does,
+}
+
+/// A transition to another block.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    /// The target block's id.
+    pub to: String,
+    /// Where the transition is written.
+    pub pos: Pos,
+}
+
+/// A choice of an input block.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    /// A key (`1`, `*`) or a spoken/typed phrase.
+    pub input: Input,
+    /// Where it goes.
+    pub to: Edge,
+}
+
+/// What a caller does to make a choice.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A key press.
+    Key(String),
+    /// A spoken or typed request (an intent, a phrase).
+    Phrase(String),
+}
+
+/// A prompt: its text when the flow has it.
+#[derive(Clone, Debug, Default)]
+pub struct Prompt {
+    /// The words (markup removed).
+    pub text: Option<String>,
+    /// An audio file or a prompt id: no words to time.
+    pub audio: bool,
+}
+
+/// What a block does, in hotline's terms.
+#[derive(Clone, Debug)]
+pub enum Does {
+    /// A message, then `next` (`None`: the flow ends there: the call ends).
+    Say {
+        /// The message.
+        prompt: Prompt,
+        /// What follows.
+        next: Option<Edge>,
+    },
+    /// Input by keys or speech, with where each choice goes.
+    Ask {
+        /// The prompt.
+        prompt: Prompt,
+        /// The choices.
+        choices: Vec<Choice>,
+        /// Where silence goes.
+        no_input: Option<Edge>,
+        /// Where input matching no choice goes.
+        no_match: Option<Edge>,
+        /// Replays before giving up.
+        retries: u32,
+        /// Seconds of silence before a replay or `no_input`.
+        timeout: Option<f64>,
+    },
+    /// A transfer to agents: a queue, a phone number, an agent.
+    Queue {
+        /// The pool (queue name or number).
+        pool: String,
+    },
+    /// The call ends.
+    Hangup,
+    /// A decision the caller does not make: hours, data, a function.
+    Decide {
+        /// What decides (for the warning).
+        what: Decision,
+        /// The outcomes in order, each with a label.
+        arms: Vec<(String, Edge)>,
+    },
+    /// Something without effect on the caller (set a variable, log), then `next`.
+    Pass {
+        /// What follows (`None`: the flow ends).
+        next: Option<Edge>,
+    },
+    /// The flow goes on in another flow (resolved across files, else the call
+    /// leaves what was given).
+    Flow {
+        /// The other flow's name, id or ARN.
+        target: String,
+    },
+}
+
+/// What a [`Does::Decide`] decides on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Hours of operation (open or closed).
+    Hours,
+    /// Data the flow reads (attributes, variables, a lookup).
+    Data,
+    /// A function's result (Lambda, Twilio Function, data action).
+    Function,
+    /// A random split the flow gives shares for (the labels are the shares).
+    Percent,
+}
+
+/// The result of reading a vendor file.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The equivalent hotline menu, as YAML text.
+    pub yaml: String,
+    /// Findings of the vendor file.
+    pub findings: Vec<Diagnostic>,
+    /// The assumptions made, each with what in an overlay makes it moot.
+    pub assumed: Vec<Assumed>,
+    /// The vendor position of each node id (for the loader's diagnostics).
+    pub positions: HashMap<String, Pos>,
+}
+
+/// Reads several vendor files as one hotline: the first is where callers
+/// enter; transfers to other flows are resolved by name, id or ARN among
+/// them (Amazon Connect). A file whose text is another's is read once.
+pub fn read_all(files: &[(Vendor, &str, &str)]) -> Result<Flow, Vec<Diagnostic>> {
+    let mut flows = Vec::new();
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (i, &(vendor, text, path)) in files.iter().enumerate() {
+        if let Some(first) = seen.insert(crate::shard::hash(text), path) {
+            notes.push(Diagnostic::warning(
+                "vendor-same-flow",
+                format!("{path} is the same flow as {first}: read once"),
+            ));
+            continue;
+        }
+        let flow = match vendor {
+            Vendor::Connect => connect::read(text),
+            Vendor::Twilio => twilio::read(text),
+            Vendor::Genesys => genesys::read(text),
+            Vendor::VoiceXml => voicexml::read(text),
+        };
+        match flow {
+            Ok(mut f) => {
+                f.vendor = Some(vendor);
+                f.findings.extend(check::common(&f, text));
+                let keys = if vendor == Vendor::Connect {
+                    connect::flow_keys(text)
+                } else {
+                    Vec::new()
+                };
+                flows.push((f, path, keys));
+            }
+            Err(mut ds) => {
+                if i > 0 {
+                    // Positions in a later file are named in the message:
+                    // the diagnostics are shown against the first file.
+                    for d in &mut ds {
+                        elsewhere(d, path);
+                    }
+                } else if files.len() > 1 {
+                    for d in &mut ds {
+                        d.message = format!("{path}: {}", d.message);
+                    }
+                }
+                errors.extend(ds);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut flow = join(flows);
+    shorten_ids(&mut flow);
+    check::targets(&mut flow);
+    flow.findings.extend(notes);
+    if flow.findings.iter().any(Diagnostic::is_error) {
+        return Err(flow.findings);
+    }
+    Ok(flow)
+}
+
+/// A diagnostic about another file than the one shown: its file, line and
+/// column move into the message.
+fn elsewhere(d: &mut Diagnostic, path: &str) {
+    d.message = match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}: {}", d.message),
+        (Some(l), None) => format!("{path}:{l}: {}", d.message),
+        _ => format!("{path}: {}", d.message),
+    };
+    d.line = None;
+    d.column = None;
+}
+
+/// Longest block id written as it is; a longer one (YAML cannot take a key
+/// over 1,024 characters) is cut and made unique with a hash.
+const MAX_ID: usize = 200;
+
+/// Gives blocks whose ids are too long for a menu a shorter unique id.
+fn shorten_ids(flow: &mut Flow) {
+    let long = |id: &str| id.chars().count() > MAX_ID;
+    if !flow.blocks.iter().any(|b| long(&b.id)) && !long(&flow.entry) {
+        return;
+    }
+    let short = |id: &str| -> String {
+        if long(id) {
+            let head: String = id.chars().take(120).collect();
+            format!("{head}…{}", crate::shard::hash(id))
+        } else {
+            id.to_string()
+        }
+    };
+    for b in &mut flow.blocks {
+        b.id = short(&b.id);
+        for e in b.does.edges_mut() {
+            e.to = short(&e.to);
+        }
+    }
+    flow.entry = short(&flow.entry);
+    for d in &mut flow.findings {
+        d.node = d.node.as_deref().map(short);
+    }
+}
+
+/// One flow from several: block ids of the second and later flows are
+/// prefixed by their flow's name; `Flow` blocks naming a flow among them
+/// become a step into its entry.
+fn join(mut flows: Vec<(Flow, &str, Vec<String>)>) -> Flow {
+    // Callers enter at the first flow no other flow transfers to.
+    let names = |f: &(Flow, &str, Vec<String>)| -> Vec<String> {
+        let mut k = f.2.clone();
+        k.push(f.0.name.clone());
+        k.retain(|s| !s.is_empty());
+        k
+    };
+    let targets: Vec<Vec<String>> = flows
+        .iter()
+        .map(|(f, _, _)| {
+            f.blocks
+                .iter()
+                .filter_map(|b| match &b.does {
+                    Does::Flow { target } => Some(target.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let named = |keys: &[String], target: &str| keys.iter().any(|k| k == target || target.ends_with(&format!("/{k}")));
+    if let Some(first) = (0..flows.len()).find(|&i| {
+        let keys = names(&flows[i]);
+        !targets
+            .iter()
+            .enumerate()
+            .any(|(j, ts)| j != i && ts.iter().any(|t| named(&keys, t)))
+    }) {
+        let f = flows.remove(first);
+        flows.insert(0, f);
+    }
+    let mut iter = flows.into_iter();
+    let Some((mut first, _, first_keys)) = iter.next() else {
+        return Flow::default();
+    };
+    let mut entries: Vec<(Vec<String>, String)> = vec![(first_keys, first.entry.clone())];
+    for (f, path, keys) in iter {
+        let prefix = if f.name.is_empty() {
+            path.to_string()
+        } else {
+            f.name.clone()
+        };
+        let rename = |id: &str| format!("{prefix}/{id}");
+        let mut keys = keys;
+        keys.push(f.name.clone());
+        entries.push((keys, rename(&f.entry)));
+        for mut b in f.blocks {
+            b.id = rename(&b.id);
+            for e in b.does.edges_mut() {
+                e.to = rename(&e.to);
+            }
+            first.blocks.push(b);
+        }
+        for mut d in f.findings {
+            elsewhere(&mut d, path);
+            d.node = d.node.map(|n| rename(&n));
+            first.findings.push(d);
+        }
+    }
+    // Resolve transfers between the flows given.
+    for b in &mut first.blocks {
+        if let Does::Flow { target } = &b.does
+            && let Some((_, entry)) = entries.iter().find(|(keys, _)| {
+                keys.iter()
+                    .any(|k| !k.is_empty() && (k == target || target.ends_with(&format!("/{k}"))))
+            })
+        {
+            b.does = Does::Pass {
+                next: Some(Edge {
+                    to: entry.clone(),
+                    pos: b.pos,
+                }),
+            };
+        }
+    }
+    first
+}
+
+impl Imported {
+    /// The vendor file's findings and the assumptions an overlay (when
+    /// given) does not make moot.
+    pub fn all_findings(&self, overlay: Option<&Node>) -> Vec<Diagnostic> {
+        let mut out = self.findings.clone();
+        out.extend(
+            self.assumed
+                .iter()
+                .filter(|a| overlay.is_none_or(|o| !a.covered(o)))
+                .map(|a| a.warning.clone()),
+        );
+        out
+    }
+}
+
+impl Flow {
+    /// What the vendor calls a block, for messages.
+    pub fn word(&self) -> &'static str {
+        self.vendor.map_or("block", Vendor::block_word)
+    }
+}
+
+impl Does {
+    /// The transitions out of the block.
+    pub fn edges(&self) -> Vec<&Edge> {
+        match self {
+            Does::Say { next, .. } | Does::Pass { next } => next.iter().collect(),
+            Does::Ask {
+                choices,
+                no_input,
+                no_match,
+                ..
+            } => choices
+                .iter()
+                .map(|c| &c.to)
+                .chain(no_input.iter())
+                .chain(no_match.iter())
+                .collect(),
+            Does::Decide { arms, .. } => arms.iter().map(|(_, e)| e).collect(),
+            Does::Queue { .. } | Does::Hangup | Does::Flow { .. } => Vec::new(),
+        }
+    }
+
+    fn edges_mut(&mut self) -> Vec<&mut Edge> {
+        match self {
+            Does::Say { next, .. } | Does::Pass { next } => next.iter_mut().collect(),
+            Does::Ask {
+                choices,
+                no_input,
+                no_match,
+                ..
+            } => choices
+                .iter_mut()
+                .map(|c| &mut c.to)
+                .chain(no_input.iter_mut())
+                .chain(no_match.iter_mut())
+                .collect(),
+            Does::Decide { arms, .. } => arms.iter_mut().map(|(_, e)| e).collect(),
+            Does::Queue { .. } | Does::Hangup | Does::Flow { .. } => Vec::new(),
+        }
+    }
+}
+
+/// Reads vendor text and writes the equivalent hotline YAML.
+pub fn import(vendor: Vendor, text: &str, path: &str) -> Result<Imported, Vec<Diagnostic>> {
+    import_all(&[(vendor, text, path)])
+}
+
+/// [`read_all`] and [`emit`].
+pub fn import_all(files: &[(Vendor, &str, &str)]) -> Result<Imported, Vec<Diagnostic>> {
+    let flow = read_all(files)?;
+    let (yaml, assumed, positions) = emit(&flow, files.first().map_or("", |f| f.2));
+    Ok(Imported {
+        vendor: files[0].0,
+        yaml,
+        findings: flow.findings,
+        assumed,
+        positions,
+    })
+}
+
+/// The menu text of a file: the text itself for a hotline menu, the
+/// generated YAML for a vendor flow (for what edits a menu's tree: sweeps,
+/// `with_values`, `staff --write`).
+pub fn menu_text(text: &str, path: &str) -> Result<String, Vec<Diagnostic>> {
+    match detect(text) {
+        Some(v) => import(v, text, path).map(|i| i.yaml),
+        None => Ok(text.to_string()),
+    }
+}
+
+/// Seconds a text takes to say: words at 150 a minute, CJK characters at
+/// four a second (Mandarin's syllable rate), at least one second.
+pub fn speaking_seconds(text: &str) -> f64 {
+    let cjk = text.chars().filter(|&c| is_cjk(c)).count() as f64;
+    let rest: String = text.chars().map(|c| if is_cjk(c) { ' ' } else { c }).collect();
+    let words = rest
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count() as f64;
+    let secs = words / 2.5 + cjk / 4.0;
+    ((secs * 10.0).round() / 10.0).max(1.0)
+}
+
+/// Seconds assumed for an audio-only prompt.
+pub const AUDIO_SECONDS: f64 = 5.0;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff)
+}
+
+/// Text with markup (`<speak>`, `<break/>`) removed and spaces folded.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A finding of a vendor file.
+pub(crate) fn finding(code: &'static str, message: String, pos: Pos, block: &str) -> Diagnostic {
+    Diagnostic::warning(code, message).at(Some(pos)).node(block)
+}
+
+/// An error of a vendor file.
+pub(crate) fn error(code: &'static str, message: impl Into<String>, pos: Option<Pos>) -> Diagnostic {
+    Diagnostic::error(code, message).at(pos)
+}
+
+pub mod check;
+
+/// A JSON document as a position-keeping tree: bad JSON is an error at
+/// its line and column. A key written twice in one object is kept last,
+/// as JSON readers (and the vendors) do, with a warning at the first.
+pub(crate) fn json_tree(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
+    let text = text.trim_start_matches('\u{feff}');
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let at = Pos::new(e.line().max(1) as u32, e.column().max(1) as u32);
+        return Err(error(
+            "vendor-bad-json",
+            format!("the flow is not valid JSON: {e}"),
+            Some(at),
+        ));
+    }
+    // JSON is YAML: the YAML reader gives every value its position.
+    // The file's size was bounded when it was read; vendor flows nest as
+    // deep as they like (no flag of hotline's sets this).
+    let limits = crate::menu::yaml::Limits {
+        max_bytes: usize::MAX,
+        max_depth: 200,
+        ..crate::menu::yaml::Limits::default()
+    };
+    let mut tree = crate::menu::yaml::parse(text, &limits).map_err(|e| {
+        error(
+            "vendor-bad-json",
+            format!(
+                "the flow cannot be read: {}",
+                e.message.replace(" (raise it with --max-nesting)", "")
+            ),
+            e.pos,
+        )
+    })?;
+    let mut twice = Vec::new();
+    last_keys_win(&mut tree, &mut twice);
+    Ok((tree, twice))
+}
+
+/// Drops all but the last of each key written twice in a mapping, noting
+/// the ones dropped.
+fn last_keys_win(n: &mut Node, twice: &mut Vec<Diagnostic>) {
+    match &mut n.value {
+        crate::menu::yaml::Value::Map(entries) => {
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            let mut dropped = Vec::new();
+            for (i, (k, _)) in entries.iter().enumerate() {
+                let key = k.scalar_text().unwrap_or_default();
+                if let Some(before) = seen.insert(key.clone(), i) {
+                    dropped.push(before);
+                    twice.push(
+                        Diagnostic::warning(
+                            "vendor-duplicate-key",
+                            format!(
+                                "\"{key}\" is written twice in this object (again at line {}): JSON readers keep the last, and so does hotline",
+                                k.pos.line
+                            ),
+                        )
+                        .at(Some(entries[before].0.pos)),
+                    );
+                }
+            }
+            dropped.sort_unstable();
+            for i in dropped.into_iter().rev() {
+                entries.remove(i);
+            }
+            for (_, v) in entries.iter_mut() {
+                last_keys_win(v, twice);
+            }
+        }
+        crate::menu::yaml::Value::Seq(items) => items.iter_mut().for_each(|x| last_keys_win(x, twice)),
+        _ => {}
+    }
+}
+
+/// The text of `node.key`, when it is a scalar.
+pub(crate) fn text_of(node: &Node, key: &str) -> Option<String> {
+    node.get(key).and_then(Node::scalar_text)
+}
+
+/// The items of `node.key`, when it is a list.
+pub(crate) fn list_of<'a>(node: &'a Node, key: &str) -> &'a [Node] {
+    match node.get(key).map(|n| &n.value) {
+        Some(crate::menu::yaml::Value::Seq(items)) => items,
+        _ => &[],
+    }
+}

@@ -1,0 +1,219 @@
+//! Plain-text renderings of command results, for people at a terminal.
+
+use std::fmt::Write;
+
+use crate::analysis::rules::RULES;
+use crate::analysis::{Analysis, Reach};
+use crate::menu::value::trim_float;
+
+/// `hotline rules` as a table.
+pub fn rules() -> String {
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{:<18} {:<8} {:<12} source / what it checks",
+        "rule", "severity", "threshold"
+    )
+    .ok();
+    for r in RULES {
+        let threshold = r
+            .threshold
+            .map_or_else(|| "-".into(), |t| format!("{} {}", trim_float(t), r.unit));
+        writeln!(
+            out,
+            "{:<18} {:<8} {:<12} {}",
+            r.id,
+            r.severity.to_string(),
+            threshold,
+            r.source
+        )
+        .ok();
+        writeln!(out, "{:<40} {}", "", r.summary).ok();
+    }
+    out
+}
+
+fn reach(out: &mut String, r: &Reach) {
+    if !r.reachable {
+        writeln!(out, "  reachable            no: no queue can be reached on purpose").ok();
+    } else {
+        writeln!(out, "  reachable            yes").ok();
+        writeln!(out, "  selections to human  {}", r.selections.unwrap_or(0)).ok();
+        writeln!(out, "  route                {}", r.route.join(" → ")).ok();
+        writeln!(out, "  seconds to human     {}", trim_float(r.seconds.unwrap_or(0.0))).ok();
+    }
+    match r.probability {
+        Some(p) => writeln!(out, "  P(reach a human)     {}", trim_float((p * 1e4).round() / 1e4)),
+        None => writeln!(out, "  P(reach a human)     undecided"),
+    }
+    .ok();
+    match (r.expected_ivr_seconds, r.expected_text().as_str()) {
+        (Some(s), _) => writeln!(
+            out,
+            "  expected IVR time    {} s",
+            trim_float((s * 10.0).round() / 10.0)
+        ),
+        (None, "undecided") => writeln!(out, "  expected IVR time    undecided"),
+        (None, _) => writeln!(out, "  expected IVR time    unbounded: some callers are trapped"),
+    }
+    .ok();
+    if let Some(why) = &r.undecided {
+        writeln!(out, "  note                 {why}").ok();
+    }
+}
+
+/// `hotline analyze` as text.
+pub fn analysis(a: &Analysis, path: &str) -> String {
+    let mut out = String::new();
+    writeln!(out, "{} ({path})\n", a.hotline).ok();
+    writeln!(out, "Reach a human — caller in no segment").ok();
+    reach(&mut out, &a.reach_human);
+    for (name, r) in &a.segments {
+        writeln!(out, "\nReach a human — segment {name}").ok();
+        reach(&mut out, r);
+    }
+    if let Some(r) = &a.reach_human_online {
+        writeln!(
+            out,
+            "\nReach a human — customer starting online (selections are typed requests)"
+        )
+        .ok();
+        reach(&mut out, r);
+    }
+    use crate::diag::Severity::*;
+    writeln!(
+        out,
+        "\nFindings: {} error(s), {} warning(s), {} info",
+        a.count(Error),
+        a.count(Warning),
+        a.count(Info)
+    )
+    .ok();
+    for f in &a.findings {
+        writeln!(
+            out,
+            "  {path}:{}:{}: {}[{}]: node \"{}\": {}",
+            f.line, f.column, f.severity, f.rule, f.node, f.message
+        )
+        .ok();
+        writeln!(out, "      source: {}", f.source).ok();
+    }
+    out
+}
+
+/// `hotline simulate` as text.
+pub fn simulation(r: &crate::sim::SimReport) -> String {
+    use crate::sim::stats::Estimate;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{}: {} replications, seed {}, from {} for {} after {} of warm-up\n{} callers made {} calls in all\n",
+        r.hotline,
+        r.replications,
+        r.seed,
+        r.settings.start,
+        crate::menu::value::Duration::from_secs(r.settings.duration_s).unwrap_or_default(),
+        crate::menu::value::Duration::from_secs(r.settings.warmup_s).unwrap_or_default(),
+        r.callers,
+        r.calls
+    )
+    .ok();
+    let fmt = |e: &Estimate, pct: bool| {
+        let f = |x: f64| {
+            if pct {
+                format!("{:.1}%", x * 100.0)
+            } else {
+                format!("{x:.1}")
+            }
+        };
+        format!(
+            "{:>9}  [{}, {}]{}",
+            f(e.mean),
+            f(e.ci95[0]),
+            f(e.ci95[1]),
+            e.rests_on(r.replications)
+        )
+    };
+    let rows: &[(&str, &str, bool)] = &[
+        ("p_reach_human", "callers who reach a human", true),
+        ("mean_time_to_human_s", "mean time to a human (s)", false),
+        ("calls_per_caller", "calls per caller", false),
+        ("p_wait", "queued calls that wait", true),
+        ("mean_wait_s", "mean wait (s)", false),
+        ("mean_wait_answered_s", "mean wait of answered calls (s)", false),
+        ("wait_p90_s", "90% of waits are under (s)", false),
+        ("service_level", "answered within the SL target", true),
+        ("p_answered_within_180s", "answered within 3 minutes", true),
+        ("p_abandon", "queued calls abandoned", true),
+        ("p_disconnected", "queued calls disconnected (max_wait)", true),
+        ("p_deflected", "callers deflected by a busy message", true),
+        ("p_resolved_self_service", "callers resolved by self-service", true),
+        ("p_resolved_online", "callers resolved online", true),
+        ("p_gave_up", "callers who gave up online", true),
+        ("p_hung_up", "callers hung up by the menu", true),
+        ("occupancy", "agent occupancy", true),
+        ("mean_queue_length", "mean callers waiting", false),
+        ("p_switched_channel", "customers who switched channel", true),
+        ("channel_switches_per_caller", "channel switches per customer", false),
+        ("p_bounced_back_to_phone", "bounced phone → online → phone", true),
+    ];
+    writeln!(out, "{:<40} {:>9}  95% interval", "metric", "mean").ok();
+    for (key, label, pct) in rows {
+        if let Some(e) = r.metrics.get(*key) {
+            writeln!(out, "{label:<40} {}", fmt(e, *pct)).ok();
+        }
+    }
+    for (name, m) in &r.queues {
+        if let (Some(sl), Some(w), Some(ab)) = (m.get("service_level"), m.get("mean_wait_s"), m.get("p_abandon")) {
+            writeln!(
+                out,
+                "\nqueue {name}: service level {}, mean wait {} s, abandoned {}",
+                fmt(sl, true).trim(),
+                fmt(w, false).trim(),
+                fmt(ab, true).trim()
+            )
+            .ok();
+        }
+    }
+    for (name, m) in &r.queues {
+        if let (Some(f), Some(s30), Some(s60)) = (
+            m.get("first_response_s"),
+            m.get("p_first_response_within_30s"),
+            m.get("p_first_response_within_60s"),
+        ) {
+            writeln!(
+                out,
+                "chat queue {name}: first response {} s, within 30 s {}, within 60 s {}",
+                fmt(f, false).trim(),
+                fmt(s30, true).trim(),
+                fmt(s60, true).trim()
+            )
+            .ok();
+        }
+    }
+    for (name, m) in &r.segments {
+        if let Some(p) = m.get("p_reach_human") {
+            writeln!(out, "\nsegment {name}: reach a human {}", fmt(p, true).trim()).ok();
+        }
+    }
+    for (name, m) in &r.channels {
+        if let (Some(n), Some(p), Some(t)) = (
+            m.get("customers"),
+            m.get("p_reach_human"),
+            m.get("mean_time_to_human_s"),
+        ) {
+            writeln!(
+                out,
+                "\nchannel {name}: {:.1} customers per replication, reach a human here {}, mean time to that human {} s",
+                n.mean,
+                fmt(p, true).trim(),
+                fmt(t, false).trim()
+            )
+            .ok();
+        }
+    }
+    for w in &r.warnings {
+        writeln!(out, "\nwarning: {w}").ok();
+    }
+    out
+}

@@ -121,7 +121,7 @@ pub fn analyze(h: &Hotline, rules: &RuleSet) -> Analysis {
         a.severity
             .cmp(&b.severity)
             .then(a.line.cmp(&b.line))
-            .then(a.rule.cmp(b.rule))
+            .then(a.rule.cmp(&b.rule))
     });
     Analysis {
         hotline: h.name.clone(),

@@ -42,8 +42,8 @@ pub use staff::StaffArgs;
 pub use survey::{SurveyArgs, SurveyFormat};
 pub use sweep::{SweepArgs, SweepFormat};
 
-use crate::Error;
 use crate::analysis::rules::RuleSet;
+use crate::error::Error;
 use crate::input::Loaded;
 use crate::menu::LoadOptions;
 use crate::menu::yaml::Limits;
@@ -261,7 +261,7 @@ pub fn rule_set(path: Option<&Path>) -> Result<RuleSet, Error> {
 
 /// The index of the named segment (`--segment`), or a clear error naming
 /// the closest one.
-pub(crate) fn segment_index(h: &crate::Hotline, name: Option<&str>, path: &str) -> Result<Option<usize>, Error> {
+pub(crate) fn segment_index(h: &crate::menu::Hotline, name: Option<&str>, path: &str) -> Result<Option<usize>, Error> {
     let Some(s) = name else { return Ok(None) };
     let names = h.segment_names();
     names
@@ -279,7 +279,7 @@ pub(crate) fn segment_index(h: &crate::Hotline, name: Option<&str>, path: &str) 
 
 /// Loads a menu that must be valid: diagnostics go to stderr, errors become
 /// [`Error::InvalidMenu`].
-pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::Hotline), Error> {
+pub fn load_valid(path: &Path, limits: &LimitArgs) -> Result<(Loaded, crate::menu::Hotline), Error> {
     let overlay = limits.overlay()?;
     let mut loaded = crate::input::load_with(path, overlay.as_ref(), &limits.options())?;
     if !loaded.diagnostics.is_empty() {

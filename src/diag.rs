@@ -9,7 +9,9 @@ use std::fmt::{self, Write};
 
 use serde::Serialize;
 
-use crate::menu::yaml::Pos;
+mod code;
+
+pub use code::{CODES, Code};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -59,13 +61,42 @@ pub enum SourceId {
     Generated,
 }
 
+/// A 1-based line and column in a source text (columns count
+/// characters), and which text it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column, from 1, in characters.
+    pub column: u32,
+    /// The text (the file given, unless a loader says otherwise).
+    pub source: SourceId,
+}
+
+impl Pos {
+    /// Line and column in the file given.
+    pub fn new(line: u32, column: u32) -> Pos {
+        Pos {
+            line,
+            column,
+            source: SourceId::Main,
+        }
+    }
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
 /// One problem in a menu file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diagnostic {
     /// How serious it is.
     pub severity: Severity,
-    /// A stable code such as `unknown-target` (see the README's list).
-    pub code: &'static str,
+    /// A stable code such as `unknown-target` (see [`CODES`]).
+    pub code: Code,
     /// A sentence naming the key.
     pub message: String,
     /// Line, from 1, when known.
@@ -81,7 +112,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -94,7 +125,7 @@ impl Diagnostic {
     }
 
     /// A warning.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -134,9 +165,9 @@ impl Diagnostic {
 /// Renders a diagnostic with its file, position, source line and a caret.
 ///
 /// ```
-/// use hotline::diag::{render, Diagnostic};
+/// use hotline::diag::{render, Code, Diagnostic};
 /// use hotline::menu::yaml::Pos;
-/// let d = Diagnostic::error("unknown-target", "goes to \"x\"")
+/// let d = Diagnostic::error(Code::UnknownTarget, "goes to \"x\"")
 ///     .at(Some(Pos::new(2, 5)))
 ///     .node("main");
 /// let text = render(&d, "menu.yaml", "a: 1\nb:  x\n");
@@ -241,7 +272,7 @@ mod tests {
 
     #[test]
     fn caret_under_wide_characters() {
-        let d = Diagnostic::error("x", "m").at(Some(Pos::new(1, 5)));
+        let d = Diagnostic::error(Code::UnknownKey, "m").at(Some(Pos::new(1, 5)));
         let out = render(&d, "f.yaml", "名字: 银行\n");
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[2], "1 | 名字: 银行");
@@ -250,7 +281,10 @@ mod tests {
 
     #[test]
     fn without_position() {
-        let d = Diagnostic::warning("x", "m").node("n");
-        assert_eq!(render(&d, "f.yaml", ""), "f.yaml: warning[x]: node \"n\": m\n");
+        let d = Diagnostic::warning(Code::UnknownKey, "m").node("n");
+        assert_eq!(
+            render(&d, "f.yaml", ""),
+            "f.yaml: warning[unknown-key]: node \"n\": m\n"
+        );
     }
 }

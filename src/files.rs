@@ -16,7 +16,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::Error;
+use crate::error::Error;
 
 /// The bytes of `path` (`-`: standard input), at most `max_bytes`.
 pub fn read(path: &Path, max_bytes: usize) -> Result<Vec<u8>, Error> {

@@ -1,7 +1,7 @@
 //! The one way in: reading a source (through the guarded reader), telling
 //! its format from its content (a hotline menu or a vendor flow),
 //! importing a flow, laying an overlay, then building the menu
-//! ([`crate::menu::build`]). Every command, the survey, the sweeps and the
+//! ([`crate::menu::build()`]). Every command, the survey, the sweeps and the
 //! Python package load menus here; nothing else calls the builder.
 //!
 //! Positions carry the text they are in ([`SourceId`]): the file given,
@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::menu::yaml::{self, Node, Pos};
 use crate::menu::{Hotline, LoadOptions};
 
+use crate::diag::Code;
 pub use overlay::Overlay;
 
 /// The result of loading one file: the hotline when it is valid, and every
@@ -74,7 +75,7 @@ pub fn load_with(path: &Path, overlay: Option<&Overlay>, options: &LoadOptions) 
     let bytes = crate::files::read(path, options.limits.max_bytes)?;
     if crate::files::is_utf16(&bytes) {
         let d = Diagnostic::error(
-            "not-utf8",
+            Code::NotUtf8,
             "the file is UTF-16 text: save it as UTF-8 (for instance iconv -f UTF-16 -t UTF-8 OLD.yaml > NEW.yaml)",
         )
         .at(Some(Pos::new(1, 1)));
@@ -92,7 +93,7 @@ pub fn load_with(path: &Path, overlay: Option<&Overlay>, options: &LoadOptions) 
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let d = Diagnostic::error(
-                "not-utf8",
+                Code::NotUtf8,
                 "the file is not UTF-8 text (save it as UTF-8; binary files are not menus)",
             )
             .at(Some(Pos::new(line, column)));
@@ -121,7 +122,7 @@ pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
                 .into_iter()
                 .map(|(pos, text)| {
                     Diagnostic::warning(
-                        "unquoted-distribution",
+                        Code::UnquotedDistribution,
                         format!(
                             "write \"{}\" in quotes: inside {{ … }} YAML splits it at the comma; hotline puts it back together, but editors and the JSON Schema see two keys",
                             crate::escape::cell(&text)
@@ -138,7 +139,7 @@ pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
                 diagnostics,
             }
         }
-        Err(e) => Loaded::only(path, source, Diagnostic::error("yaml-syntax", e.message).at(e.pos)),
+        Err(e) => Loaded::only(path, source, Diagnostic::error(Code::YamlSyntax, e.message).at(e.pos)),
     }
 }
 
@@ -231,7 +232,7 @@ pub fn load_imported(
             // Its position is in the generated text, which nobody sees.
             let message = e.message.split(" at line ").next().unwrap_or(&e.message).to_string();
             let d = Diagnostic::error(
-                "import-failed",
+                Code::ImportFailed,
                 format!(
                     "the imported menu could not be read back (a fault of hotline's import: please report it with the flow): {message}"
                 ),

@@ -23,6 +23,10 @@ use crate::menu::yaml::Pos;
 
 pub use build::{LoadOptions, build};
 
+/// Most menu nodes one call may pass through before it counts as stuck
+/// (the simulator stops such a call; the analysis names the loop).
+pub const MAX_STEPS: u32 = 10_000;
+
 /// A validated hotline.
 #[derive(Clone, Debug)]
 pub struct Hotline {

@@ -139,12 +139,17 @@ pub fn to_json<J: Job>(head: &J::Head, (k, n): (u32, u32), items: &[J::Item]) ->
 }
 
 /// Writes a partial file (atomically; only over an earlier partial file).
-pub fn write<J: Job>(path: &Path, head: &J::Head, shard: (u32, u32), items: &[J::Item]) -> Result<(), crate::Error> {
-    let bytes = to_json::<J>(head, shard, items).map_err(|message| crate::Error::Unusable {
+pub fn write<J: Job>(
+    path: &Path,
+    head: &J::Head,
+    shard: (u32, u32),
+    items: &[J::Item],
+) -> Result<(), crate::error::Error> {
+    let bytes = to_json::<J>(head, shard, items).map_err(|message| crate::error::Error::Unusable {
         path: path.display().to_string(),
         message,
     })?;
-    crate::files::write_replacing(path, &bytes, crate::files::Kind::Partial).map_err(|e| crate::Error::Write {
+    crate::files::write_replacing(path, &bytes, crate::files::Kind::Partial).map_err(|e| crate::error::Error::Write {
         path: path.display().to_string(),
         source: e,
     })

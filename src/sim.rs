@@ -10,6 +10,7 @@
 mod aggregate;
 pub mod engine;
 pub mod events;
+pub mod metric;
 pub mod plan;
 pub mod shard;
 pub mod stats;
@@ -20,8 +21,8 @@ use serde::Serialize;
 
 use crate::menu::Hotline;
 use aggregate::Aggregator;
-pub use aggregate::is_share;
 use engine::{Engine, RepResult, RunSettings};
+pub use metric::is_share;
 use plan::Plan;
 use stats::{Estimate, Hist, Metrics, QueueAcc};
 

@@ -1,6 +1,7 @@
 //! The rule checks: each finds the nodes that break one rule of the
 //! catalogue in [`super::rules`].
 
+use crate::analysis::rules::RuleId;
 use petgraph::Direction;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::NodeIndex;
@@ -18,7 +19,7 @@ use crate::menu::{Hotline, Kind, Via};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     /// The rule's id.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// Its severity.
     pub severity: Severity,
     /// The node it is about (the entry for whole-menu findings).
@@ -42,7 +43,7 @@ pub(super) struct Checker<'a> {
 
 impl Checker<'_> {
     /// Adds a finding of `rule` about node `n`, unless the rule is off.
-    pub(super) fn add(&mut self, rule: &'static str, n: NodeIndex, message: String) {
+    pub(super) fn add(&mut self, rule: RuleId, n: NodeIndex, message: String) {
         let setting = self.rules.get(rule);
         if !setting.enabled {
             return;
@@ -61,7 +62,7 @@ impl Checker<'_> {
     }
 
     /// Whether a rule is on.
-    pub(super) fn on(&self, rule: &str) -> bool {
+    pub(super) fn on(&self, rule: RuleId) -> bool {
         self.rules.get(rule).enabled
     }
 }
@@ -119,7 +120,7 @@ pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach, routes: &Routes) -> Ve
 
     if !reach.reachable {
         c.add(
-            "no-human",
+            RuleId::NoHuman,
             h.entry,
             "no queue can be reached from the entry: callers can never speak to a person".into(),
         );
@@ -163,13 +164,17 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
     let h = c.h;
     for n in h.graph.node_indices() {
         if !reachable[n.index()] {
-            c.add("unreachable", n, "no caller can reach this node from the entry".into());
+            c.add(
+                RuleId::Unreachable,
+                n,
+                "no caller can reach this node from the entry".into(),
+            );
         }
         if let Kind::Online(o) = &h.graph[n].kind {
             let left = 1.0 - o.resolves - o.calls_back.map_or(0.0, |(s, _)| s);
             if left > 1e-9 && reachable[n.index()] {
                 c.add(
-                    "dead-end",
+                    RuleId::DeadEnd,
                     n,
                     format!("{}% of the callers sent here are neither helped online nor call back: their problem stays unsolved", trim_float(left * 100.0)),
                 );
@@ -184,7 +189,7 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
             let no_target = !h.out(n).any(|(_, _, tr)| tr.via == Via::MaxWait);
             if to_hangup || no_target {
                 c.add(
-                    "forced-disconnect",
+                    RuleId::ForcedDisconnect,
                     n,
                     format!(
                         "callers still waiting after {} are disconnected",
@@ -195,7 +200,7 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
         }
     }
     // Traps: nodes reachable from the entry from which no exit can be reached.
-    if c.on("trap") {
+    if c.on(RuleId::Trap) {
         let mut escapes = vec![false; h.graph.node_count()];
         let mut stack: Vec<NodeIndex> = h.graph.node_indices().filter(|&n| is_exit(h, n)).collect();
         for n in &stack {
@@ -218,7 +223,7 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
                 let mut ids: Vec<&str> = trapped.iter().map(|n| h.graph[*n].id.as_str()).collect();
                 ids.sort();
                 c.add(
-                    "trap",
+                    RuleId::Trap,
                     first,
                     format!(
                         "callers who reach {} can never reach a queue or end the call",
@@ -228,14 +233,14 @@ fn structural(c: &mut Checker<'_>, reachable: &[bool]) {
             }
         }
     }
-    if c.on("zero-time-loop") {
+    if c.on(RuleId::ZeroTimeLoop) {
         zero_time_loops(c, reachable);
     }
     // Deflection loops: busy → the other channel → … → back into the same
     // queue (through an online node's call-back to the entry, or through
     // real nodes: a chat bot, a chat queue whose own busy message says
     // "call us").
-    if c.on("deflection-loop") {
+    if c.on(RuleId::DeflectionLoop) {
         deflection_loops(c, reachable, &vec![true; h.graph.edge_count()]);
     }
 }
@@ -283,7 +288,7 @@ fn deflection_loops(c: &mut Checker<'_>, reachable: &[bool], all: &[bool]) {
                     format!(" and on to {}", side(o))
                 };
                 c.add(
-                    "deflection-loop",
+                    RuleId::DeflectionLoop,
                     q,
                     format!(
                         "the busy message sends customers to {}{through}, from where they come back into this queue",
@@ -326,12 +331,12 @@ fn zero_time_loops(c: &mut Checker<'_>, reachable: &[bool]) {
         ids.sort();
         let first = scc.iter().copied().min().unwrap_or(h.entry);
         c.add(
-            "zero-time-loop",
+            RuleId::ZeroTimeLoop,
             first,
             format!(
                 "callers can go round {} without time passing; the simulator ends such a call as stuck after {} nodes",
                 ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", "),
-                crate::sim::engine::MAX_STEPS
+                crate::menu::MAX_STEPS
             ),
         );
     }
@@ -348,14 +353,14 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
                 .any(|(_, t, tr)| tr.via == Via::Fail && matches!(h.graph[t].kind, Kind::Hangup));
             if hangs_up {
                 c.add(
-                    "fail-hangs-up",
+                    RuleId::FailHangsUp,
                     n,
                     "callers who press nothing or a wrong key are disconnected (on_fail goes to a hangup)".into(),
                 );
             }
             let one_choice = out.clone().any(|(_, t, tr)| tr.is_choice() && free[t.index()]);
             if !one_choice {
-                c.add("zero-out", n, format!("no option of this {} leads to a queue in one choice (GetHuman: \"0\" or \"agent\" should reach a person)", node.kind.name()));
+                c.add(RuleId::ZeroOut, n, format!("no option of this {} leads to a queue in one choice (GetHuman: \"0\" or \"agent\" should reach a person)", node.kind.name()));
             }
         }
         // A chat bot is typed to: key presses are a phone fallback.
@@ -365,7 +370,7 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
             && !out.clone().any(|(_, _, tr)| matches!(tr.via, Via::Key(_)))
         {
             c.add(
-                "speech-fallback",
+                RuleId::SpeechFallback,
                 n,
                 "the voice bot accepts no key presses: callers who cannot be understood have no fallback".into(),
             );
@@ -373,16 +378,16 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
         if let Kind::Queue(q) = &node.kind {
             if !q.announce_wait {
                 c.add(
-                    "wait-announced",
+                    RuleId::WaitAnnounced,
                     n,
                     "the expected wait is not announced when callers join the queue".into(),
                 );
             }
-            let limit = c.rules.threshold("callback-offered");
+            let limit = c.rules.threshold(RuleId::CallbackOffered);
             let can_be_long = q.max_wait.is_none_or(|m| m > limit) || q.busy.is_some();
             if q.callback.is_none() && can_be_long && phone {
                 c.add(
-                    "callback-offered",
+                    RuleId::CallbackOffered,
                     n,
                     "the queue can be long but offers no call-back".into(),
                 );
@@ -394,7 +399,7 @@ fn gethuman(c: &mut Checker<'_>, reachable: &[bool], free: &[bool]) {
 fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
     let h = c.h;
     // MIIT: callers in a 65+ segment reach a queue with no menu choice.
-    if c.on("elderly-one-key")
+    if c.on(RuleId::ElderlyOneKey)
         && let Some(callers) = &h.callers
     {
         for (i, seg) in callers.segments.iter().enumerate() {
@@ -406,11 +411,11 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
             match r.selections {
                     Some(0) => {}
                     Some(s) => c.add(
-                        "elderly-one-key",
+                        RuleId::ElderlyOneKey,
                         h.entry,
                         format!("callers in segment \"{}\" need {s} menu selection(s) before a queue; MIIT asks for a direct transfer", seg.name),
                     ),
-                    None => c.add("elderly-one-key", h.entry, format!("callers in segment \"{}\" can never reach a queue", seg.name)),
+                    None => c.add(RuleId::ElderlyOneKey, h.entry, format!("callers in segment \"{}\" can never reach a queue", seg.name)),
                 }
         }
     }
@@ -420,7 +425,7 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
         let ends = matches!(node.kind, Kind::Hangup | Kind::Online(_) | Kind::Queue(_));
         if !any[n.index()] && !ends {
             c.add(
-                "human-on-request",
+                RuleId::HumanOnRequest,
                 n,
                 "no queue can be reached from this point on request".into(),
             );
@@ -429,9 +434,9 @@ fn regulators(c: &mut Checker<'_>, reachable: &[bool], any: &[bool]) {
         if let Kind::Queue(q) = &node.kind
             && node.channel == crate::menu::Channel::Phone
         {
-            let limit = c.rules.threshold("max-wait-3min");
+            let limit = c.rules.threshold(RuleId::MaxWait3Min);
             match q.max_wait {
-                Some(m) if m > limit => c.add("max-wait-3min", n, format!("callers may wait up to {} (threshold {}); `hotline simulate` gives the share answered within 3 minutes", secs(m), secs(limit))),
+                Some(m) if m > limit => c.add(RuleId::MaxWait3Min, n, format!("callers may wait up to {} (threshold {}); `hotline simulate` gives the share answered within 3 minutes", secs(m), secs(limit))),
                 _ => {}
             }
         }
@@ -447,7 +452,7 @@ fn secs(s: f64) -> String {
 /// FCA sludge: complaint or cancel costs more than sales.
 fn sludge(c: &mut Checker<'_>, routes: &Routes) {
     let h = c.h;
-    if !c.on("sludge") {
+    if !c.on(RuleId::Sludge) {
         return;
     }
     let (dist, time) = (&routes.lex, &routes.time);
@@ -477,7 +482,7 @@ fn sludge(c: &mut Checker<'_>, routes: &Routes) {
         && (complaint.selections > sales.selections || c_secs > s_secs + 1e-9)
     {
         c.add(
-            "sludge",
+            RuleId::Sludge,
             node,
             format!(
                 "reaching a complaint or cancel option takes {} selection(s) and {}s, reaching sales {} and {}s",
@@ -492,13 +497,13 @@ fn sludge(c: &mut Checker<'_>, routes: &Routes) {
 
 fn industry(c: &mut Checker<'_>, reach: &Reach, routes: &Routes) {
     let h = c.h;
-    let breadth = c.rules.threshold("menu-breadth");
+    let breadth = c.rules.threshold(RuleId::MenuBreadth);
     for n in h.graph.node_indices() {
         if let Kind::Menu(_) = h.graph[n].kind {
             let options = h.out(n).filter(|(_, _, t)| t.is_choice()).count();
             if options as f64 > breadth {
                 c.add(
-                    "menu-breadth",
+                    RuleId::MenuBreadth,
                     n,
                     format!("the menu offers {options} options (threshold {})", trim_float(breadth)),
                 );
@@ -513,12 +518,12 @@ fn industry(c: &mut Checker<'_>, reach: &Reach, routes: &Routes) {
         .filter(|(i, _)| route::asks(h, NodeIndex::new(*i)))
         .filter_map(|(_, c)| c.map(|c| c.seconds))
         .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.min(s))));
-    let limit = c.rules.threshold("long-greeting");
+    let limit = c.rules.threshold(RuleId::LongGreeting);
     if let Some(g) = first_menu
         && g > limit + 1e-9
     {
         c.add(
-            "long-greeting",
+            RuleId::LongGreeting,
             h.entry,
             format!(
                 "callers hear {}s of messages before the first menu (threshold {}s)",
@@ -527,12 +532,12 @@ fn industry(c: &mut Checker<'_>, reach: &Reach, routes: &Routes) {
             ),
         );
     }
-    let depth = c.rules.threshold("human-depth");
+    let depth = c.rules.threshold(RuleId::HumanDepth);
     if let Some(s) = reach.selections
         && f64::from(s) > depth
     {
         c.add(
-            "human-depth",
+            RuleId::HumanDepth,
             h.entry,
             format!(
                 "a human is first offered after {s} selections (threshold {})",

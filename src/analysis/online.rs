@@ -2,6 +2,7 @@
 //! want "human" typed more than once, and chat queues that remove waiting
 //! customers and make them queue again at the back.
 
+use crate::analysis::rules::RuleId;
 use petgraph::graph::NodeIndex;
 
 use super::findings::{Checker, reachable_from};
@@ -11,13 +12,13 @@ use crate::menu::{Channel, Kind, Via};
 /// the nodes from which a queue can be reached on purpose).
 pub(super) fn check(c: &mut Checker<'_>, reachable: &[bool], to_queue: &[bool]) {
     let h = c.h;
-    let insist_limit = c.rules.threshold("chat-insist-human");
+    let insist_limit = c.rules.threshold(RuleId::ChatInsistHuman);
     for n in h.graph.node_indices().filter(|n| reachable[n.index()]) {
         let node = &h.graph[n];
         if node.channel == Channel::Online && matches!(node.kind, Kind::Speech(_)) {
             if !to_queue[n.index()] {
                 c.add(
-                    "chat-bot-no-human",
+                    RuleId::ChatBotNoHuman,
                     n,
                     "this chat bot never hands over to a person: no request typed here leads to a queue".into(),
                 );
@@ -28,7 +29,7 @@ pub(super) fn check(c: &mut Checker<'_>, reachable: &[bool], to_queue: &[bool]) 
                     && f64::from(t.insist) >= insist_limit
                 {
                     c.add(
-                        "chat-insist-human",
+                        RuleId::ChatInsistHuman,
                         n,
                         format!(
                             "customers must type \"{name}\" {} times before the bot hands over to a person",
@@ -68,7 +69,7 @@ fn requeue(c: &mut Checker<'_>, q: NodeIndex, max_wait: f64) {
         };
         if back {
             c.add(
-                "requeue-at-back",
+                RuleId::RequeueAtBack,
                 q,
                 format!(
                     "customers still waiting after {} are removed and can only queue again, at the back (\"{}\")",

@@ -9,11 +9,130 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Severity;
 use crate::error::Error;
 
+/// A rule's stable id, used in findings and in rules files; a mistyped
+/// id is a compile error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleId {
+    /// `no-human`.
+    NoHuman,
+    /// `unreachable`.
+    Unreachable,
+    /// `dead-end`.
+    DeadEnd,
+    /// `trap`.
+    Trap,
+    /// `zero-time-loop`.
+    ZeroTimeLoop,
+    /// `deflection-loop`.
+    DeflectionLoop,
+    /// `chat-bot-no-human`.
+    ChatBotNoHuman,
+    /// `chat-insist-human`.
+    ChatInsistHuman,
+    /// `requeue-at-back`.
+    RequeueAtBack,
+    /// `fail-hangs-up`.
+    FailHangsUp,
+    /// `forced-disconnect`.
+    ForcedDisconnect,
+    /// `zero-out`.
+    ZeroOut,
+    /// `wait-announced`.
+    WaitAnnounced,
+    /// `callback-offered`.
+    CallbackOffered,
+    /// `speech-fallback`.
+    SpeechFallback,
+    /// `elderly-one-key`.
+    ElderlyOneKey,
+    /// `human-on-request`.
+    HumanOnRequest,
+    /// `max-wait-3min`.
+    MaxWait3Min,
+    /// `sludge`.
+    Sludge,
+    /// `menu-breadth`.
+    MenuBreadth,
+    /// `long-greeting`.
+    LongGreeting,
+    /// `human-depth`.
+    HumanDepth,
+}
+
+/// Every rule id with its name, in catalogue order.
+const IDS: &[(RuleId, &str)] = &[
+    (RuleId::NoHuman, "no-human"),
+    (RuleId::Unreachable, "unreachable"),
+    (RuleId::DeadEnd, "dead-end"),
+    (RuleId::Trap, "trap"),
+    (RuleId::ZeroTimeLoop, "zero-time-loop"),
+    (RuleId::DeflectionLoop, "deflection-loop"),
+    (RuleId::ChatBotNoHuman, "chat-bot-no-human"),
+    (RuleId::ChatInsistHuman, "chat-insist-human"),
+    (RuleId::RequeueAtBack, "requeue-at-back"),
+    (RuleId::FailHangsUp, "fail-hangs-up"),
+    (RuleId::ForcedDisconnect, "forced-disconnect"),
+    (RuleId::ZeroOut, "zero-out"),
+    (RuleId::WaitAnnounced, "wait-announced"),
+    (RuleId::CallbackOffered, "callback-offered"),
+    (RuleId::SpeechFallback, "speech-fallback"),
+    (RuleId::ElderlyOneKey, "elderly-one-key"),
+    (RuleId::HumanOnRequest, "human-on-request"),
+    (RuleId::MaxWait3Min, "max-wait-3min"),
+    (RuleId::Sludge, "sludge"),
+    (RuleId::MenuBreadth, "menu-breadth"),
+    (RuleId::LongGreeting, "long-greeting"),
+    (RuleId::HumanDepth, "human-depth"),
+];
+
+impl RuleId {
+    /// The id as written in findings and rules files (`no-human`).
+    pub fn name(self) -> &'static str {
+        IDS.iter().find(|(r, _)| *r == self).map_or("", |(_, n)| n)
+    }
+
+    /// The rule of a name, when it is one.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        IDS.iter().find(|(_, n)| *n == name).map(|(r, _)| *r)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Ids sort by name, as findings are listed.
+impl Ord for RuleId {
+    fn cmp(&self, o: &RuleId) -> std::cmp::Ordering {
+        self.name().cmp(o.name())
+    }
+}
+
+impl PartialOrd for RuleId {
+    fn partial_cmp(&self, o: &RuleId) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
 /// One rule of the catalogue.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Rule {
     /// Stable id, used in findings and in rules files.
-    pub id: &'static str,
+    pub id: RuleId,
     /// Default severity.
     pub severity: Severity,
     /// Default threshold, when the rule has one.
@@ -38,7 +157,7 @@ const ONLINE: &str = "consumer council surveys of online customer service (48 pl
 /// Every rule `hotline analyze` checks.
 pub const RULES: &[Rule] = &[
     Rule {
-        id: "no-human",
+        id: RuleId::NoHuman,
         severity: Severity::Error,
         threshold: None,
         unit: "",
@@ -46,7 +165,7 @@ pub const RULES: &[Rule] = &[
         summary: "no queue can be reached from the entry",
     },
     Rule {
-        id: "unreachable",
+        id: RuleId::Unreachable,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -54,7 +173,7 @@ pub const RULES: &[Rule] = &[
         summary: "a node no caller can reach from the entry",
     },
     Rule {
-        id: "dead-end",
+        id: RuleId::DeadEnd,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -62,7 +181,7 @@ pub const RULES: &[Rule] = &[
         summary: "callers leave a node with no way on: an online node whose unresolved callers neither call back nor are helped",
     },
     Rule {
-        id: "trap",
+        id: RuleId::Trap,
         severity: Severity::Error,
         threshold: None,
         unit: "",
@@ -70,7 +189,7 @@ pub const RULES: &[Rule] = &[
         summary: "a set of nodes from which neither a queue nor the end of the call can be reached",
     },
     Rule {
-        id: "zero-time-loop",
+        id: RuleId::ZeroTimeLoop,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -78,7 +197,7 @@ pub const RULES: &[Rule] = &[
         summary: "callers can go round a loop in no time (nodes of zero duration, a 0 s busy message back into a queue, max_wait 0 back into the queue): the simulator ends such calls as stuck after 10,000 nodes",
     },
     Rule {
-        id: "deflection-loop",
+        id: RuleId::DeflectionLoop,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -86,7 +205,7 @@ pub const RULES: &[Rule] = &[
         summary: "a queue's busy message sends callers to the other channel (online, or back to the phone), and they come back from there into the same queue",
     },
     Rule {
-        id: "chat-bot-no-human",
+        id: RuleId::ChatBotNoHuman,
         severity: Severity::Error,
         threshold: None,
         unit: "",
@@ -94,7 +213,7 @@ pub const RULES: &[Rule] = &[
         summary: "an online chat bot from which no typed request leads to a person",
     },
     Rule {
-        id: "chat-insist-human",
+        id: RuleId::ChatInsistHuman,
         severity: Severity::Warning,
         threshold: Some(2.0),
         unit: "typed requests",
@@ -102,7 +221,7 @@ pub const RULES: &[Rule] = &[
         summary: "a chat bot hands over to a person only after \"human\" is typed this many times or more",
     },
     Rule {
-        id: "requeue-at-back",
+        id: RuleId::RequeueAtBack,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -110,7 +229,7 @@ pub const RULES: &[Rule] = &[
         summary: "a queue removes customers after max_wait and sends them where they can only queue again, at the back",
     },
     Rule {
-        id: "fail-hangs-up",
+        id: RuleId::FailHangsUp,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -118,7 +237,7 @@ pub const RULES: &[Rule] = &[
         summary: "a menu or voice bot disconnects callers who press nothing or the wrong key (on_fail goes to a hangup)",
     },
     Rule {
-        id: "forced-disconnect",
+        id: RuleId::ForcedDisconnect,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -126,7 +245,7 @@ pub const RULES: &[Rule] = &[
         summary: "a queue disconnects callers after max_wait",
     },
     Rule {
-        id: "zero-out",
+        id: RuleId::ZeroOut,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -134,7 +253,7 @@ pub const RULES: &[Rule] = &[
         summary: "a menu does not offer a queue in one choice (\"0 for a human\")",
     },
     Rule {
-        id: "wait-announced",
+        id: RuleId::WaitAnnounced,
         severity: Severity::Info,
         threshold: None,
         unit: "",
@@ -142,7 +261,7 @@ pub const RULES: &[Rule] = &[
         summary: "a queue does not announce the expected wait",
     },
     Rule {
-        id: "callback-offered",
+        id: RuleId::CallbackOffered,
         severity: Severity::Warning,
         threshold: Some(180.0),
         unit: "seconds",
@@ -150,7 +269,7 @@ pub const RULES: &[Rule] = &[
         summary: "a queue that can be long (no max_wait, or max_wait above the threshold, or a busy rule) offers no call-back",
     },
     Rule {
-        id: "speech-fallback",
+        id: RuleId::SpeechFallback,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -158,7 +277,7 @@ pub const RULES: &[Rule] = &[
         summary: "a voice bot has no key-press fallback (no options)",
     },
     Rule {
-        id: "elderly-one-key",
+        id: RuleId::ElderlyOneKey,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -166,7 +285,7 @@ pub const RULES: &[Rule] = &[
         summary: "callers in a 65+ segment need a menu choice before a queue (or no such segment is routed)",
     },
     Rule {
-        id: "human-on-request",
+        id: RuleId::HumanOnRequest,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -174,7 +293,7 @@ pub const RULES: &[Rule] = &[
         summary: "a node from which no queue can be reached: a human is not available on request at every point",
     },
     Rule {
-        id: "max-wait-3min",
+        id: RuleId::MaxWait3Min,
         severity: Severity::Warning,
         threshold: Some(180.0),
         unit: "seconds",
@@ -182,7 +301,7 @@ pub const RULES: &[Rule] = &[
         summary: "a queue lets callers wait longer than the threshold (the law asks 95% of calls answered within 3 minutes)",
     },
     Rule {
-        id: "sludge",
+        id: RuleId::Sludge,
         severity: Severity::Warning,
         threshold: None,
         unit: "",
@@ -190,7 +309,7 @@ pub const RULES: &[Rule] = &[
         summary: "the route to a complaint or cancel option takes more selections or seconds than the route to sales",
     },
     Rule {
-        id: "menu-breadth",
+        id: RuleId::MenuBreadth,
         severity: Severity::Warning,
         threshold: Some(5.0),
         unit: "options",
@@ -198,7 +317,7 @@ pub const RULES: &[Rule] = &[
         summary: "a menu offers more options than the threshold",
     },
     Rule {
-        id: "long-greeting",
+        id: RuleId::LongGreeting,
         severity: Severity::Warning,
         threshold: Some(8.0),
         unit: "seconds",
@@ -206,7 +325,7 @@ pub const RULES: &[Rule] = &[
         summary: "the time from the entry to the first menu is above the threshold",
     },
     Rule {
-        id: "human-depth",
+        id: RuleId::HumanDepth,
         severity: Severity::Warning,
         threshold: Some(2.0),
         unit: "selections",
@@ -229,7 +348,7 @@ pub struct RuleSetting {
 /// The rules in force.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
-    settings: HashMap<&'static str, RuleSetting>,
+    settings: HashMap<RuleId, RuleSetting>,
 }
 
 impl Default for RuleSet {
@@ -269,12 +388,12 @@ enum RawSetting {
 
 impl RuleSet {
     /// The setting of a rule.
-    pub fn get(&self, id: &str) -> RuleSetting {
-        self.settings[id]
+    pub fn get(&self, id: RuleId) -> RuleSetting {
+        self.settings[&id]
     }
 
     /// The rule's threshold (its default when not overridden).
-    pub fn threshold(&self, id: &str) -> f64 {
+    pub fn threshold(&self, id: RuleId) -> f64 {
         self.get(id).threshold.unwrap_or(0.0)
     }
 
@@ -306,8 +425,9 @@ impl RuleSet {
     ///
     /// ```
     /// let rules = hotline::analysis::rules::RuleSet::from_yaml("menu-breadth: { threshold: 4 }\nsludge: false\n").unwrap();
-    /// assert_eq!(rules.threshold("menu-breadth"), 4.0);
-    /// assert!(!rules.get("sludge").enabled);
+    /// use hotline::analysis::rules::RuleId;
+    /// assert_eq!(rules.threshold(RuleId::MenuBreadth), 4.0);
+    /// assert!(!rules.get(RuleId::Sludge).enabled);
     /// ```
     pub fn from_yaml(text: &str) -> Result<RuleSet, String> {
         let mut set = RuleSet::default();
@@ -317,12 +437,12 @@ impl RuleSet {
         let raw: HashMap<String, RawSetting> =
             serde_saphyr::from_str(text).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
         for (id, s) in raw {
-            let Some(rule) = RULES.iter().find(|r| r.id == id) else {
-                let hint = crate::menu::yaml::closest(&id, RULES.iter().map(|r| r.id))
+            let Some(rule) = RULES.iter().find(|r| r.id == id.as_str()) else {
+                let hint = crate::menu::yaml::closest(&id, RULES.iter().map(|r| r.id.name()))
                     .map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
                 return Err(format!("unknown rule \"{id}\"{hint}; `hotline rules` lists them"));
             };
-            let entry = set.settings.get_mut(rule.id).expect("every rule has a setting");
+            let entry = set.settings.get_mut(&rule.id).expect("every rule has a setting");
             match s {
                 RawSetting::Switch(on) => entry.enabled = on,
                 RawSetting::Full {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Format, LimitArgs, load_valid, print, rule_set};
-use crate::Error;
+use crate::error::Error;
 use crate::escape::json_text;
 use crate::output::text;
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use std::time::Instant;
 
-use crate::Error;
+use crate::error::Error;
 use crate::input::load_str;
 use crate::menu::LoadOptions;
 use crate::sim::{SimOptions, simulate};
@@ -79,7 +79,7 @@ pub fn run(menu: Option<&Path>, replications: u32) -> Result<String, Error> {
     Ok(out)
 }
 
-fn measure(h: &crate::Hotline, replications: u32) -> Result<(u64, f64), Error> {
+fn measure(h: &crate::menu::Hotline, replications: u32) -> Result<(u64, f64), Error> {
     let mut o = SimOptions::from_menu(h);
     o.threads = 1;
     o.replications = replications;

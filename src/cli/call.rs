@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{LimitArgs, load_valid};
-use crate::Error;
 use crate::designer::call::{CallOptions, Ending, Input, Lines, Say, Script, walk};
+use crate::error::Error;
 use crate::menu::Hotline;
 use crate::menu::value::Clock;
 

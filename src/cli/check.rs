@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Format, LimitArgs, print};
-use crate::Error;
+use crate::error::Error;
 
 /// `hotline check`.
 #[derive(Debug, Args)]

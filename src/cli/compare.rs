@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::simulate::{interrupted, run_sim, sim_options};
 use super::{Format, RunArgs, load_valid, print};
-use crate::Error;
+use crate::error::Error;
 use crate::escape::json_text;
 
 /// `hotline compare`.
@@ -42,7 +42,7 @@ pub fn exec(a: &CompareArgs) -> Result<i32, Error> {
         .transpose()?;
     let ra = run_sim(&ha, &la.path, &oa, run.quiet)?;
     let rb = run_sim(&hb, &lb.path, &ob, run.quiet)?;
-    let side = |h: &crate::Hotline, path: &str| Side {
+    let side = |h: &crate::menu::Hotline, path: &str| Side {
         hotline: h.name.clone(),
         path: path.into(),
         reach_human: crate::analysis::reach(h, None),

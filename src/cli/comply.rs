@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::simulate::{run_sim, sim_options};
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
-use crate::Error;
 use crate::decisions::comply::{self, Verdict};
+use crate::error::Error;
 use crate::escape::json_text;
 
 /// `hotline comply`.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{LimitArgs, load_valid, print};
-use crate::Error;
+use crate::error::Error;
 
 /// Diagram format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::print;
-use crate::Error;
+use crate::error::Error;
 use crate::input::flows::{self as import, Vendor};
 
 /// `hotline import`.

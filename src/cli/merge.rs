@@ -8,9 +8,9 @@ use clap::Args;
 
 use super::simulate::interrupted;
 use super::{Format, print, threads_in_range};
-use crate::Error;
 use crate::decisions::survey::SurveyJob;
 use crate::decisions::sweep::SweepJob;
+use crate::error::Error;
 use crate::escape::json_text;
 use crate::output::text;
 use crate::shard::Job;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{LimitArgs, load_valid, print};
-use crate::Error;
+use crate::error::Error;
 use crate::escape::json_text;
 
 /// Output format of `paths`.

@@ -1,7 +1,7 @@
 //! `hotline rules`: every rule with its default severity, threshold and source.
 
 use super::{Format, FormatArgs, print};
-use crate::Error;
+use crate::error::Error;
 use crate::escape::json_text;
 use crate::output::text;
 

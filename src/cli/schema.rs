@@ -1,7 +1,7 @@
 //! `hotline schema`: the JSON Schema of the menu format.
 
 use super::print;
-use crate::Error;
+use crate::error::Error;
 
 /// Runs `hotline schema`.
 pub fn exec() -> Result<i32, Error> {

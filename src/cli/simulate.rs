@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Format, RunArgs, load_valid, print};
-use crate::Error;
 use crate::analysis::rules::RuleSet;
+use crate::error::Error;
 use crate::escape::json_text;
 use crate::output::text;
 
@@ -50,7 +50,11 @@ pub(super) fn interrupted() -> bool {
 }
 
 /// Simulation options from the menu and the command line.
-pub(super) fn sim_options(h: &crate::Hotline, path: &str, run: &RunArgs) -> Result<crate::sim::SimOptions, Error> {
+pub(super) fn sim_options(
+    h: &crate::menu::Hotline,
+    path: &str,
+    run: &RunArgs,
+) -> Result<crate::sim::SimOptions, Error> {
     let (sl_target, threads) = (run.sl_target, run.threads);
     let mut o = crate::sim::SimOptions::from_menu(h);
     if let Some(r) = run.replications {
@@ -80,7 +84,7 @@ pub(super) fn sim_options(h: &crate::Hotline, path: &str, run: &RunArgs) -> Resu
 
 /// Runs a simulation with a progress bar.
 pub(super) fn run_sim(
-    h: &crate::Hotline,
+    h: &crate::menu::Hotline,
     path: &str,
     o: &crate::sim::SimOptions,
     quiet: bool,
@@ -205,7 +209,7 @@ fn progress_bar(quiet: bool, total: u64) -> Option<indicatif::ProgressBar> {
 /// Runs one shard and writes its partial file.
 fn shard(
     loaded: &crate::input::Loaded,
-    h: &crate::Hotline,
+    h: &crate::menu::Hotline,
     o: &crate::sim::SimOptions,
     (k, n): (u32, u32),
     file: &std::path::Path,

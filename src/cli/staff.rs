@@ -7,8 +7,8 @@ use clap::Args;
 
 use super::simulate::{interrupted, sim_options};
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
-use crate::Error;
 use crate::decisions::staff::{self, StaffOptions};
+use crate::error::Error;
 use crate::escape::json_text;
 use crate::menu::target::Target;
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{LimitArgs, at_least_one, print, rule_set};
-use crate::Error;
+use crate::error::Error;
 use crate::escape::json_text;
 
 /// Survey output format.

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 
 use super::simulate::{interrupted, sim_options};
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
-use crate::Error;
 use crate::decisions::sweep::{self, Setting};
+use crate::error::Error;
 use crate::escape::json_text;
 
 /// Output format of `sweep`.
@@ -110,7 +110,7 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         .map(crate::output::report::ReportDir::open)
         .transpose()?;
     let path = loaded.path.clone();
-    let options = |h: &crate::Hotline| sim_options(h, &path, &run);
+    let options = |h: &crate::menu::Hotline| sim_options(h, &path, &run);
     // The menu the values are set in: an imported flow's, with the overlay.
     let overlay = a.limits.overlay()?;
     let (tree, text) =

@@ -462,7 +462,7 @@ pub fn to_text(s: &Staffing) -> String {
             .achieved
             .iter()
             .filter(|(k, _)| ["service_level", "p_abandon", "mean_wait_s", "occupancy"].contains(&k.as_str()))
-            .map(|(k, e)| format!("{k} {}", crate::output::report::show(k, e.mean)))
+            .map(|(k, e)| format!("{k} {}", crate::sim::metric::show(k, e.mean)))
             .collect();
         writeln!(
             out,

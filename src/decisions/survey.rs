@@ -1,6 +1,7 @@
 //! A regulator's survey: one row per hotline under a folder, and the
 //! aggregate figures a consumer council would publish.
 
+use crate::analysis::rules::RuleId;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -342,7 +343,7 @@ fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
     r.seconds = a.reach_human.seconds;
     r.one_press_everywhere = Some(one_press_everywhere(h));
     r.elderly_line = elderly_line(h, &a);
-    r.deflection_loop = Some(a.findings.iter().any(|f| f.rule == "deflection-loop"));
+    r.deflection_loop = Some(a.findings.iter().any(|f| f.rule == RuleId::DeflectionLoop));
     if let Some(o) = &a.reach_human_online {
         r.online_reachable = Some(o.reachable);
         r.online_selections = o.selections;

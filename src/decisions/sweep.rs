@@ -244,7 +244,7 @@ pub fn sweep(
     name: &str,
     settings: &[Setting],
     options: &LoadOptions,
-    sim: &dyn Fn(&crate::Hotline) -> SimOptions,
+    sim: &dyn Fn(&crate::menu::Hotline) -> SimOptions,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Sweep, String> {
     let (tree, text) = crate::input::effective_tree(source, name, options, None)?;
@@ -262,7 +262,7 @@ pub fn sweep_tree(
     name: &str,
     settings: &[Setting],
     options: &LoadOptions,
-    sim: &dyn Fn(&crate::Hotline) -> SimOptions,
+    sim: &dyn Fn(&crate::menu::Hotline) -> SimOptions,
     shard: Option<(u32, u32)>,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Sweep, String> {
@@ -493,9 +493,9 @@ pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
             p.metrics.get(*k).map_or("–".into(), |e| {
                 format!(
                     "{} [{}, {}]",
-                    crate::output::report::show(k, e.mean),
-                    crate::output::report::show(k, e.ci95[0]),
-                    crate::output::report::show(k, e.ci95[1])
+                    crate::sim::metric::show(k, e.mean),
+                    crate::sim::metric::show(k, e.ci95[0]),
+                    crate::sim::metric::show(k, e.ci95[1])
                 )
             })
         }));

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use crate::diag::Diagnostic;
 use crate::menu::yaml::{Node, Pos};
 
+use crate::diag::Code;
 pub use emit::{Assumed, emit, tree_yaml};
 
 /// A vendor whose flows hotline reads.
@@ -301,7 +302,7 @@ pub fn read_all(files: &[(Vendor, &str, &str)]) -> Result<Flow, Vec<Diagnostic>>
     for (i, &(vendor, text, path)) in files.iter().enumerate() {
         if let Some(first) = seen.insert(crate::shard::hash(text), path) {
             notes.push(Diagnostic::warning(
-                "vendor-same-flow",
+                Code::VendorSameFlow,
                 format!("{path} is the same flow as {first}: read once"),
             ));
             continue;
@@ -605,12 +606,12 @@ pub fn plain(text: &str) -> String {
 }
 
 /// A finding of a vendor file.
-pub(crate) fn finding(code: &'static str, message: String, pos: Pos, block: &str) -> Diagnostic {
+pub(crate) fn finding(code: Code, message: String, pos: Pos, block: &str) -> Diagnostic {
     Diagnostic::warning(code, message).at(Some(pos)).node(block)
 }
 
 /// An error of a vendor file.
-pub(crate) fn error(code: &'static str, message: impl Into<String>, pos: Option<Pos>) -> Diagnostic {
+pub(crate) fn error(code: Code, message: impl Into<String>, pos: Option<Pos>) -> Diagnostic {
     Diagnostic::error(code, message).at(pos)
 }
 
@@ -624,7 +625,7 @@ pub(crate) fn json_tree(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnosti
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         let at = Pos::new(e.line().max(1) as u32, e.column().max(1) as u32);
         return Err(error(
-            "vendor-bad-json",
+            Code::VendorBadJson,
             format!("the flow is not valid JSON: {e}"),
             Some(at),
         ));
@@ -639,7 +640,7 @@ pub(crate) fn json_tree(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnosti
     };
     let mut tree = crate::menu::yaml::parse(text, &limits).map_err(|e| {
         error(
-            "vendor-bad-json",
+            Code::VendorBadJson,
             format!(
                 "the flow cannot be read: {}",
                 e.message.replace(" (raise it with --max-nesting)", "")
@@ -665,7 +666,7 @@ fn last_keys_win(n: &mut Node, twice: &mut Vec<Diagnostic>) {
                     dropped.push(before);
                     twice.push(
                         Diagnostic::warning(
-                            "vendor-duplicate-key",
+                            Code::VendorDuplicateKey,
                             format!(
                                 "\"{key}\" is written twice in this object (again at line {}): JSON readers keep the last, and so does hotline",
                                 k.pos.line

@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, SourceId};
 use crate::error::Error;
 use crate::menu::LoadOptions;
@@ -39,7 +40,7 @@ fn merge_at(base: &mut Node, over: &Node, path: &mut Vec<String>) -> Result<(), 
                 let hint =
                     crate::menu::yaml::hint(&key, crate::menu::yaml::closest(&key, known.iter().map(String::as_str)));
                 return Err(Diagnostic::error(
-                    "overlay-unknown-node",
+                    Code::OverlayUnknownNode,
                     format!("the overlay sets node \"{key}\", which the menu does not have{hint}"),
                 )
                 .at(Some(k.pos))

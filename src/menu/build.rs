@@ -18,6 +18,7 @@ use super::{
     Busy, BusyWhen, Callback, Callers, Channel, Condition, Hotline, Input, Kind, MenuNode, Online, Pool, Queue,
     Segment, Simulation, Speech, Transition, Via,
 };
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::menu::value::{Clock, Dist, Duration, Share};
 use crate::menu::yaml::{self, DeError, Limits, Node, Pos, Spanned, Value, closest};
@@ -98,13 +99,13 @@ impl Builder {
         (hotline, diagnostics)
     }
 
-    fn err(&mut self, code: &'static str, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
+    fn err(&mut self, code: Code, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
         let mut d = Diagnostic::error(code, msg).at(pos);
         d.node = node.map(str::to_string);
         self.diags.push(d);
     }
 
-    fn warn(&mut self, code: &'static str, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
+    fn warn(&mut self, code: Code, msg: impl Into<String>, pos: Option<Pos>, node: Option<&str>) {
         let mut d = Diagnostic::warning(code, msg).at(pos);
         d.node = node.map(str::to_string);
         self.diags.push(d);
@@ -115,7 +116,8 @@ impl Builder {
             Ok(v) => Some(v),
             // A key written twice was already reported by `duplicates`.
             Err(DeError {
-                code: "duplicate-key", ..
+                code: Code::DuplicateKey,
+                ..
             }) => None,
             Err(DeError { code, message, pos }) => {
                 self.err(code, message, pos.or(Some(node.pos)), owner);
@@ -127,7 +129,7 @@ impl Builder {
     fn build(&mut self, tree: &Node, options: &LoadOptions) -> Option<Hotline> {
         let Some(top) = tree.as_map() else {
             self.err(
-                "wrong-type",
+                Code::WrongType,
                 format!(
                     "a menu file must be a mapping of keys (hotline, entry, nodes, …), not {}",
                     tree.type_name()
@@ -152,14 +154,14 @@ impl Builder {
                     if let Some(first) = seen.get(&key) {
                         let (code, msg, owner) = if path.len() == 1 && path[0] == "nodes" {
                             (
-                                "duplicate-node",
+                                Code::DuplicateNode,
                                 format!("node id \"{key}\" is defined twice (first on line {})", first.line),
                                 Some(key.clone()),
                             )
                         } else {
                             let owner = (path.len() >= 2 && path[0] == "nodes").then(|| path[1].clone());
                             (
-                                "duplicate-key",
+                                Code::DuplicateKey,
                                 format!(
                                     "key \"{key}\" is written twice in this mapping (first on line {})",
                                     first.line
@@ -216,7 +218,7 @@ impl Builder {
                     }
                     None if v.value == Value::Null => {}
                     None => self.err(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("\"agents\" must be a mapping of pool names, not {}", v.type_name()),
                         Some(v.pos),
                         None,
@@ -231,7 +233,7 @@ impl Builder {
                         |c| format!(" (did you mean \"{c}\"?)"),
                     );
                     self.err(
-                        "unknown-key",
+                        Code::UnknownKey,
                         format!("unknown key \"{other}\"{hint}"),
                         Some(k.pos),
                         None,
@@ -246,7 +248,7 @@ impl Builder {
         ] {
             if !have {
                 self.err(
-                    "missing-key",
+                    Code::MissingKey,
                     format!("missing required key \"{key}\""),
                     Some(top_pos),
                     None,
@@ -259,7 +261,7 @@ impl Builder {
     fn nodes(&mut self, v: &Node, s: &mut Sections, options: &LoadOptions) -> Option<()> {
         let Some(entries) = v.as_map() else {
             self.err(
-                "wrong-type",
+                Code::WrongType,
                 format!("\"nodes\" must be a mapping of node ids, not {}", v.type_name()),
                 Some(v.pos),
                 None,
@@ -268,7 +270,7 @@ impl Builder {
         };
         if entries.len() > options.max_nodes {
             self.err(
-                "too-many-nodes",
+                Code::TooManyNodes,
                 format!(
                     "the menu has {} nodes, above the limit of {} (raise it with --max-nodes)",
                     entries.len(),
@@ -286,11 +288,11 @@ impl Builder {
                 } else {
                     "must be text, not a list or a mapping"
                 };
-                self.err("bad-node-id", format!("a node id {what}"), Some(k.pos), None);
+                self.err(Code::BadNodeId, format!("a node id {what}"), Some(k.pos), None);
                 continue;
             };
             if id.is_empty() {
-                self.err("bad-node-id", "a node id must not be empty", Some(k.pos), None);
+                self.err(Code::BadNodeId, "a node id must not be empty", Some(k.pos), None);
                 continue;
             }
             if s.ids.contains_key(&id) {
@@ -299,7 +301,7 @@ impl Builder {
             s.ids.insert(id.clone(), k.pos);
             if body.as_map().is_none() {
                 self.err(
-                    "wrong-type",
+                    Code::WrongType,
                     format!("a node must be a mapping with a \"kind\", not {}", body.type_name()),
                     Some(body.pos),
                     Some(&id),
@@ -308,7 +310,7 @@ impl Builder {
             }
             let Some(kind_node) = body.get("kind") else {
                 self.err(
-                    "missing-key",
+                    Code::MissingKey,
                     format!("missing required key \"kind\" (one of {})", KINDS.join(", ")),
                     Some(k.pos),
                     Some(&id),
@@ -329,7 +331,7 @@ impl Builder {
                     let hint = closest(other, KINDS.iter().copied())
                         .map_or_else(String::new, |c| format!(" (did you mean \"{c}\"?)"));
                     self.err(
-                        "unknown-kind",
+                        Code::UnknownKind,
                         format!("unknown kind \"{other}\"{hint}; kinds are {}", KINDS.join(", ")),
                         Some(kind_node.pos),
                         Some(&id),
@@ -354,7 +356,7 @@ impl Builder {
         for t in &s.targets {
             match crate::menu::target::Target::parse(&t.value) {
                 Ok(x) => targets.push(x),
-                Err(e) => self.err("bad-target", e, Some(t.pos), None),
+                Err(e) => self.err(Code::BadTarget, e, Some(t.pos), None),
             }
         }
 
@@ -400,7 +402,7 @@ impl Builder {
         for (name, pos, _) in &s.pools {
             if !used_pools.contains(name.as_str()) {
                 self.warn(
-                    "unused-pool",
+                    Code::UnusedPool,
                     format!("pool \"{name}\" is not used by any queue"),
                     Some(*pos),
                     None,
@@ -444,7 +446,7 @@ impl Builder {
         if !s.ids.contains_key(e.value.as_str()) {
             let hint = self.suggest(&e.value, s.ids.keys());
             self.err(
-                "unknown-entry",
+                Code::UnknownEntry,
                 format!("entry \"{}\" is not a node id{hint}", e.value),
                 Some(e.pos),
                 None,
@@ -470,7 +472,7 @@ impl Builder {
         }
         if out.len() > MAX_SEGMENTS {
             self.err(
-                "too-many-segments",
+                Code::TooManySegments,
                 format!(
                     "callers.segments names {} segments; at most {MAX_SEGMENTS} (each is counted apart in every replication)",
                     out.len()
@@ -481,7 +483,7 @@ impl Builder {
         }
         if total > 1.0 + 1e-9 {
             self.err(
-                "segment-shares",
+                Code::SegmentShares,
                 format!(
                     "segment shares add up to {}, above 1",
                     crate::menu::value::trim_float(total)
@@ -504,7 +506,7 @@ impl Builder {
                     && shift.from.value <= last
                 {
                     self.err(
-                        "schedule-order",
+                        Code::ScheduleOrder,
                         format!(
                             "pool \"{name}\": shift from {} is not after the shift from {last}",
                             shift.from.value
@@ -520,7 +522,7 @@ impl Builder {
                 Some(c) if (1..=100).contains(&c.value) => c.value as u32,
                 Some(c) => {
                     self.err(
-                        "out-of-range",
+                        Code::OutOfRange,
                         format!(
                             "pool \"{name}\": concurrency must be from 1 to 100 chats per agent, not {}",
                             c.value
@@ -550,7 +552,7 @@ impl Builder {
     fn seats(&mut self, n: &Spanned<i64>) -> u32 {
         if !(0..=100_000).contains(&n.value) {
             self.err(
-                "out-of-range",
+                Code::OutOfRange,
                 format!("seats must be from 0 to 100000, not {}", n.value),
                 Some(n.pos),
                 None,
@@ -592,7 +594,7 @@ impl Builder {
                         && p.from.value <= last
                     {
                         self.err(
-                            "schedule-order",
+                            Code::ScheduleOrder,
                             format!(
                                 "{what}arrival period from {} is not after the period from {last}",
                                 p.from.value
@@ -605,14 +607,14 @@ impl Builder {
                 }
                 if v.is_empty() {
                     self.err(
-                        "missing-key",
+                        Code::MissingKey,
                         format!("the {what}arrival profile has no periods"),
                         Some(a.pos),
                         None,
                     );
                 } else if v.iter().all(|&(_, r)| r == 0.0) {
                     self.warn(
-                        "no-arrivals",
+                        Code::NoArrivals,
                         format!("the {what}arrival rate is zero all day: no caller will call"),
                         Some(a.pos),
                         None,
@@ -632,7 +634,7 @@ impl Builder {
         if let Some(v) = &r.duration {
             if v.value.secs() <= 0.0 {
                 self.err(
-                    "out-of-range",
+                    Code::OutOfRange,
                     "the simulated duration must be above zero",
                     Some(v.pos),
                     None,
@@ -646,7 +648,7 @@ impl Builder {
         if let Some(v) = &r.replications {
             if !(1..=1_000_000).contains(&v.value) {
                 self.err(
-                    "out-of-range",
+                    Code::OutOfRange,
                     format!("replications must be from 1 to 1000000, not {}", v.value),
                     Some(v.pos),
                     None,
@@ -690,7 +692,7 @@ struct NodeCx<'a> {
 const DTMF_KEYS: &[&str] = &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"];
 
 impl NodeCx<'_> {
-    fn err(&mut self, code: &'static str, msg: impl Into<String>, pos: Pos) {
+    fn err(&mut self, code: Code, msg: impl Into<String>, pos: Pos) {
         self.b.err(code, msg, Some(pos), Some(self.id));
     }
 
@@ -699,7 +701,7 @@ impl NodeCx<'_> {
         if !self.ids.contains_key(target.value.as_str()) {
             let hint = self.b.suggest(&target.value, self.ids.keys());
             self.err(
-                "unknown-target",
+                Code::UnknownTarget,
                 format!("{what} goes to \"{}\", which does not exist{hint}", target.value),
                 target.pos,
             );
@@ -731,7 +733,7 @@ impl NodeCx<'_> {
                 hint
             };
             self.err(
-                "unknown-segment",
+                Code::UnknownSegment,
                 format!("segment \"{}\" is not defined in callers.segments{known}", name.value),
                 name.pos,
             );
@@ -745,7 +747,7 @@ impl NodeCx<'_> {
             Some(r) if (0..=9).contains(&r.value) => r.value as u32,
             Some(r) => {
                 self.err(
-                    "retries-out-of-range",
+                    Code::RetriesOutOfRange,
                     format!("retries must be from 0 to 9, not {}", r.value),
                     r.pos,
                 );
@@ -766,7 +768,7 @@ impl NodeCx<'_> {
         let channel = match (written, raw) {
             (Some(c), RawNode::Online(_)) if c.value == RawChannel::Phone => {
                 self.err(
-                    "online-on-phone",
+                    Code::OnlineOnPhone,
                     "an online node is where the caller leaves the phone: it is always in the online channel (remove \"channel: phone\")",
                     c.pos,
                 );
@@ -783,7 +785,7 @@ impl NodeCx<'_> {
             }
             RawNode::Menu(m) => {
                 if m.options.is_empty() {
-                    self.err("no-options", "a menu needs at least one option", self.ids[self.id]);
+                    self.err(Code::NoOptions, "a menu needs at least one option", self.ids[self.id]);
                 }
                 let choices: Vec<_> = m.options.iter().map(|(k, c)| (Via::Key(k.clone()), c)).collect();
                 self.choices(&choices);
@@ -794,7 +796,7 @@ impl NodeCx<'_> {
             RawNode::Speech(sp) => {
                 if sp.intents.is_empty() && sp.options.is_empty() {
                     self.err(
-                        "no-options",
+                        Code::NoOptions,
                         "a speech node needs at least one intent or option",
                         self.ids[self.id],
                     );
@@ -812,7 +814,7 @@ impl NodeCx<'_> {
                     None if understood < 1.0 => {
                         let pos = sp.understood.as_ref().map_or(self.ids[self.id], |u| u.pos);
                         self.err(
-                            "missing-key",
+                            Code::MissingKey,
                             "missing key \"on_misunderstood\": it is required when understood is below 1",
                             pos,
                         );
@@ -829,7 +831,7 @@ impl NodeCx<'_> {
                     }
                     None if resolves < 1.0 => {
                         self.err(
-                            "missing-key",
+                            Code::MissingKey,
                             "missing key \"next\": it is required when resolves is below 1",
                             self.ids[self.id],
                         );
@@ -843,7 +845,7 @@ impl NodeCx<'_> {
                     let c = &case.condition.value;
                     if c.segment.is_none() && c.hours.is_none() && c.share.is_none() {
                         self.err(
-                            "empty-condition",
+                            Code::EmptyCondition,
                             "a case's \"if\" needs a segment, hours or a share",
                             case.condition.pos,
                         );
@@ -874,7 +876,7 @@ impl NodeCx<'_> {
                 if let Some((share, _)) = calls_back {
                     if resolves + share > 1.0 + 1e-9 {
                         self.err(
-                            "share-sum",
+                            Code::ShareSum,
                             format!("resolves ({resolves}) and calls_back share ({share}) add up to more than 1"),
                             o.calls_back.as_ref()?.pos,
                         );
@@ -930,7 +932,7 @@ impl NodeCx<'_> {
             }
             None if can_fail => {
                 self.err(
-                    "missing-key",
+                    Code::MissingKey,
                     format!("missing key \"on_fail\": it is required when {because}"),
                     self.ids[self.id],
                 );
@@ -954,10 +956,10 @@ impl NodeCx<'_> {
             0.0
         };
         if missing > 0 && fill < -1e-9 {
-            self.err("share-sum", format!("the shares given add up to {}, above 1, leaving nothing for the {missing} option(s) without a share", crate::menu::value::trim_float(given)), node_pos);
+            self.err(Code::ShareSum, format!("the shares given add up to {}, above 1, leaving nothing for the {missing} option(s) without a share", crate::menu::value::trim_float(given)), node_pos);
         } else if missing == 0 && !choices.is_empty() && (given - 1.0).abs() > 1e-9 {
             self.err(
-                "share-sum",
+                Code::ShareSum,
                 format!(
                     "the shares of the options add up to {}, not 1",
                     crate::menu::value::trim_float(given)
@@ -971,7 +973,7 @@ impl NodeCx<'_> {
                 && !DTMF_KEYS.contains(&k.as_str())
             {
                 self.err(
-                    "bad-key",
+                    Code::BadKey,
                     format!("option \"{k}\" is not a phone key (use 0-9, * or #)"),
                     c.pos,
                 );
@@ -984,13 +986,13 @@ impl NodeCx<'_> {
             let insist = match &c.insist {
                 None => 1,
                 Some(n) if matches!(via, Via::Key(_)) => {
-                    self.err("invalid-value", "\"insist\" is only for speech intents", n.pos);
+                    self.err(Code::InvalidValue, "\"insist\" is only for speech intents", n.pos);
                     1
                 }
                 Some(n) if (1..=10).contains(&n.value) => n.value as u32,
                 Some(n) => {
                     self.err(
-                        "out-of-range",
+                        Code::OutOfRange,
                         format!("insist must be from 1 to 10, not {}", n.value),
                         n.pos,
                     );
@@ -1030,7 +1032,7 @@ impl NodeCx<'_> {
             let _ = seg;
             if (total - 1.0).abs() > 1e-9 {
                 self.err(
-                    "share-sum",
+                    Code::ShareSum,
                     format!(
                         "for segment \"{name}\" the shares add up to {}, not 1",
                         crate::menu::value::trim_float(total)
@@ -1053,7 +1055,7 @@ impl NodeCx<'_> {
             let names: Vec<String> = pools.iter().map(|(_, p)| p.name.clone()).collect();
             let hint = self.b.suggest(&q.pool.value, names.iter());
             self.err(
-                "unknown-pool",
+                Code::UnknownPool,
                 format!("pool \"{}\" is not defined under agents{hint}", q.pool.value),
                 q.pool.pos,
             );
@@ -1067,7 +1069,7 @@ impl NodeCx<'_> {
                     (None, Some(n)) if (1..=10_000_000).contains(&n.value) => BusyWhen::QueueLength(n.value as u32),
                     (None, Some(n)) => {
                         self.err(
-                            "out-of-range",
+                            Code::OutOfRange,
                             format!("queue_length must be from 1 to 10000000, not {}", n.value),
                             n.pos,
                         );
@@ -1075,7 +1077,7 @@ impl NodeCx<'_> {
                     }
                     _ => {
                         self.err(
-                            "bad-busy-rule",
+                            Code::BadBusyRule,
                             "busy.when needs exactly one of expected_wait or queue_length",
                             b.when.pos,
                         );
@@ -1096,7 +1098,7 @@ impl NodeCx<'_> {
         if let Some(t) = &q.on_max_wait {
             if max_wait.is_none() {
                 self.b.warn(
-                    "on-max-wait-unused",
+                    Code::OnMaxWaitUnused,
                     "on_max_wait has no effect without max_wait",
                     Some(t.pos),
                     Some(self.id),
@@ -1107,7 +1109,7 @@ impl NodeCx<'_> {
         let priority = match &q.priority {
             Some(p) if p.value.abs() > 1000 => {
                 self.err(
-                    "out-of-range",
+                    Code::OutOfRange,
                     format!("priority must be from -1000 to 1000, not {}", p.value),
                     p.pos,
                 );

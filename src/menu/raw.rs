@@ -2,8 +2,8 @@
 //!
 //! They check syntax only (types, known keys, value formats) and keep the
 //! position of every value a later check may point at. The JSON Schema of
-//! the format is derived from them. [`super::build`] turns them into a
-//! validated [`crate::Hotline`]; nothing else reads them.
+//! the format is derived from them. [`super::build()`] turns them into a
+//! validated [`crate::menu::Hotline`]; nothing else reads them.
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;

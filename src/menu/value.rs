@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::diag::Code;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
@@ -713,7 +714,7 @@ impl<'a> Args<'a> {
 /// Implements `Deserialize` (from a string or a number) and `JsonSchema`
 /// for a value type with a `parse` function.
 macro_rules! text_value {
-    ($ty:ty, $code:literal, $name:literal, $what:literal, $number:expr, $pattern:literal, $desc:literal) => {
+    ($ty:ty, $code:expr, $name:literal, $what:literal, $number:expr, $pattern:literal, $desc:literal) => {
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V;
@@ -723,11 +724,11 @@ macro_rules! text_value {
                         f.write_str($what)
                     }
                     fn visit_str<E: de::Error>(self, s: &str) -> Result<$ty, E> {
-                        <$ty>::parse(s).map_err(|e| E::custom(format!("[{}] {e}", $code)))
+                        <$ty>::parse(s).map_err(|e| E::custom($code.tag(&e)))
                     }
                     fn visit_f64<E: de::Error>(self, x: f64) -> Result<$ty, E> {
                         let number: fn(f64) -> Result<$ty, String> = $number;
-                        number(x).map_err(|e| E::custom(format!("[{}] {e}", $code)))
+                        number(x).map_err(|e| E::custom($code.tag(&e)))
                     }
                     fn visit_i64<E: de::Error>(self, x: i64) -> Result<$ty, E> {
                         self.visit_f64(x as f64)
@@ -759,7 +760,7 @@ macro_rules! text_value {
 
 text_value!(
     Duration,
-    "bad-duration",
+    Code::BadDuration,
     "Duration",
     "a duration such as 90s, 2m or 1h30m",
     |x| Duration::from_secs(x),
@@ -768,7 +769,7 @@ text_value!(
 );
 text_value!(
     RunLength,
-    "bad-duration",
+    Code::BadDuration,
     "RunLength",
     "a duration such as 8h or 20000h",
     |x| RunLength::from_secs(x),
@@ -777,7 +778,7 @@ text_value!(
 );
 text_value!(
     Rate,
-    "bad-rate",
+    Code::BadRate,
     "Rate",
     "a rate such as 120/h or 2/m",
     |x| Err(format!("rate {x} has no unit: write it as {x}/h or {x}/m")),
@@ -786,7 +787,7 @@ text_value!(
 );
 text_value!(
     Dist,
-    "bad-distribution",
+    Code::BadDistribution,
     "Distribution",
     "a duration or distribution such as exp(mean=3m)",
     |x| Duration::from_secs(x).map(|d| Dist::Fixed(d.secs())),
@@ -795,7 +796,7 @@ text_value!(
 );
 text_value!(
     Clock,
-    "bad-clock",
+    Code::BadClock,
     "Clock",
     "a time of day such as 08:30",
     |x| Err(format!("time of day {x} must be written HH:MM, such as 08:30")),
@@ -804,7 +805,7 @@ text_value!(
 );
 text_value!(
     Hours,
-    "bad-hours",
+    Code::BadHours,
     "Hours",
     "opening hours such as 08:00-20:00",
     |x| Err(format!("hours {x} must be written as a range such as 08:00-20:00")),
@@ -845,7 +846,7 @@ impl Share {
 
 text_value!(
     Share,
-    "bad-share",
+    Code::BadShare,
     "Share",
     "a share between 0 and 1, such as 0.35 or 35%",
     Share::new,

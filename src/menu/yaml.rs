@@ -12,31 +12,10 @@ use std::fmt;
 
 pub use crate::diag::SourceId;
 
+use crate::diag::Code;
+pub use crate::diag::Pos;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
-
-/// A 1-based line and column in a source text (columns count
-/// characters), and which text it is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    /// Line, from 1.
-    pub line: u32,
-    /// Column, from 1, in characters.
-    pub column: u32,
-    /// The text (the file given, unless a loader says otherwise).
-    pub source: SourceId,
-}
-
-impl Pos {
-    /// Line and column in the file given.
-    pub fn new(line: u32, column: u32) -> Pos {
-        Pos {
-            line,
-            column,
-            source: SourceId::Main,
-        }
-    }
-}
 
 /// Moves every position of a tree to `source` (a tree parsed from an
 /// overlay, from a generated menu).
@@ -51,12 +30,6 @@ pub fn in_source(n: &mut Node, source: SourceId) {
         }
         Value::Seq(items) => items.iter_mut().for_each(|x| in_source(x, source)),
         _ => {}
-    }
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.column)
     }
 }
 
@@ -467,7 +440,7 @@ impl<'de> Deserialize<'de> for Value {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeError {
     /// Stable code: `unknown-key`, `missing-key`, `wrong-type`, `bad-duration`, …
-    pub code: &'static str,
+    pub code: Code,
     /// A sentence.
     pub message: String,
     /// The position of the innermost value the error is about.
@@ -488,17 +461,6 @@ impl fmt::Display for DeError {
 }
 
 impl std::error::Error for DeError {}
-
-/// Codes a value parser may put before its message as `[code] message`.
-const VALUE_CODES: &[&str] = &[
-    "bad-duration",
-    "bad-rate",
-    "bad-distribution",
-    "bad-clock",
-    "bad-hours",
-    "bad-share",
-    "out-of-range",
-];
 
 /// Longest word for which a suggestion is looked for.
 const MAX_SUGGEST_CHARS: usize = 64;
@@ -550,18 +512,17 @@ fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -
 
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> DeError {
+        // A value parser's code comes tagged in front of its message.
         let msg = msg.to_string();
-        for code in VALUE_CODES {
-            if let Some(rest) = msg.strip_prefix(&format!("[{code}] ")) {
-                return DeError {
-                    code,
-                    message: rest.to_string(),
-                    pos: None,
-                };
-            }
+        if let Some((code, rest)) = Code::split(&msg) {
+            return DeError {
+                code,
+                message: rest.to_string(),
+                pos: None,
+            };
         }
         DeError {
-            code: "invalid-value",
+            code: Code::InvalidValue,
             message: msg,
             pos: None,
         }
@@ -569,7 +530,7 @@ impl de::Error for DeError {
 
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> DeError {
         DeError {
-            code: "wrong-type",
+            code: Code::WrongType,
             message: format!("expected {}, found {unexp}", plain_type(&exp.to_string())),
             pos: None,
         }
@@ -577,7 +538,7 @@ impl de::Error for DeError {
 
     fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> DeError {
         DeError {
-            code: "out-of-range",
+            code: Code::OutOfRange,
             message: format!("{unexp} is not allowed here: expected {exp}"),
             pos: None,
         }
@@ -591,7 +552,7 @@ impl de::Error for DeError {
             hint
         };
         DeError {
-            code: "unknown-key",
+            code: Code::UnknownKey,
             message: format!("unknown key \"{field}\"{valid}"),
             pos: None,
         }
@@ -599,7 +560,7 @@ impl de::Error for DeError {
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> DeError {
         DeError {
-            code: "unknown-value",
+            code: Code::UnknownValue,
             message: format!(
                 "\"{variant}\" is not one of {}{}",
                 expected.join(", "),
@@ -611,7 +572,7 @@ impl de::Error for DeError {
 
     fn missing_field(field: &'static str) -> DeError {
         DeError {
-            code: "missing-key",
+            code: Code::MissingKey,
             message: format!("missing required key \"{field}\""),
             pos: None,
         }
@@ -619,7 +580,7 @@ impl de::Error for DeError {
 
     fn duplicate_field(field: &'static str) -> DeError {
         DeError {
-            code: "duplicate-key",
+            code: Code::DuplicateKey,
             message: format!("key \"{field}\" is written twice"),
             pos: None,
         }
@@ -722,7 +683,7 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
                 v.visit_enum(d).map_err(|e| e.at(self.0.pos))
             }
             _ => Err(DeError {
-                code: "wrong-type",
+                code: Code::WrongType,
                 message: format!("expected a name, found {}", self.0.type_name()),
                 pos: Some(self.0.pos),
             }),
@@ -879,12 +840,12 @@ mod tests {
         assert_eq!(cfg.name.pos, Pos::new(1, 7));
 
         let e = from_node::<Cfg>(&tree("name: x\nsaets: 3\n")).unwrap_err();
-        assert_eq!(e.code, "unknown-key");
+        assert_eq!(e.code, Code::UnknownKey);
         assert!(e.message.contains("did you mean \"seats\""), "{}", e.message);
         assert_eq!(e.pos, Some(Pos::new(2, 1)));
 
         let e = from_node::<Cfg>(&tree("seats: 3\n")).unwrap_err();
-        assert_eq!(e.code, "missing-key");
+        assert_eq!(e.code, Code::MissingKey);
 
         let e = from_node::<Cfg>(&tree("name: x\nseats: -2\n")).unwrap_err();
         assert_eq!(e.pos, Some(Pos::new(2, 8)));

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-use crate::Error;
 use crate::analysis::Analysis;
+use crate::error::Error;
 use crate::menu::Hotline;
 use crate::sim::SimReport;
 use crate::sim::stats::Estimate;
@@ -170,20 +170,7 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// A metric's value as people read it: shares as percentages.
-pub fn show(key: &str, x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    if key.starts_with("p_") || matches!(key, "service_level" | "occupancy") {
-        format!("{:.1}%", x * 100.0)
-    } else if x != 0.0 && x.abs() < 1.0 {
-        // Small figures (switches per caller, queue lengths) keep three decimals.
-        format!("{x:.3}")
-    } else {
-        format!("{x:.1}")
-    }
-}
+pub use crate::sim::metric::show;
 
 /// A table of estimates: a title, the metric keys (columns) and one row
 /// per named scope, each cell the estimate when the scope has it.

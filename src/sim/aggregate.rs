@@ -222,7 +222,11 @@ impl Aggregator {
             let Some(mut e) = w.estimate() else { continue };
             // Every metric is a share (0 to 1) or a non-negative quantity:
             // the mean and its interval are clipped to that range.
-            let top = if is_share(key) { 1.0 } else { f64::INFINITY };
+            let top = if super::metric::is_share(key) {
+                1.0
+            } else {
+                f64::INFINITY
+            };
             e.mean = e.mean.clamp(0.0, top);
             e.ci95 = [e.ci95[0].clamp(0.0, top), e.ci95[1].clamp(0.0, top)];
             if *scope == 0 && e.n < u64::from(o.replications) {
@@ -323,7 +327,7 @@ impl Aggregator {
                     .iter()
                     .filter_map(|(k, w)| {
                         let mut e = w.estimate()?;
-                        let top = if is_share(k) { 1.0 } else { f64::INFINITY };
+                        let top = if super::metric::is_share(k) { 1.0 } else { f64::INFINITY };
                         e.mean = e.mean.clamp(0.0, top);
                         e.ci95 = [e.ci95[0].clamp(0.0, top), e.ci95[1].clamp(0.0, top)];
                         Some(((*k).to_string(), e))
@@ -379,11 +383,6 @@ fn undefined_because(key: &str) -> &'static str {
         _ if per_caller => "no caller arrived",
         _ => "no call was queued",
     }
-}
-
-/// Whether a metric is a share between 0 and 1.
-pub fn is_share(key: &str) -> bool {
-    key.starts_with("p_") || matches!(key, "service_level" | "occupancy")
 }
 
 /// Metrics of queued calls.

@@ -23,8 +23,7 @@ use super::plan::{Plan, Step};
 use super::stats::{CallerAcc, ChannelAcc, ChatAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
 use crate::menu::BusyWhen;
 
-/// Most menu nodes one call may pass through before it counts as stuck.
-pub const MAX_STEPS: u32 = 10_000;
+pub use crate::menu::MAX_STEPS;
 /// Most calls one caller makes (call-backs and redials) before giving up.
 pub const MAX_CALLS: u32 = 100;
 /// How long after the last arrival the run may go on to finish calls.

@@ -23,7 +23,7 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 fn rules_of(a: &Analysis) -> Vec<&'static str> {
-    let mut v: Vec<&str> = a.findings.iter().map(|f| f.rule).collect();
+    let mut v: Vec<&str> = a.findings.iter().map(|f| f.rule.name()).collect();
     v.sort();
     v.dedup();
     v

@@ -332,3 +332,14 @@ fn survey_over_the_sample_menus() {
     );
     assert_eq!(csv.lines().count(), 10);
 }
+
+#[test]
+fn the_readme_lists_every_diagnostic_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for (_, name, meaning) in hotline::diag::CODES {
+        assert!(
+            readme.contains(&format!("| `{name}` | {meaning} |")),
+            "README.md's diagnostics table lacks `{name}`"
+        );
+    }
+}

@@ -40,7 +40,7 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 fn codes(l: &Loaded) -> Vec<&'static str> {
-    l.diagnostics.iter().map(|d| d.code).collect()
+    l.diagnostics.iter().map(|d| d.code.name()).collect()
 }
 
 // Detection ------------------------------------------------------------------

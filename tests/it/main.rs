@@ -4,6 +4,7 @@
 mod support;
 
 mod analysis;
+mod architecture;
 mod browser;
 mod call;
 mod channels;

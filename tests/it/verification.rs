@@ -308,7 +308,12 @@ fn distributions_with_absurd_moments_are_rejected() {
     let text = "hotline: W\nentry: q\nnodes:\n  q: { kind: queue, pool: d }\nagents:\n  d: { seats: 1, handle_time: \"weibull(shape=0.01, scale=3m)\" }\n";
     let loaded = load_str(text, "w.yaml", &Default::default());
     let d = loaded.diagnostics.iter().find(|d| d.is_error()).expect("an error");
-    assert_eq!((d.code, d.line), ("bad-distribution", Some(6)), "{}", loaded.render());
+    assert_eq!(
+        (d.code.name(), d.line),
+        ("bad-distribution", Some(6)),
+        "{}",
+        loaded.render()
+    );
     assert!(d.message.contains("longer than a year"), "{}", d.message);
 }
 

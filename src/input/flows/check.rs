@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::{Block, Does, Flow, Input, Vendor, error, finding};
+use crate::diag::Code;
 
 /// The vendors' own limits on a flow: (blocks, bytes of the flow, where
 /// it is written).
@@ -34,7 +35,7 @@ pub(super) fn common(f: &Flow, text: &str) -> Vec<crate::diag::Diagnostic> {
         if f.blocks.len() > blocks {
             out.push(
                 crate::diag::Diagnostic::warning(
-                    "vendor-size-limit",
+                    Code::VendorSizeLimit,
                     format!("the flow has {} {}s: {why}", f.blocks.len(), f.word()),
                 )
                 .at(Some(crate::menu::yaml::Pos::new(1, 1))),
@@ -43,7 +44,7 @@ pub(super) fn common(f: &Flow, text: &str) -> Vec<crate::diag::Diagnostic> {
         if text.chars().count() > bytes {
             out.push(
                 crate::diag::Diagnostic::warning(
-                    "vendor-size-limit",
+                    Code::VendorSizeLimit,
                     format!("the flow is {} characters long: {why}", text.chars().count()),
                 )
                 .at(Some(crate::menu::yaml::Pos::new(1, 1))),
@@ -53,7 +54,7 @@ pub(super) fn common(f: &Flow, text: &str) -> Vec<crate::diag::Diagnostic> {
     for b in &f.blocks {
         if let Some(p) = placeholder(b, f.vendor) {
             out.push(finding(
-                "vendor-placeholder",
+                Code::VendorPlaceholder,
                 format!(
                     "the template placeholder {p} was left in (the flow was exported or deployed from a template that was never filled in)"
                 ),
@@ -71,7 +72,7 @@ pub(super) fn common(f: &Flow, text: &str) -> Vec<crate::diag::Diagnostic> {
                         && !said.contains(k.as_str())
                     {
                         out.push(finding(
-                            "vendor-unannounced-option",
+                            Code::VendorUnannouncedOption,
                             format!(
                                 "key {k} goes to {}, but the prompt never mentions it (it lists {})",
                                 c.to.to,
@@ -194,7 +195,7 @@ pub(super) fn targets(f: &mut Flow) {
     for b in &f.blocks {
         if b.id.trim().is_empty() {
             findings.push(error(
-                "vendor-missing-key",
+                Code::VendorMissingKey,
                 format!("a {} has an empty id", f.word()),
                 Some(b.pos),
             ));
@@ -203,7 +204,7 @@ pub(super) fn targets(f: &mut Flow) {
         if !ids.insert(b.id.as_str()) {
             findings.push(
                 error(
-                    "vendor-duplicate-block",
+                    Code::VendorDuplicateBlock,
                     format!("{} {} is defined twice", f.word(), b.id),
                     Some(b.pos),
                 )
@@ -213,20 +214,20 @@ pub(super) fn targets(f: &mut Flow) {
     }
     if f.blocks.is_empty() {
         findings.push(error(
-            "vendor-empty-flow",
+            Code::VendorEmptyFlow,
             format!("the flow has no {}s", f.word()),
             None,
         ));
     } else if f.entry.is_empty() {
         findings.push(error(
-            "vendor-missing-start",
+            Code::VendorMissingStart,
             "the flow does not say where it starts",
             None,
         ));
     } else if !ids.contains(f.entry.as_str()) {
         let hint = crate::menu::yaml::hint(&f.entry, crate::menu::yaml::closest(&f.entry, ids.iter().copied()));
         findings.push(error(
-            "vendor-missing-start",
+            Code::VendorMissingStart,
             format!(
                 "the flow starts at {}, which is not a {} of the flow{hint}",
                 f.entry,
@@ -241,7 +242,7 @@ pub(super) fn targets(f: &mut Flow) {
                 let hint = crate::menu::yaml::hint(&e.to, crate::menu::yaml::closest(&e.to, ids.iter().copied()));
                 findings.push(
                     error(
-                        "vendor-missing-target",
+                        Code::VendorMissingTarget,
                         format!(
                             "the transition goes to {}, which is not a {} of the flow{hint}",
                             e.to,

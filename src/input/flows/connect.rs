@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use super::{
     Block, Choice, Decision, Does, Edge, Flow, Input, Prompt, error, finding, json_tree, list_of, plain, text_of,
 };
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::menu::yaml::{Node, Pos, Value};
 
@@ -75,7 +76,7 @@ fn read_root(root: &Node) -> Result<Flow, Vec<Diagnostic>> {
     if let Some(cf) = contact_flow(root) {
         let Some(content) = cf.get("Content") else {
             return Err(vec![error(
-                "vendor-missing-key",
+                Code::VendorMissingKey,
                 "ContactFlow has no Content",
                 Some(cf.pos),
             )]);
@@ -87,7 +88,7 @@ fn read_root(root: &Node) -> Result<Flow, Vec<Diagnostic>> {
             // The flow is a JSON string inside: its positions are in that string.
             let Some(text) = content.scalar_text() else {
                 return Err(vec![error(
-                    "vendor-missing-key",
+                    Code::VendorMissingKey,
                     "ContactFlow.Content is neither the flow as a string nor as an object",
                     Some(content.pos),
                 )]);
@@ -152,7 +153,7 @@ fn current(root: &Node) -> Result<(Vec<Action>, String, String), Vec<Diagnostic>
     for a in list_of(root, "Actions") {
         let Some(id) = text_of(a, "Identifier") else {
             return Err(vec![error(
-                "vendor-missing-key",
+                Code::VendorMissingKey,
                 "an action has no Identifier",
                 Some(a.pos),
             )]);
@@ -207,7 +208,7 @@ fn legacy(root: &Node) -> Result<(Vec<Action>, String, String), Vec<Diagnostic>>
     let mut actions = Vec::new();
     for m in list_of(root, "modules") {
         let Some(id) = text_of(m, "id") else {
-            return Err(vec![error("vendor-missing-key", "a module has no id", Some(m.pos))]);
+            return Err(vec![error(Code::VendorMissingKey, "a module has no id", Some(m.pos))]);
         };
         let mut params = HashMap::new();
         for p in list_of(m, "parameters") {
@@ -497,7 +498,7 @@ fn map(actions: Vec<Action>, entry: String, name: String) -> Flow {
                 }
                 if !odd.is_empty() {
                     flow.findings.push(finding(
-                        "vendor-bad-percentages",
+                        Code::VendorBadPercentages,
                         format!(
                             "the percentages are not increasing thresholds from 0 to 100: {}; the shares are what Amazon Connect does with them (each condition takes the part above the ones before it)",
                             odd.join("; ")
@@ -548,7 +549,7 @@ fn map(actions: Vec<Action>, entry: String, name: String) -> Flow {
                     .is_some_and(|v| v == "$.StoredCustomerInput");
                 if reads_input && !stores_input {
                     flow.findings.push(finding(
-                        "vendor-wrong-input",
+                        Code::VendorWrongInput,
                         "it checks $.StoredCustomerInput, but no block of the flow stores the caller's input: none of its conditions can match".to_string(),
                         a.pos,
                         &a.id,

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use super::{AUDIO_SECONDS, Decision, Does, Flow, Input, Prompt, speaking_seconds};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::menu::yaml::Pos;
 
@@ -79,7 +80,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Assumed>, HashMap<String, Pos>
         positions.insert(b.id.clone(), b.pos);
         let mut node = Map::new();
         let note = format!("{vendor} {} {} ({}), line {}", f.word(), b.id, b.kind, b.pos.line);
-        let warn = |code: &'static str, message: String| Diagnostic::warning(code, message).at(Some(b.pos)).node(&b.id);
+        let warn = |code: Code, message: String| Diagnostic::warning(code, message).at(Some(b.pos)).node(&b.id);
         match &b.does {
             Does::Say { prompt, next } => {
                 say(&mut node, prompt, &mut warnings, &warn);
@@ -122,7 +123,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Assumed>, HashMap<String, Pos>
                     };
                     if map.contains_key(&name) {
                         warnings.push(warn(
-                            "vendor-duplicate-choice",
+                            Code::VendorDuplicateChoice,
                             format!(
                                 "\"{name}\" is offered twice; the first (to {}) is kept",
                                 map[&name]["to"]
@@ -226,7 +227,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Assumed>, HashMap<String, Pos>
                 if !pools.contains(pool) {
                     pools.push(pool.clone());
                     warnings.push(warn(
-                        "vendor-assumed-pool",
+                        Code::VendorAssumedPool,
                         format!(
                             "the flow does not say how many agents answer \"{pool}\" or how long they take: {ASSUMED_SEATS} seats and {ASSUMED_HANDLE} assumed (give agents.\"{pool}\" in an overlay)"
                         ),
@@ -239,7 +240,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Assumed>, HashMap<String, Pos>
             Does::Flow { target } => {
                 node.insert("kind".into(), json!("hangup"));
                 warnings.push(warn(
-                    "vendor-external-flow",
+                    Code::VendorExternalFlow,
                     format!(
                         "the call goes on in another flow ({target}), which was not given: it leaves the menu here (import the flows together to follow it)"
                     ),
@@ -267,7 +268,7 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Assumed>, HashMap<String, Pos>
         warnings.insert(
             0,
             Diagnostic::warning(
-                "vendor-assumed-shares",
+                Code::VendorAssumedShares,
                 format!(
                     "the flow does not say how callers choose: the options of each menu are taken equally often, and {ASSUMED_FAIL} of hearings are silent or a wrong key where the flow handles that; error branches are taken 1% of the time (give shares in an overlay: nodes.ID.options.KEY.share)"
                 ),
@@ -307,15 +308,15 @@ pub fn emit(f: &Flow, path: &str) -> (String, Vec<Assumed>, HashMap<String, Pos>
         .map(|w| {
             let id = w.node.clone().unwrap_or_default();
             let covered_by = match w.code {
-                "vendor-audio-prompt" => vec![vec![keys(&["nodes", &id, "duration"])]],
-                "vendor-assumed-hours" | "vendor-unknown-decision" => vec![vec![keys(&["nodes", &id, "cases"])]],
-                "vendor-assumed-pool" => nodes
+                Code::VendorAudioPrompt => vec![vec![keys(&["nodes", &id, "duration"])]],
+                Code::VendorAssumedHours | Code::VendorUnknownDecision => vec![vec![keys(&["nodes", &id, "cases"])]],
+                Code::VendorAssumedPool => nodes
                     .and_then(|n| n.get(&id))
                     .and_then(|n| n.get("pool"))
                     .and_then(Value::as_str)
                     .map(|p| vec![vec![keys(&["agents", p])]])
                     .unwrap_or_default(),
-                "vendor-assumed-shares" => shared
+                Code::VendorAssumedShares => shared
                     .iter()
                     .map(|n| vec![keys(&["nodes", n, "options"]), keys(&["nodes", n, "intents"])])
                     .collect(),
@@ -332,7 +333,7 @@ fn say(
     node: &mut Map<String, Value>,
     prompt: &Prompt,
     warnings: &mut Vec<Diagnostic>,
-    warn: &dyn Fn(&'static str, String) -> Diagnostic,
+    warn: &dyn Fn(Code, String) -> Diagnostic,
 ) {
     match (&prompt.text, prompt.audio) {
         (Some(t), _) if !t.trim().is_empty() => {
@@ -349,7 +350,7 @@ fn say(
                 json!(format!("{}s", crate::menu::value::trim_float(AUDIO_SECONDS))),
             );
             warnings.push(warn(
-                "vendor-audio-prompt",
+                Code::VendorAudioPrompt,
                 format!("the prompt is a recording whose length the flow does not give: {AUDIO_SECONDS} s assumed (give nodes.ID.duration in an overlay)"),
             ));
         }
@@ -363,7 +364,7 @@ fn decide(
     what: Decision,
     arms: &[(String, super::Edge)],
     warnings: &mut Vec<Diagnostic>,
-    warn: &dyn Fn(&'static str, String) -> Diagnostic,
+    warn: &dyn Fn(Code, String) -> Diagnostic,
 ) {
     let Some(((_, last), rest)) = arms.split_last() else {
         node.insert("kind".into(), json!("hangup"));
@@ -384,7 +385,7 @@ fn decide(
                 cases.push(json!({ "if": { "share": "0%" }, "to": e.to }));
             }
             warnings.push(warn(
-                "vendor-assumed-hours",
+                Code::VendorAssumedHours,
                 format!("the hours of operation are not in the flow: {} within {ASSUMED_HOURS}, {} outside (give the case's hours in an overlay)", names[0], names[names.len() - 1]),
             ));
         }
@@ -439,7 +440,7 @@ fn decide(
                 )
             };
             warnings.push(warn(
-                "vendor-unknown-decision",
+                Code::VendorUnknownDecision,
                 format!(
                     "the route depends on {on}: its {n} outcomes ({}) {how} (give the cases' shares in an overlay)",
                     names.join(", ")

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use super::{Block, Choice, Decision, Does, Edge, Flow, Input, Prompt, error, list_of, plain, text_of};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::menu::yaml::{Node, Pos, Value};
 
@@ -18,7 +19,7 @@ use crate::menu::yaml::{Node, Pos, Value};
 pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     let root = crate::menu::yaml::parse(text, &crate::menu::yaml::Limits::default()).map_err(|e| {
         vec![error(
-            "vendor-bad-yaml",
+            Code::VendorBadYaml,
             format!("the flow is not valid YAML: {}", e.message),
             e.pos,
         )]
@@ -32,7 +33,7 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
             .map(|(k, v)| (k, v))
     }) else {
         return Err(vec![error(
-            "vendor-missing-key",
+            Code::VendorMissingKey,
             "no flow (inboundCall:, inboundChat:, …) in the file",
             Some(root.pos),
         )]);

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use super::{
     Block, Choice, Decision, Does, Edge, Flow, Input, Prompt, error, finding, json_tree, list_of, plain, text_of,
 };
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::menu::yaml::{Node, Pos};
 
@@ -99,7 +100,7 @@ fn read_tree(root: &Node, twice: Vec<Diagnostic>) -> Result<Flow, Vec<Diagnostic
     let states = list_of(&root, "states");
     if states.is_empty() {
         return Err(vec![error(
-            "vendor-missing-start",
+            Code::VendorMissingStart,
             "the flow has no states",
             Some(root.pos),
         )]);
@@ -112,7 +113,7 @@ fn read_tree(root: &Node, twice: Vec<Diagnostic>) -> Result<Flow, Vec<Diagnostic
     let mut widgets: Vec<Widget> = Vec::new();
     for s in states {
         let Some(name) = text_of(s, "name") else {
-            return Err(vec![error("vendor-missing-key", "a state has no name", Some(s.pos))]);
+            return Err(vec![error(Code::VendorMissingKey, "a state has no name", Some(s.pos))]);
         };
         let kind = text_of(s, "type").unwrap_or_default();
         let transitions = list_of(s, "transitions")
@@ -148,7 +149,7 @@ fn read_tree(root: &Node, twice: Vec<Diagnostic>) -> Result<Flow, Vec<Diagnostic
         .map(|e| e.to)
         .ok_or_else(|| {
             vec![error(
-                "vendor-missing-start",
+                Code::VendorMissingStart,
                 format!("the trigger {} leads nowhere: no incomingCall transition", t.name),
                 Some(t.pos),
             )]
@@ -371,7 +372,7 @@ fn gather(
         if !matches {
             let what = reads(&input).map_or_else(|| format!("\"{input}\""), |(n, f)| format!("{f} of {n}"));
             findings.push(finding(
-                "vendor-wrong-input",
+                Code::VendorWrongInput,
                 format!(
                     "the split after {} reads {what}, not the {field} the caller just gave {}: none of its conditions can match what was pressed, so every caller goes to noMatch",
                     w.name, w.name

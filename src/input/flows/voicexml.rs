@@ -11,6 +11,7 @@
 use roxmltree::{Document, Node as X};
 
 use super::{Block, Choice, Decision, Does, Edge, Flow, Input, Prompt, error, plain};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::menu::yaml::Pos;
 
@@ -23,7 +24,7 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     let doc = Document::parse_with_options(text, opts).map_err(|e| {
         let p = e.pos();
         vec![error(
-            "vendor-bad-xml",
+            Code::VendorBadXml,
             format!("the document is not well-formed XML: {e}"),
             Some(Pos::new(p.row, p.col)),
         )]
@@ -31,7 +32,7 @@ pub fn read(text: &str) -> Result<Flow, Vec<Diagnostic>> {
     let root = doc.root_element();
     if root.tag_name().name() != "vxml" {
         return Err(vec![error(
-            "vendor-missing-key",
+            Code::VendorMissingKey,
             format!("the root element is <{}>, not <vxml>", root.tag_name().name()),
             Some(pos(&doc, root)),
         )]);

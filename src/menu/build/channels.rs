@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::{Builder, Sections};
+use crate::diag::Code;
 use crate::menu::yaml::Pos;
 use crate::menu::{Channel, Kind, MenuNode, Pool, Transition};
 
@@ -19,7 +20,7 @@ impl Builder {
         if !s.ids.contains_key(e.value.as_str()) {
             let hint = self.suggest(&e.value, s.ids.keys());
             self.err(
-                "unknown-entry",
+                Code::UnknownEntry,
                 format!("online_entry \"{}\" is not a node id{hint}", e.value),
                 Some(e.pos),
                 None,
@@ -40,7 +41,7 @@ impl Builder {
             let node = &graph[n];
             if node.channel != Channel::Online {
                 self.err(
-                    "online-entry-phone",
+                    Code::OnlineEntryPhone,
                     format!(
                         "online_entry \"{}\" is a phone node: customers who start online must enter an online node (add \"channel: online\" to it)",
                         node.id
@@ -55,7 +56,7 @@ impl Builder {
             && s.online_entry.is_none()
         {
             self.err(
-                "missing-key",
+                Code::MissingKey,
                 "callers.online_arrivals needs a top-level \"online_entry\": the node where customers who start online enter",
                 Some(a.pos),
                 None,
@@ -72,7 +73,7 @@ impl Builder {
             }
             if node.channel == Channel::Online && pool.never_staffed() {
                 self.err(
-                    "no-seats",
+                    Code::NoSeats,
                     format!(
                         "chat queue \"{}\" is answered by pool \"{}\", which has no seats at any time: no chat would ever be answered",
                         node.id, pool.name
@@ -87,7 +88,7 @@ impl Builder {
                 && let Some(c) = raw.concurrency.as_ref().filter(|c| c.value > 1)
             {
                 self.warn(
-                    "chat-settings-on-phone",
+                    Code::ChatSettingsOnPhone,
                     format!(
                         "pool \"{name}\" answers the phone queue \"{}\": with concurrency {} each of its agents holds {} phone calls at once (give chats a pool of their own)",
                         q.id, c.value, c.value
@@ -101,7 +102,7 @@ impl Builder {
                 && f.value.mean() > 0.0
             {
                 self.warn(
-                    "first-reply-long",
+                    Code::FirstReplyLong,
                     format!(
                         "pool \"{name}\": the first reply takes as long as a whole chat on average; handle_time is the whole chat from pick-up, first_reply a delay within it"
                     ),

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::plots::{bar_plot, cdf_plot};
 use super::{HEADLINE, escape_html as e, show};
-use crate::Error;
 use crate::analysis::Reach;
+use crate::error::Error;
 use crate::sim::SimReport;
 use crate::sim::stats::{Estimate, Outcome, Welford};
 
@@ -96,7 +96,7 @@ fn interval(key: &str, e: &Estimate) -> String {
 }
 
 fn difference(key: &str, e: &Estimate) -> String {
-    let pct = key.starts_with("p_") || matches!(key, "service_level" | "occupancy");
+    let pct = crate::sim::metric::is_share(key);
     let f = |x: f64| {
         if pct {
             format!("{:+.1} pt", x * 100.0)

@@ -19,7 +19,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::Error;
+use crate::error::Error;
 
 /// The marker that tells a folder holds a hotline report.
 pub const MARKER: &str = ".hotline-report";

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use super::plots::{Plot, Step, step_plot};
 use super::{ReportDir, escape_html as e, show};
-use crate::Error;
 use crate::decisions::staff::{PlanRow, Staffing};
+use crate::error::Error;
 
 /// Seconds of day of a plan row's start or end (`08:30`); an end at
 /// midnight or before the start is the next day's.

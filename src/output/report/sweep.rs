@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use super::plots::{Plot, SweepLine, sweep_plot};
 use super::{ReportDir, escape_html as e, show};
-use crate::Error;
 use crate::decisions::sweep::Sweep;
+use crate::error::Error;
 
 /// The plots of a sweep: `metrics` against the first swept path, one line
 /// per combination of the others.

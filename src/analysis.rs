@@ -42,6 +42,10 @@ pub struct Reach {
     /// Why a figure above is missing although it exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undecided: Option<String>,
+    /// Whether `expected_ivr_seconds` is missing because it could not be
+    /// computed (not because callers are trapped).
+    #[serde(skip)]
+    pub expected_undecided: bool,
 }
 
 impl Reach {
@@ -54,10 +58,10 @@ impl Reach {
     /// The expected time in the menu with one decimal; `unbounded` when
     /// callers are trapped, `undecided` when it could not be computed.
     pub fn expected_text(&self) -> String {
-        match (self.expected_ivr_seconds, &self.undecided) {
-            (Some(v), _) => format!("{v:.1}"),
-            (None, Some(why)) if why.contains("expected time") => "undecided".into(),
-            (None, _) => "unbounded".into(),
+        match self.expected_ivr_seconds {
+            Some(v) => format!("{v:.1}"),
+            None if self.expected_undecided => "undecided".into(),
+            None => "unbounded".into(),
         }
     }
 }
@@ -173,6 +177,7 @@ fn reach_with_routes(h: &Hotline, segment: Option<usize>, start: NodeIndex) -> (
         probability: chain.p_human.map(round),
         expected_ivr_seconds: chain.expected_secs.map(round),
         undecided: chain.undecided,
+        expected_undecided: chain.expected_undecided,
     };
     (reach, Routes { allowed, lex, time })
 }

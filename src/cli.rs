@@ -219,22 +219,64 @@ impl LimitArgs {
     }
 }
 
+/// What every command runs with, resolved once from the process: the
+/// cancellation token that Ctrl-C sets. The handler is installed the first
+/// time a command asks for the token, so commands that never run long keep
+/// Ctrl-C's default (the process ends).
+#[derive(Default)]
+pub struct Context {
+    cancel: std::sync::OnceLock<crate::cancel::Cancel>,
+}
+
+impl Context {
+    /// The run's cancellation token (Ctrl-C sets it).
+    pub fn cancel(&self) -> crate::cancel::Cancel {
+        self.cancel
+            .get_or_init(|| {
+                let token = crate::cancel::Cancel::new();
+                let set = token.clone();
+                // Without a handler (another one is installed) Ctrl-C just ends the process.
+                let _ = ctrlc::set_handler(move || set.cancel());
+                token
+            })
+            .clone()
+    }
+
+    /// Whether Ctrl-C has asked the run to stop.
+    pub fn interrupted(&self) -> bool {
+        self.cancel.get().is_some_and(crate::cancel::Cancel::is_cancelled)
+    }
+
+    /// A simulation error as the command's error: interrupted, or the menu
+    /// at `path` cannot be simulated.
+    pub fn sim_error(path: &str) -> impl Fn(crate::sim::SimError) -> Error + '_ {
+        move |e| match e {
+            crate::sim::SimError::Interrupted => Error::Interrupted,
+            crate::sim::SimError::Failed(message) => Error::Unusable {
+                path: path.into(),
+                message,
+            },
+        }
+    }
+}
+
 /// Runs a command; returns the exit code (0 clean, 1 input problems).
 pub fn run(cli: Cli) -> Result<i32, Error> {
+    let ctx = Context::default();
     match cli.command {
         Command::Check(a) => check::exec(&a),
         Command::Analyze(a) => analyze::exec(&a),
-        Command::Simulate(a) => simulate::exec(&a),
-        Command::Compare(a) => compare::exec(&a),
-        Command::Merge(a) => merge::exec(&a),
+        Command::Simulate(a) => simulate::exec(&a, &ctx),
+        Command::Compare(a) => compare::exec(&a, &ctx),
+        Command::Merge(a) => merge::exec(&a, &ctx),
         Command::Bench(a) => bench::exec(&a),
         Command::Survey(a) => survey::exec(&a),
         Command::Graph(a) => graph::exec(&a),
         Command::Import(a) => import::exec(&a),
         Command::Paths(a) => paths::exec(&a),
-        Command::Sweep(a) => sweep::exec(&a),
-        Command::Staff(a) => staff::exec(&a),
-        Command::Comply(a) => comply::exec(&a),
+        Command::Sweep(a) => sweep::exec(&a, &ctx),
+        Command::Staff(a) => staff::exec(&a, &ctx),
+        Command::Comply(a) => comply::exec(&a, &ctx),
         Command::Call(a) => call::exec(&a),
         Command::Rules(a) => rules::exec(&a),
         Command::Schema => schema::exec(),

@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod diag;
 pub mod error;
 pub mod escape;

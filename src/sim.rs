@@ -40,7 +40,7 @@ pub struct SimOptions {
     /// Most callers in the system at once before a replication is stopped.
     pub max_in_system: usize,
     /// Set from another thread (Ctrl-C) to stop after the current batch.
-    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    pub stop: crate::cancel::Cancel,
     /// Staffing intervals, seconds (0: none): the report then has each
     /// pool's metrics per interval (`SimReport::intervals`).
     pub interval: f64,
@@ -55,7 +55,7 @@ impl SimOptions {
             threads: 0,
             sl_target: 20.0,
             max_in_system: 1_000_000,
-            stop: None,
+            stop: crate::cancel::Cancel::new(),
             interval: 0.0,
         }
     }
@@ -259,15 +259,44 @@ pub struct Settings {
     pub sl_target_s: f64,
 }
 
-/// The error message of a run stopped by [`SimOptions::stop`].
-pub const INTERRUPTED: &str = "interrupted";
+/// Why a run gave no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    /// Stopped by its [`SimOptions::stop`] token.
+    Interrupted,
+    /// The menu cannot be simulated, or a replication failed (the message).
+    Failed(String),
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::Interrupted => f.write_str("interrupted"),
+            SimError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+impl From<String> for SimError {
+    fn from(m: String) -> SimError {
+        SimError::Failed(m)
+    }
+}
+
+impl From<SimError> for String {
+    fn from(e: SimError) -> String {
+        e.to_string()
+    }
+}
 
 /// Most per-replication rows kept for `replications.csv`.
 pub const MAX_ROWS: usize = 10_000;
 
 /// Runs the simulation. `progress(done, total, callers)` is called after
 /// each batch of replications.
-pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) + Sync)) -> Result<SimReport, String> {
+pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) + Sync)) -> Result<SimReport, SimError> {
     let (plan, settings) = setup(h, o)?;
     let mut agg = Aggregator::new(&plan, h, settings);
     replications(
@@ -289,7 +318,7 @@ pub fn simulate_range(
     o: &SimOptions,
     range: std::ops::Range<u32>,
     progress: &(dyn Fn(u32, u32, u64) + Sync),
-) -> Result<Vec<RepResult>, String> {
+) -> Result<Vec<RepResult>, SimError> {
     let (plan, settings) = setup(h, o)?;
     let total = range.len() as u32;
     let mut out = Vec::with_capacity(range.len());
@@ -379,7 +408,7 @@ fn replications(
     range: std::ops::Range<u32>,
     each: &mut dyn FnMut(&RepResult),
     progress: &dyn Fn(u32, u64),
-) -> Result<(), String> {
+) -> Result<(), SimError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(o.threads)
         .build()
@@ -388,30 +417,24 @@ fn replications(
     let mut done = range.start;
     let mut callers = 0;
     while done < range.end {
-        if o.stop
-            .as_ref()
-            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-        {
-            return Err(INTERRUPTED.into());
+        if o.stop.is_cancelled() {
+            return Err(SimError::Interrupted);
         }
         let upto = (done + batch).min(range.end);
-        let results: Vec<Result<RepResult, String>> = pool.install(|| {
+        let results: Vec<Result<RepResult, SimError>> = pool.install(|| {
             (done..upto)
                 .into_par_iter()
                 .map(|i| {
                     Engine::new(plan, settings, replication_seed(o.seed, u64::from(i)))
-                        .with_stop(o.stop.as_deref())
+                        .with_stop(Some(o.stop.flag()))
                         .run()
                 })
                 .collect()
         });
         for (i, r) in results.into_iter().enumerate() {
-            let r = r.map_err(|e| {
-                if e == INTERRUPTED {
-                    e
-                } else {
-                    format!("replication {}: {e}", done as usize + i + 1)
-                }
+            let r = r.map_err(|e| match e {
+                SimError::Interrupted => e,
+                SimError::Failed(m) => SimError::Failed(format!("replication {}: {m}", done as usize + i + 1)),
             })?;
             callers += r.callers.callers;
             each(&r);

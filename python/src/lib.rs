@@ -6,8 +6,8 @@
 //! thread wakes every 50 ms to let Python handle signals, so Ctrl-C stops a
 //! simulation, a sweep or a staffing search with `KeyboardInterrupt`.
 
+use hotline::cancel::Cancel;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyValueError};
@@ -111,7 +111,7 @@ fn library_error(e: hotline::Error) -> PyErr {
 /// pending Python signal) sets `stop` and raises.
 fn interruptible<T: Send>(
     py: Python<'_>,
-    stop: &Arc<AtomicBool>,
+    stop: &Cancel,
     work: impl FnOnce() -> Result<T, String> + Send,
 ) -> PyResult<T> {
     let out = std::thread::scope(|s| {
@@ -132,7 +132,7 @@ fn interruptible<T: Send>(
                 }
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     if let Err(e) = py.check_signals() {
-                        stop.store(true, Ordering::SeqCst);
+                        stop.cancel();
                         // The run stops at its next check; wait for it.
                         py.detach(move || while rx.recv().is_ok() {});
                         return Err(e);
@@ -142,7 +142,7 @@ fn interruptible<T: Send>(
         }
     })?;
     out.map_err(|m| {
-        if m == hotline::sim::INTERRUPTED || stop.load(Ordering::SeqCst) {
+        if stop.is_cancelled() {
             PyKeyboardInterrupt::new_err("interrupted")
         } else {
             PyValueError::new_err(m)
@@ -216,7 +216,7 @@ fn sim_options(
     seed: Option<u64>,
     threads: usize,
     sl_target: f64,
-    stop: &Arc<AtomicBool>,
+    stop: &Cancel,
 ) -> PyResult<SimOptions> {
     let mut o = SimOptions::from_menu(h);
     if let Some(r) = replications {
@@ -236,7 +236,7 @@ fn sim_options(
     }
     o.threads = threads;
     o.sl_target = sl_target;
-    o.stop = Some(stop.clone());
+    o.stop = stop.clone();
     Ok(o)
 }
 
@@ -316,10 +316,12 @@ impl Menu {
         threads: usize,
         sl_target: f64,
     ) -> PyResult<SimResult> {
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Cancel::new();
         let h = &self.0.hotline;
         let o = sim_options(h, replications, seed, threads, sl_target, &stop)?;
-        let report = interruptible(py, &stop, || hotline::sim::simulate(h, &o, &|_, _, _| {}))?;
+        let report = interruptible(py, &stop, || {
+            hotline::sim::simulate(h, &o, &|_, _, _| {}).map_err(String::from)
+        })?;
         let keys = report.rows.keys().to_vec();
         let mut columns: Vec<(String, Vec<f64>)> = keys.into_iter().map(|k| (k, Vec::new())).collect();
         for row in report.rows.iter() {
@@ -394,7 +396,7 @@ impl Menu {
         if replications.is_some_and(|r| r < 2) {
             return Err(PyValueError::new_err("a staffing search needs at least 2 replications"));
         }
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Cancel::new();
         let o = hotline::decisions::staff::StaffOptions {
             targets,
             interval,
@@ -437,7 +439,7 @@ impl Menu {
             };
             settings.push(setting);
         }
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Cancel::new();
         let inner = &self.0;
         // Checked once here so that a bad argument is a ValueError, not a
         // message from the middle of the sweep.

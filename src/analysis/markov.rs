@@ -29,6 +29,9 @@ pub struct ChainResult {
     pub expected_secs: Option<f64>,
     /// Why a figure was left out, when one was.
     pub undecided: Option<String>,
+    /// Whether the expected time was left out because it could not be
+    /// computed (rather than because some callers never leave).
+    pub expected_undecided: bool,
 }
 
 /// One state's outgoing probabilities and expected time per visit.
@@ -199,6 +202,7 @@ pub fn solve(h: &Hotline, rows: &[Row], start: NodeIndex) -> ChainResult {
             p_human: Some(1.0),
             expected_secs: Some(0.0),
             undecided: None,
+            expected_undecided: false,
         };
     }
     let n = rows.len();
@@ -210,6 +214,7 @@ pub fn solve(h: &Hotline, rows: &[Row], start: NodeIndex) -> ChainResult {
     let trapped = reaches(&|i| active[i] && !leaks[i]);
     let ends = reaches(&|i| rows[i].end > 0.0);
     let mut undecided = None;
+    let mut expected_undecided = false;
     // Probability of a human: 1 where the call surely ends and cannot end
     // without one; the others are unknowns.
     let sure_human: Vec<bool> = (0..n).map(|i| active[i] && !trapped[i] && !ends[i]).collect();
@@ -248,6 +253,7 @@ pub fn solve(h: &Hotline, rows: &[Row], start: NodeIndex) -> ChainResult {
         if s.error[entry] <= MAX_ERROR * s.x[entry].abs().max(1.0) {
             Some(s.x[entry].max(0.0))
         } else {
+            expected_undecided = true;
             undecided.get_or_insert(format!(
                 "the expected time in the menu could not be computed to a relative {MAX_ERROR:e} (error bound {:.1e} s)",
                 s.error[entry]
@@ -259,6 +265,7 @@ pub fn solve(h: &Hotline, rows: &[Row], start: NodeIndex) -> ChainResult {
         p_human,
         expected_secs,
         undecided,
+        expected_undecided,
     }
 }
 

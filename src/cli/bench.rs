@@ -87,10 +87,7 @@ fn measure(h: &crate::menu::Hotline, replications: u32) -> Result<(u64, f64), Er
     let mut callers = 0;
     for _ in 0..5 {
         let start = Instant::now();
-        let r = simulate(h, &o, &|_, _, _| {}).map_err(|message| Error::Unusable {
-            path: h.name.clone(),
-            message,
-        })?;
+        let r = simulate(h, &o, &|_, _, _| {}).map_err(super::Context::sim_error(&h.name))?;
         best = best.min(start.elapsed().as_secs_f64());
         callers = r.callers;
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::simulate::{interrupted, run_sim, sim_options};
+use super::simulate::{run_sim, sim_options};
 use super::{Format, RunArgs, load_valid, print};
 use crate::error::Error;
 use crate::escape::json_text;
@@ -25,14 +25,14 @@ pub struct CompareArgs {
 }
 
 /// Runs `hotline compare`.
-pub fn exec(a: &CompareArgs) -> Result<i32, Error> {
+pub fn exec(a: &CompareArgs, ctx: &super::Context) -> Result<i32, Error> {
     use crate::output::report::compare::{self, Side};
     let run = &a.run;
     let (la, ha) = load_valid(&a.a, &run.limits)?;
     let (lb, hb) = load_valid(&a.b, &run.limits)?;
-    let oa = sim_options(&ha, &la.path, run)?;
+    let oa = sim_options(&ha, &la.path, run, ctx)?;
     // Same replications and seeds for both: the comparison is paired.
-    let mut ob = sim_options(&hb, &lb.path, run)?;
+    let mut ob = sim_options(&hb, &lb.path, run, ctx)?;
     ob.replications = oa.replications;
     ob.seed = oa.seed;
     let out = run
@@ -49,7 +49,7 @@ pub fn exec(a: &CompareArgs) -> Result<i32, Error> {
     };
     let c = compare::compare((side(&ha, &la.path), &ra), (side(&hb, &lb.path), &rb));
     if let Some(out) = out {
-        compare::write_report(out, &c, &ra, &rb, &interrupted)?;
+        compare::write_report(out, &c, &ra, &rb, &|| ctx.interrupted())?;
     }
     print(&match run.format {
         Format::Text => compare::to_text(&c),

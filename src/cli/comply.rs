@@ -50,7 +50,7 @@ struct Document<'a> {
 }
 
 /// Runs `hotline comply`.
-pub fn exec(a: &ComplyArgs) -> Result<i32, Error> {
+pub fn exec(a: &ComplyArgs, ctx: &super::Context) -> Result<i32, Error> {
     // An unknown pack is a bad flag, found before the menu is read.
     let rules = comply::rules_of(&a.rules).map_err(|message| Error::Usage { message })?;
     let (loaded, h) = load_valid(&a.menu, &a.limits)?;
@@ -68,7 +68,7 @@ pub fn exec(a: &ComplyArgs) -> Result<i32, Error> {
             report: None,
             limits: a.limits.clone(),
         };
-        let o = sim_options(&h, &loaded.path, &run)?;
+        let o = sim_options(&h, &loaded.path, &run, ctx)?;
         Some(run_sim(&h, &loaded.path, &o, a.quiet)?)
     } else {
         None

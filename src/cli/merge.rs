@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::simulate::interrupted;
 use super::{Format, print, threads_in_range};
 use crate::decisions::survey::SurveyJob;
 use crate::decisions::sweep::SweepJob;
@@ -40,7 +39,7 @@ pub struct MergeArgs {
 }
 
 /// Runs `hotline merge`.
-pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
+pub fn exec(a: &MergeArgs, ctx: &super::Context) -> Result<i32, Error> {
     let paths: Vec<&Path> = a.files.iter().map(PathBuf::as_path).collect();
     // Folders, devices and FIFOs are refused before anything is read.
     for p in &paths {
@@ -122,7 +121,8 @@ pub fn exec(a: &MergeArgs) -> Result<i32, Error> {
     if let Some(out) = out {
         let analysis = crate::analysis::analyze(&h, &Default::default());
         let dir = out.path().to_path_buf();
-        let written = crate::output::report::write_report(out, &h, &head.menu.path, &analysis, &report, &interrupted)?;
+        let written =
+            crate::output::report::write_report(out, &h, &head.menu.path, &analysis, &report, &|| ctx.interrupted())?;
         if !a.quiet {
             eprintln!(
                 "hotline: wrote {} files to {}",

@@ -31,29 +31,12 @@ pub struct SimulateArgs {
     pub partial: Option<std::path::PathBuf>,
 }
 
-/// Set by Ctrl-C: long runs stop and leave no half-written report.
-static STOP: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> = std::sync::OnceLock::new();
-
-fn stop_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
-    STOP.get_or_init(|| {
-        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let f = flag.clone();
-        // Without a handler (another one is installed) Ctrl-C just ends the process.
-        let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
-        flag
-    })
-    .clone()
-}
-
-pub(super) fn interrupted() -> bool {
-    STOP.get().is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
-}
-
 /// Simulation options from the menu and the command line.
 pub(super) fn sim_options(
     h: &crate::menu::Hotline,
     path: &str,
     run: &RunArgs,
+    ctx: &super::Context,
 ) -> Result<crate::sim::SimOptions, Error> {
     let (sl_target, threads) = (run.sl_target, run.threads);
     let mut o = crate::sim::SimOptions::from_menu(h);
@@ -78,7 +61,7 @@ pub(super) fn sim_options(
     }
     o.threads = threads;
     o.sl_target = sl_target;
-    o.stop = Some(stop_flag());
+    o.stop = ctx.cancel();
     Ok(o)
 }
 
@@ -108,20 +91,11 @@ pub(super) fn run_sim(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    report.map_err(|message| {
-        if message == crate::sim::INTERRUPTED {
-            Error::Interrupted
-        } else {
-            Error::Unusable {
-                path: path.into(),
-                message,
-            }
-        }
-    })
+    report.map_err(super::Context::sim_error(path))
 }
 
 /// Runs `hotline simulate`.
-pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
+pub fn exec(a: &SimulateArgs, ctx: &super::Context) -> Result<i32, Error> {
     let run = &a.run;
     if let Some(file) = &a.partial {
         if run.report.is_some() {
@@ -137,7 +111,7 @@ pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
         crate::files::check_output(file, "--partial", &inputs, partial_file())?;
     }
     let (loaded, h) = load_valid(&a.menu, &run.limits)?;
-    let o = sim_options(&h, &loaded.path, run)?;
+    let o = sim_options(&h, &loaded.path, run, ctx)?;
     if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
         // With an overlay, the partial keeps the menu it stands for.
         let source = match run.limits.overlay()? {
@@ -171,7 +145,8 @@ pub fn exec(a: &SimulateArgs) -> Result<i32, Error> {
     if let Some(out) = out {
         let analysis = crate::analysis::analyze(&h, &RuleSet::default());
         let dir = out.path().to_path_buf();
-        let written = crate::output::report::write_report(out, &h, &loaded.path, &analysis, &report, &interrupted)?;
+        let written =
+            crate::output::report::write_report(out, &h, &loaded.path, &analysis, &report, &|| ctx.interrupted())?;
         if !run.quiet {
             eprintln!(
                 "hotline: wrote {} files to {}",
@@ -217,18 +192,9 @@ fn shard(
     source: &str,
 ) -> Result<i32, Error> {
     use crate::sim::shard::{SimHead, SimJob};
-    let unusable = |message: String| Error::Unusable {
-        path: loaded.path.clone(),
-        message,
-    };
     let rg = crate::shard::range(k, n, o.replications);
-    let results = crate::sim::simulate_range(h, o, rg.clone(), &|_, _, _| {}).map_err(|m| {
-        if m == crate::sim::INTERRUPTED {
-            Error::Interrupted
-        } else {
-            unusable(m)
-        }
-    })?;
+    let results =
+        crate::sim::simulate_range(h, o, rg.clone(), &|_, _, _| {}).map_err(super::Context::sim_error(&loaded.path))?;
     let head = SimHead::new(&loaded.path, source, o);
     crate::shard::write::<SimJob>(file, &head, (k, n), &results)?;
     if !quiet {

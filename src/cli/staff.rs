@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::simulate::{interrupted, sim_options};
+use super::simulate::sim_options;
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
 use crate::decisions::staff::{self, StaffOptions};
 use crate::error::Error;
@@ -81,7 +81,7 @@ fn shrinkage(text: &str) -> Result<f64, String> {
 }
 
 /// Runs `hotline staff`.
-pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
+pub fn exec(a: &StaffArgs, ctx: &super::Context) -> Result<i32, Error> {
     let (loaded, h) = load_valid(&a.menu, &a.limits)?;
     let unusable = |message: String| Error::Unusable {
         path: loaded.path.clone(),
@@ -113,7 +113,7 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         interval: a.interval,
         confidence: a.confidence,
         shrinkage: a.shrinkage,
-        sim: sim_options(&h, &loaded.path, &run)?,
+        sim: sim_options(&h, &loaded.path, &run, ctx)?,
         max_rounds: 60,
     };
     let out = a
@@ -130,7 +130,13 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
             o.sim.replications.max(2)
         );
     }
-    let s = staff::staff(&h, &o).map_err(|m| if interrupted() { Error::Interrupted } else { unusable(m) })?;
+    let s = staff::staff(&h, &o).map_err(|m| {
+        if ctx.interrupted() {
+            Error::Interrupted
+        } else {
+            unusable(m)
+        }
+    })?;
     if let Some(w) = &a.write {
         // An imported flow, or a menu with an overlay, is written as the
         // hotline menu it stands for.
@@ -153,7 +159,7 @@ pub fn exec(a: &StaffArgs) -> Result<i32, Error> {
         }
     }
     if let Some(out) = out {
-        crate::output::report::staff::write_report(out, &s, &interrupted)?;
+        crate::output::report::staff::write_report(out, &s, &|| ctx.interrupted())?;
     }
     print(&match a.format {
         Format::Text => staff::to_text(&s),

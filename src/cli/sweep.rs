@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::simulate::{interrupted, sim_options};
+use super::simulate::sim_options;
 use super::{Format, LimitArgs, RunArgs, load_valid, print, threads_in_range};
 use crate::decisions::sweep::{self, Setting};
 use crate::error::Error;
@@ -71,7 +71,7 @@ pub struct SweepArgs {
 }
 
 /// Runs `hotline sweep`.
-pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
+pub fn exec(a: &SweepArgs, ctx: &super::Context) -> Result<i32, Error> {
     if let Some(file) = &a.partial {
         let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path())
             .chain(a.limits.with.as_deref())
@@ -110,7 +110,7 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         .map(crate::output::report::ReportDir::open)
         .transpose()?;
     let path = loaded.path.clone();
-    let options = |h: &crate::menu::Hotline| sim_options(h, &path, &run);
+    let options = |h: &crate::menu::Hotline| sim_options(h, &path, &run, ctx);
     // The menu the values are set in: an imported flow's, with the overlay.
     let overlay = a.limits.overlay()?;
     let (tree, text) =
@@ -147,7 +147,7 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         },
     )
     .map_err(|message| {
-        if interrupted() {
+        if ctx.interrupted() {
             Error::Interrupted
         } else {
             Error::Unusable {
@@ -177,7 +177,7 @@ pub fn exec(a: &SweepArgs) -> Result<i32, Error> {
         return Ok(0);
     }
     if let Some(out) = out {
-        crate::output::report::sweep::write_report(out, &s, &metrics, &interrupted)?;
+        crate::output::report::sweep::write_report(out, &s, &metrics, &|| ctx.interrupted())?;
     }
     print(&match a.format {
         SweepFormat::Text => sweep::to_text(&s, &metrics),

@@ -331,7 +331,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Stops the replication (with [`super::INTERRUPTED`]) soon after
+    /// Stops the replication (with [`super::SimError::Interrupted`]) soon after
     /// `flag` is set: it is read every 65,536 events.
     pub fn with_stop(mut self, flag: Option<&'a AtomicBool>) -> Engine<'a> {
         self.stop = flag;
@@ -346,7 +346,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Runs the replication to the end.
-    pub fn run(mut self) -> Result<RepResult, String> {
+    pub fn run(mut self) -> Result<RepResult, super::SimError> {
         // The next arrival is kept beside the heap: one push and pop fewer per caller.
         let mut next_arrival = f64::INFINITY;
         if self.plan.peak_rate > 0.0 {
@@ -371,7 +371,7 @@ impl<'a> Engine<'a> {
         let mut events: u32 = 0;
         loop {
             if events & 0xFFFF == 0xFFFF && self.stop.is_some_and(|f| f.load(Ordering::Relaxed)) {
-                return Err(super::INTERRUPTED.into());
+                return Err(super::SimError::Interrupted);
             }
             events = events.wrapping_add(1);
             // The next event is the earliest of the next arrival, the event

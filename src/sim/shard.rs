@@ -87,7 +87,7 @@ impl SimHead {
             threads,
             sl_target: key.sl_target,
             max_in_system: key.max_in_system,
-            stop: None,
+            stop: crate::cancel::Cancel::new(),
             interval: 0.0,
         }
     }

@@ -83,7 +83,7 @@ proptest! {
         let one = match simulate(&h, &o, &|_, _, _| {}) {
             Ok(r) => r,
             // Refused up front (no seats and no patience): a reason is given.
-            Err(e) => { prop_assert!(e.contains("wait forever"), "{e}"); return Ok(()); }
+            Err(e) => { prop_assert!(e.to_string().contains("wait forever"), "{e}"); return Ok(()); }
         };
         for row in one.rows.iter() {
             let outcomes: f64 = ["p_reach_human", "p_abandoned", "p_forced_out", "p_resolved_self_service", "p_resolved_online", "p_gave_up", "p_hung_up", "p_stuck"]

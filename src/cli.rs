@@ -11,11 +11,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod analyze;
+mod backtest;
 mod bench;
 mod call;
 mod check;
 mod compare;
 mod comply;
+mod fit;
 mod graph;
 mod import;
 mod merge;
@@ -28,11 +30,13 @@ mod survey;
 mod sweep;
 
 pub use analyze::AnalyzeArgs;
+pub use backtest::BacktestArgs;
 pub use bench::BenchArgs;
 pub use call::CallArgs;
 pub use check::CheckArgs;
 pub use compare::CompareArgs;
 pub use comply::ComplyArgs;
+pub use fit::FitArgs;
 pub use graph::{GraphArgs, GraphFormat};
 pub use import::ImportArgs;
 pub use merge::MergeArgs;
@@ -84,6 +88,10 @@ pub enum Command {
     Survey(SurveyArgs),
     /// A verdict per rule of a jurisdiction's pack (spain, miit, eu, us-cable, gethuman), with its evidence.
     Comply(ComplyArgs),
+    /// The menu simulated over the records' days and compared with them, interval by interval.
+    Backtest(BacktestArgs),
+    /// A caller model from call records (Asterisk queue_log, Amazon Connect contact records, CSV): arrivals, handle times, patience.
+    Fit(FitArgs),
     /// The fewest seats per pool and interval meeting every target (--target "service_level(20s) >= 80%").
     Staff(StaffArgs),
     /// A grid over menu values (--set PATH=VALUES), each point simulated with the same seeds.
@@ -168,6 +176,17 @@ fn threads_in_range(text: &str) -> Result<usize, String> {
         return Err(format!("at most {MAX_THREADS} threads (0: one per core)"));
     }
     Ok(n)
+}
+
+/// An interval of the day for `--interval`: a duration from a minute to
+/// a day.
+pub(crate) fn parse_interval(text: &str) -> Result<f64, String> {
+    let secs = crate::menu::value::Duration::parse(text).map(|d| d.secs())?;
+    if (60.0..=86400.0).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(format!("\"{text}\" is not an interval from 1m to 24h"))
+    }
 }
 
 /// Output format.
@@ -280,6 +299,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Call(a) => call::exec(&a),
         Command::Rules(a) => rules::exec(&a),
         Command::Schema => schema::exec(),
+        Command::Fit(a) => fit::exec(&a),
+        Command::Backtest(a) => backtest::exec(&a, &ctx),
     }
 }
 

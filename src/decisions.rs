@@ -2,6 +2,7 @@
 //! sweeps, compliance verdicts, paired comparisons and a regulator's
 //! survey.
 
+pub mod backtest;
 pub mod comply;
 pub mod staff;
 pub mod survey;

@@ -10,6 +10,7 @@
 
 pub mod flows;
 pub mod overlay;
+pub mod records;
 
 use std::path::Path;
 

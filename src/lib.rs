@@ -30,6 +30,7 @@ pub mod menu;
 pub mod input;
 
 pub mod analysis;
+pub mod fit;
 pub mod sim;
 
 pub mod decisions;

@@ -464,6 +464,9 @@ pub struct Callers {
     pub redial: Option<(f64, Dist)>,
     /// Named segments.
     pub segments: Vec<Segment>,
+    /// Coefficient of variation of a day's arrival rates beyond Poisson
+    /// (0: Poisson days).
+    pub rate_variation: f64,
 }
 
 impl Callers {

@@ -10,6 +10,7 @@
 mod aggregate;
 pub mod engine;
 pub mod events;
+pub mod log;
 pub mod metric;
 pub mod plan;
 pub mod shard;
@@ -41,6 +42,8 @@ pub struct SimOptions {
     pub max_in_system: usize,
     /// Set from another thread (Ctrl-C) to stop after the current batch.
     pub stop: crate::cancel::Cancel,
+    /// Keep every measured call as a record ([`engine::RepResult::log`]).
+    pub log: bool,
     /// Staffing intervals, seconds (0: none): the report then has each
     /// pool's metrics per interval (`SimReport::intervals`).
     pub interval: f64,
@@ -56,6 +59,7 @@ impl SimOptions {
             sl_target: 20.0,
             max_in_system: 1_000_000,
             stop: crate::cancel::Cancel::new(),
+            log: false,
             interval: 0.0,
         }
     }
@@ -297,16 +301,39 @@ pub const MAX_ROWS: usize = 10_000;
 /// Runs the simulation. `progress(done, total, callers)` is called after
 /// each batch of replications.
 pub fn simulate(h: &Hotline, o: &SimOptions, progress: &(dyn Fn(u32, u32, u64) + Sync)) -> Result<SimReport, SimError> {
+    simulate_each(h, o, progress, &mut |_, _| Ok(()))
+}
+
+/// [`simulate`], handing each replication's statistics (with its calls,
+/// when [`SimOptions::log`] is set) to `each` in replication order.
+pub fn simulate_each(
+    h: &Hotline,
+    o: &SimOptions,
+    progress: &(dyn Fn(u32, u32, u64) + Sync),
+    each: &mut dyn FnMut(u32, &RepResult) -> Result<(), String>,
+) -> Result<SimReport, SimError> {
     let (plan, settings) = setup(h, o)?;
     let mut agg = Aggregator::new(&plan, h, settings);
+    let (mut i, mut failed) = (0u32, None);
     replications(
         &plan,
         settings,
         o,
         0..o.replications,
-        &mut |r| agg.add(r),
+        &mut |r| {
+            agg.add(r);
+            if failed.is_none()
+                && let Err(e) = each(i, r)
+            {
+                failed = Some(e);
+            }
+            i += 1;
+        },
         &|done, callers| progress(done, o.replications, callers),
     )?;
+    if let Some(e) = failed {
+        return Err(SimError::Failed(e));
+    }
     Ok(agg.finish(h, o))
 }
 
@@ -399,6 +426,16 @@ pub(crate) fn setup(h: &Hotline, o: &SimOptions) -> Result<(Plan, RunSettings), 
     Ok((plan, settings))
 }
 
+/// Where the calls of a logged run are put in time: (seconds of day at
+/// simulated time 0, whole days one replication spans, with room for the
+/// calls that end after the period).
+pub fn settings(h: &Hotline, _o: &SimOptions) -> (f64, f64) {
+    let sim = &h.simulation;
+    let clock0 = sim.start.secs() - sim.warmup;
+    let end = clock0 + sim.warmup + sim.duration + 7200.0;
+    (clock0, (end / 86400.0).ceil().max(1.0))
+}
+
 /// Runs the replications of `range` on a thread pool, in batches, and
 /// hands their statistics to `each` in replication order.
 fn replications(
@@ -427,6 +464,7 @@ fn replications(
                 .map(|i| {
                     Engine::new(plan, settings, replication_seed(o.seed, u64::from(i)))
                         .with_stop(Some(o.stop.flag()))
+                        .with_log(o.log)
                         .run()
                 })
                 .collect()

@@ -40,8 +40,8 @@ pub fn exec(a: &CompareArgs, ctx: &super::Context) -> Result<i32, Error> {
         .as_deref()
         .map(crate::output::report::ReportDir::open)
         .transpose()?;
-    let ra = run_sim(&ha, &la.path, &oa, run.quiet)?;
-    let rb = run_sim(&hb, &lb.path, &ob, run.quiet)?;
+    let ra = run_sim(&ha, &la.path, &oa, run.quiet, &mut |_, _| Ok(()))?;
+    let rb = run_sim(&hb, &lb.path, &ob, run.quiet, &mut |_, _| Ok(()))?;
     let side = |h: &crate::menu::Hotline, path: &str| Side {
         hotline: h.name.clone(),
         path: path.into(),

@@ -69,7 +69,7 @@ pub fn exec(a: &ComplyArgs, ctx: &super::Context) -> Result<i32, Error> {
             limits: a.limits.clone(),
         };
         let o = sim_options(&h, &loaded.path, &run, ctx)?;
-        Some(run_sim(&h, &loaded.path, &o, a.quiet)?)
+        Some(run_sim(&h, &loaded.path, &o, a.quiet, &mut |_, _| Ok(()))?)
     } else {
         None
     };

@@ -29,6 +29,25 @@ pub struct SimulateArgs {
     /// The partial file a shard writes (combine them with `hotline merge`).
     #[arg(long, value_name = "FILE", requires = "shard")]
     pub partial: Option<std::path::PathBuf>,
+    /// Write every measured call as a record to this file (never over an
+    /// existing file or an input); `hotline fit` reads it back.
+    #[arg(long, value_name = "FILE", conflicts_with = "shard")]
+    pub log: Option<std::path::PathBuf>,
+    /// Format of --log: the generic CSV, an Asterisk queue_log, Amazon
+    /// Connect contact records (JSON lines).
+    #[arg(long, value_enum, default_value_t = LogFormat::Csv, requires = "log")]
+    pub log_format: LogFormat,
+}
+
+/// Formats of `simulate --log`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// The generic CSV.
+    Csv,
+    /// Asterisk queue_log.
+    Asterisk,
+    /// Amazon Connect contact records, one JSON object a line.
+    Connect,
 }
 
 /// Simulation options from the menu and the command line.
@@ -71,6 +90,7 @@ pub(super) fn run_sim(
     path: &str,
     o: &crate::sim::SimOptions,
     quiet: bool,
+    each: &mut dyn FnMut(u32, &crate::sim::engine::RepResult) -> Result<(), String>,
 ) -> Result<crate::sim::SimReport, Error> {
     // A long run says so in the log, terminal or not.
     let expected = crate::sim::expected_callers(h, o.replications);
@@ -81,13 +101,18 @@ pub(super) fn run_sim(
         );
     }
     let bar = progress_bar(quiet, u64::from(o.replications));
-    let report = crate::sim::simulate(h, o, &|done, _, callers| {
-        if let Some(b) = &bar {
-            b.set_position(u64::from(done));
-            let secs = b.elapsed().as_secs_f64().max(1e-9);
-            b.set_message(format!("{:.0} callers/s", callers as f64 / secs));
-        }
-    });
+    let report = crate::sim::simulate_each(
+        h,
+        o,
+        &|done, _, callers| {
+            if let Some(b) = &bar {
+                b.set_position(u64::from(done));
+                let secs = b.elapsed().as_secs_f64().max(1e-9);
+                b.set_message(format!("{:.0} callers/s", callers as f64 / secs));
+            }
+        },
+        each,
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -110,8 +135,15 @@ pub fn exec(a: &SimulateArgs, ctx: &super::Context) -> Result<i32, Error> {
             .collect();
         crate::files::check_output(file, "--partial", &inputs, partial_file())?;
     }
+    if let Some(file) = &a.log {
+        let inputs: Vec<&std::path::Path> = std::iter::once(a.menu.as_path())
+            .chain(run.limits.with.as_deref())
+            .collect();
+        crate::files::check_output(file, "--log", &inputs, crate::files::Existing::Nothing)?;
+    }
     let (loaded, h) = load_valid(&a.menu, &run.limits)?;
-    let o = sim_options(&h, &loaded.path, run, ctx)?;
+    let mut o = sim_options(&h, &loaded.path, run, ctx)?;
+    o.log = a.log.is_some();
     if let (Some((k, n)), Some(file)) = (a.shard, &a.partial) {
         // With an overlay, the partial keeps the menu it stands for.
         let source = match run.limits.overlay()? {
@@ -134,7 +166,19 @@ pub fn exec(a: &SimulateArgs, ctx: &super::Context) -> Result<i32, Error> {
         .as_deref()
         .map(crate::output::report::ReportDir::open)
         .transpose()?;
-    let report = run_sim(&h, &loaded.path, &o, run.quiet)?;
+    let mut log = Vec::new();
+    let report = match a.log_format {
+        _ if a.log.is_none() => run_sim(&h, &loaded.path, &o, run.quiet, &mut |_, _| Ok(()))?,
+        LogFormat::Csv => log_run(&h, &loaded.path, &o, run.quiet, RecordFormat::Csv, &mut log)?,
+        LogFormat::Asterisk => log_run(&h, &loaded.path, &o, run.quiet, RecordFormat::Asterisk, &mut log)?,
+        LogFormat::Connect => log_run(&h, &loaded.path, &o, run.quiet, RecordFormat::Connect, &mut log)?,
+    };
+    if let Some(file) = &a.log {
+        crate::files::write_new(file, &log).map_err(|e| Error::Write {
+            path: file.display().to_string(),
+            source: e,
+        })?;
+    }
     if run.format != Format::Text {
         // Text output lists the warnings itself; JSON keeps them in a field
         // a person may not read.
@@ -160,6 +204,34 @@ pub fn exec(a: &SimulateArgs, ctx: &super::Context) -> Result<i32, Error> {
         Format::Json => json_text(&report),
     })?;
     Ok(0)
+}
+
+use crate::input::records::Format as RecordFormat;
+
+/// A run whose measured calls are written as records into `out`.
+fn log_run(
+    h: &crate::menu::Hotline,
+    path: &str,
+    o: &crate::sim::SimOptions,
+    quiet: bool,
+    format: RecordFormat,
+    out: &mut Vec<u8>,
+) -> Result<crate::sim::SimReport, Error> {
+    let settings = crate::sim::settings(h, o);
+    let mut w = crate::sim::log::Writer {
+        format,
+        pools: h.pools.iter().map(|p| p.name.clone()).collect(),
+        clock0: settings.0,
+        days: settings.1,
+        out,
+    };
+    w.header().map_err(|e| Error::Unusable {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    run_sim(h, path, o, quiet, &mut |i, r| {
+        w.write(i, &r.log).map_err(|e| e.to_string())
+    })
 }
 
 /// What a `--partial` path may already hold: an earlier partial file.

@@ -580,6 +580,7 @@ impl Builder {
                 )
             }),
             segments: segments.to_vec(),
+            rate_variation: c.rate_variation.as_ref().map_or(0.0, |v| v.value.0),
         })
     }
 

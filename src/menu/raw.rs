@@ -421,6 +421,11 @@ pub struct RawCallers {
     /// Callers who abandon a queue and call again.
     #[serde(default)]
     pub redial: Option<Spanned<RawRedial>>,
+    /// Day-to-day variation of the arrival rates beyond Poisson: each
+    /// replication (a day) multiplies its rates by a Gamma draw with mean 1
+    /// and this coefficient of variation (`9%`); default 0.
+    #[serde(default)]
+    pub rate_variation: Option<Spanned<Share>>,
     /// Named caller segments (elderly, business, …); the rest belong to none.
     #[serde(default)]
     pub segments: IndexMap<String, Spanned<RawSegment>>,

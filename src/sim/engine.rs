@@ -21,6 +21,7 @@ use rand_distr::{Distribution, Exp1};
 use super::events::{Deadlines, Event, EventQueue};
 use super::plan::{Plan, Step};
 use super::stats::{CallerAcc, ChannelAcc, ChatAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
+use crate::input::records::Outcome as LogOutcome;
 use crate::menu::BusyWhen;
 
 pub use crate::menu::MAX_STEPS;
@@ -122,6 +123,9 @@ pub struct RepResult {
     /// Per pool and staffing interval (`pool * intervals + i`), when
     /// [`RunSettings::interval`] is set.
     pub intervals: Vec<IntervalAcc>,
+    /// The measured calls as records, when the run logs them.
+    #[serde(skip)]
+    pub log: Vec<super::log::LogCall>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -254,6 +258,11 @@ pub struct Engine<'a> {
     closed: bool,
     /// Set from another thread to stop the replication.
     stop: Option<&'a AtomicBool>,
+    /// The calls as records, when asked for (`simulate --log`).
+    log: Option<Box<super::log::Logger>>,
+    /// This day's arrival gaps relative to the menu's (1 / the day's rate
+    /// factor; 1 without `rate_variation`).
+    gap_scale: f64,
     out: RepResult,
 }
 
@@ -305,6 +314,8 @@ impl<'a> Engine<'a> {
             queue_window: (vec![0.0; nq], vec![0.0; nq]),
             closed: false,
             stop: None,
+            log: None,
+            gap_scale: 1.0,
             out: RepResult {
                 total: QueueAcc::default(),
                 queues: vec![QueueAcc::default(); nq],
@@ -327,8 +338,15 @@ impl<'a> Engine<'a> {
                 channel_queues: Vec::new(),
                 chats: vec![ChatAcc::default(); plan.chat_queues.len()],
                 intervals: vec![IntervalAcc::default(); intervals(&s) * plan.pools.len()],
+                log: Vec::new(),
             },
         }
+    }
+
+    /// Keeps the measured calls as records ([`RepResult::log`]) when `on`.
+    pub fn with_log(mut self, on: bool) -> Engine<'a> {
+        self.log = on.then(Box::default);
+        self
     }
 
     /// Stops the replication (with [`super::SimError::Interrupted`]) soon after
@@ -347,6 +365,16 @@ impl<'a> Engine<'a> {
 
     /// Runs the replication to the end.
     pub fn run(mut self) -> Result<RepResult, super::SimError> {
+        // A day of its own: rates times a Gamma factor of mean 1 (drawn only
+        // with rate_variation, so that other menus keep their streams).
+        let v = self.plan.rate_variation;
+        if v > 0.0 {
+            let shape = 1.0 / (v * v);
+            if let Ok(g) = rand_distr::Gamma::new(shape, 1.0 / shape) {
+                let factor: f64 = g.sample(&mut self.rng);
+                self.gap_scale = 1.0 / factor.max(1e-12);
+            }
+        }
         // The next arrival is kept beside the heap: one push and pop fewer per caller.
         let mut next_arrival = f64::INFINITY;
         if self.plan.peak_rate > 0.0 {
@@ -469,6 +497,9 @@ impl<'a> Engine<'a> {
             self.out.channel_queues = by_channel;
         }
         self.out.unfinished = self.active as u64;
+        if let Some(l) = self.log.take() {
+            self.out.log = l.calls;
+        }
         Ok(self.out)
     }
 
@@ -478,7 +509,7 @@ impl<'a> Engine<'a> {
         let peak = self.plan.peak_rate;
         loop {
             let e: f64 = Exp1.sample(&mut self.rng);
-            t += e * self.plan.peak_gap;
+            t += e * self.plan.peak_gap * self.gap_scale;
             if t >= self.s.end {
                 return t;
             }
@@ -494,7 +525,7 @@ impl<'a> Engine<'a> {
         let peak = self.plan.online_peak;
         loop {
             let e: f64 = Exp1.sample(&mut self.rng);
-            t += e / peak;
+            t += e / peak * self.gap_scale;
             if t >= self.s.end {
                 return t;
             }
@@ -548,6 +579,9 @@ impl<'a> Engine<'a> {
                 (self.callers.len() - 1) as u32
             }
         };
+        if counted && let Some(l) = &mut self.log {
+            l.arrive(slot);
+        }
         self.active += 1;
         if self.active > self.s.max_in_system {
             return Err(format!(
@@ -570,6 +604,11 @@ impl<'a> Engine<'a> {
         let c = &mut self.callers[slot as usize];
         c.forced = false;
         c.steps = 0;
+        if c.counted
+            && let Some(l) = &mut self.log
+        {
+            l.contact(slot, t);
+        }
         if self.begin(slot, self.plan.channel[start as usize]) {
             self.walk(slot, start, t, t);
         }
@@ -709,6 +748,7 @@ impl<'a> Engine<'a> {
                 Step::SelfService { resolves, next } => {
                     t += dur.sample(&mut self.rng);
                     if self.rng.random::<f64>() < *resolves {
+                        self.mark(t);
                         self.finish(slot, Outcome::ResolvedSelfService);
                         return;
                     }
@@ -752,6 +792,7 @@ impl<'a> Engine<'a> {
                 } => {
                     t += dur.sample(&mut self.rng);
                     let u: f64 = self.rng.random();
+                    self.mark(t);
                     if u < *resolves {
                         self.finish(slot, Outcome::ResolvedOnline);
                     } else if u < resolves + calls_back {
@@ -763,23 +804,48 @@ impl<'a> Engine<'a> {
                     return;
                 }
                 Step::Hangup => {
+                    self.mark(t);
                     let forced = self.callers[slot as usize].forced;
                     self.finish(slot, if forced { Outcome::ForcedOut } else { Outcome::HungUp });
                     return;
                 }
             }
             if node == u32::MAX {
+                self.mark(t);
                 let forced = self.callers[slot as usize].forced;
                 self.finish(slot, if forced { Outcome::ForcedOut } else { Outcome::HungUp });
                 return;
             }
         }
         self.out.stuck_calls += 1;
+        self.mark(t);
         self.finish(slot, Outcome::Stuck);
+    }
+
+    /// The time a contact ends in the menu, for the log.
+    #[inline]
+    fn mark(&mut self, t: f64) {
+        if let Some(l) = &mut self.log {
+            l.now = t;
+        }
     }
 
     /// Ends a caller's journey.
     fn finish(&mut self, slot: u32, outcome: Outcome) {
+        let c = &self.callers[slot as usize];
+        if c.counted
+            && let Some(l) = &mut self.log
+        {
+            let o = match outcome {
+                _ if c.deflected && outcome != Outcome::Answered => LogOutcome::Deflected,
+                Outcome::Answered => LogOutcome::Answered,
+                Outcome::Abandoned => LogOutcome::Abandoned,
+                Outcome::ForcedOut => LogOutcome::Disconnected,
+                Outcome::ResolvedSelfService | Outcome::ResolvedOnline => LogOutcome::Resolved,
+                Outcome::GaveUp | Outcome::HungUp | Outcome::Stuck => LogOutcome::Hangup,
+            };
+            l.end(slot, o, c.channel == 1);
+        }
         let c = &mut self.callers[slot as usize];
         c.epoch = c.epoch.wrapping_add(1);
         c.waiting = false;
@@ -1016,6 +1082,25 @@ impl<'a> Engine<'a> {
     fn end_wait(&mut self, slot: u32, t: f64, wait: f64, how: WaitEnd, atom: bool) -> usize {
         let q = self.leave_line(slot, t);
         self.callers[slot as usize].waited += wait;
+        let c = &self.callers[slot as usize];
+        if c.counted
+            && let Some(l) = &mut self.log
+        {
+            let outcome = if how == WaitEnd::Abandoned {
+                LogOutcome::Abandoned
+            } else {
+                LogOutcome::Disconnected
+            };
+            l.queue(
+                slot,
+                self.plan.queues[q].pool,
+                t - wait,
+                f64::NAN,
+                t,
+                outcome,
+                c.channel == 1,
+            );
+        }
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, how, sl, atom));
         if self.s.interval > 0.0 {
@@ -1150,6 +1235,11 @@ impl<'a> Engine<'a> {
             plan.pools[p].handle.sample(&mut self.rng)
         };
         let c = &self.callers[slot as usize];
+        if c.counted
+            && let Some(l) = &mut self.log
+        {
+            l.queue(slot, p, t - wait, t, t + h, LogOutcome::Answered, c.channel == 1);
+        }
         if c.counted {
             let tth = t + reply - c.first;
             if plan.has_online {

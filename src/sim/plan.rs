@@ -244,6 +244,8 @@ pub struct Plan {
     pub peak_gap: f64,
     /// Redial: share and delay.
     pub redial: Option<(f64, Sampler)>,
+    /// Coefficient of variation of a replication's arrival rates (0: none).
+    pub rate_variation: f64,
 }
 
 impl Plan {
@@ -414,6 +416,7 @@ impl Plan {
             peak_rate: callers.peak_rate(),
             peak_gap: 1.0 / callers.peak_rate(),
             redial: callers.redial.as_ref().map(|(s, d)| (*s, Sampler::new(d))),
+            rate_variation: callers.rate_variation,
         })
     }
 

@@ -88,6 +88,7 @@ impl SimHead {
             sl_target: key.sl_target,
             max_in_system: key.max_in_system,
             stop: crate::cancel::Cancel::new(),
+            log: false,
             interval: 0.0,
         }
     }

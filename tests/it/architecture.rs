@@ -10,7 +10,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "diag", "escape", "files", "shard"],
     &["menu"],
     &["input"],
-    &["analysis", "sim"],
+    &["analysis", "sim", "fit"],
     &["decisions", "designer"],
     &["output"],
     &["cli"],

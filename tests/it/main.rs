@@ -11,6 +11,7 @@ mod channels;
 mod cli;
 mod comply;
 mod diagnostics;
+mod fit;
 mod flows;
 mod fuzz;
 mod hostile;

@@ -1,0 +1,597 @@
+//! A caller model from call records: arrivals per interval of the day
+//! with their day-to-day variation, handle times per queue (four families
+//! by maximum likelihood, chosen by AIC), patience per queue (Kaplan–Meier
+//! and censored maximum likelihood, answered and disconnected waits
+//! censored), written as an overlay in the menu's own syntax.
+//!
+//! The method is that of Brown et al., "Statistical analysis of a
+//! telephone call center: a queueing-science perspective" (JASA 2005).
+
+pub mod arrivals;
+pub mod dist;
+pub mod survival;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::input::records::{self, Format, Outcome, Record};
+use dist::{Family, Fit, Sample};
+
+/// Settings of a fit.
+#[derive(Clone, Debug)]
+pub struct FitOptions {
+    /// Length of the arrival intervals, seconds.
+    pub interval: f64,
+    /// Queue name in the records → pool name in the menu.
+    pub map: Vec<(String, String)>,
+    /// Service-level threshold for the logged service level, seconds.
+    pub sl_target: f64,
+}
+
+impl Default for FitOptions {
+    fn default() -> FitOptions {
+        FitOptions {
+            interval: 1800.0,
+            map: Vec::new(),
+            sl_target: 20.0,
+        }
+    }
+}
+
+/// What was read.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordsRead {
+    /// Calls read.
+    pub read: u64,
+    /// Calls used.
+    pub used: u64,
+    /// Lines or records skipped (each with a warning).
+    pub skipped: u64,
+    /// First arrival, ISO 8601 UTC.
+    pub from: Option<String>,
+    /// Last end, ISO 8601 UTC.
+    pub to: Option<String>,
+    /// The format (several files: their formats, comma-separated).
+    pub format: String,
+}
+
+/// Handle times of one queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct HandleTime {
+    /// The chosen distribution in the menu syntax.
+    pub fit: String,
+    /// Mean, seconds.
+    pub mean_s: f64,
+    /// Standard deviation, seconds.
+    pub sd_s: f64,
+    /// Answered calls the fit rests on.
+    pub n: u64,
+    /// Every family fitted, best AIC first.
+    pub candidates: Vec<Fit>,
+    /// Mean after-call work, seconds, where the records give it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_call_mean_s: Option<f64>,
+}
+
+/// Patience of one queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct Patience {
+    /// The chosen distribution in the menu syntax.
+    pub fit: String,
+    /// Mean, seconds (of the chosen fit).
+    pub mean_s: f64,
+    /// Share of waits censored (the caller was answered or let go first).
+    pub censored: f64,
+    /// The naive estimate: the mean wait of those who abandoned. It
+    /// ignores the censored waits and is biased low.
+    pub naive_mean_s: Option<f64>,
+    /// Kaplan–Meier median, seconds, when the curve reaches one half.
+    pub km_median_s: Option<f64>,
+    /// Every family fitted with censoring, best AIC first.
+    pub candidates: Vec<Fit>,
+    /// The Kaplan–Meier curve (at most 200 steps, evenly thinned).
+    pub kaplan_meier: Vec<survival::Step>,
+}
+
+/// One queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueFit {
+    /// The pool it maps to.
+    pub pool: String,
+    /// Calls that joined it.
+    pub calls: u64,
+    /// Answered.
+    pub answered: u64,
+    /// Abandoned.
+    pub abandoned: u64,
+    /// Disconnected by the queue.
+    pub disconnected: u64,
+    /// Chats rather than calls.
+    pub online: bool,
+    /// Handle time, when calls were answered.
+    pub handle_time: Option<HandleTime>,
+    /// Patience, when someone abandoned.
+    pub patience: Option<Patience>,
+}
+
+/// Logged figures of one interval of the day (over all days), for
+/// `backtest`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Logged {
+    /// Arrivals (phone).
+    pub offered: u64,
+    /// Calls that joined a queue.
+    pub queued: u64,
+    /// Answered.
+    pub answered: u64,
+    /// Abandoned.
+    pub abandoned: u64,
+    /// Sum of waits in queue, seconds.
+    pub wait_sum: f64,
+    /// Answered within the service-level threshold.
+    pub within_sl: u64,
+}
+
+/// The whole fit.
+#[derive(Clone, Debug, Serialize)]
+pub struct FitReport {
+    /// What was read.
+    pub records: RecordsRead,
+    /// Arrivals (phone).
+    pub arrivals: arrivals::Arrivals,
+    /// Online arrivals, when the records have chats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_arrivals: Option<arrivals::Arrivals>,
+    /// Patience over all phone queues (what `callers.patience` gets).
+    pub patience: Option<Patience>,
+    /// Per queue (records' names).
+    pub queues: IndexMap<String, QueueFit>,
+    /// Logged figures per interval of the day (`from` → figures).
+    #[serde(skip)]
+    pub logged: Vec<(String, String, Logged)>,
+    /// Offset of the records' local time, seconds east of UTC.
+    #[serde(skip)]
+    pub offset: i32,
+    /// Warnings (bad lines, too few data).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Default)]
+struct QueueAcc {
+    calls: u64,
+    answered: u64,
+    abandoned: u64,
+    disconnected: u64,
+    online: bool,
+    handle: Vec<f64>,
+    waits: Vec<(f64, bool)>,
+    acw: (f64, u64),
+}
+
+/// Accumulates records, one at a time.
+pub struct Fitter {
+    o: FitOptions,
+    phone: arrivals::Counts,
+    online: arrivals::Counts,
+    queues: IndexMap<String, QueueAcc>,
+    logged: BTreeMap<u32, Logged>,
+    used: u64,
+    from: f64,
+    to: f64,
+    offset: Option<i32>,
+    warnings: Vec<String>,
+}
+
+impl Fitter {
+    /// An empty fit.
+    pub fn new(o: FitOptions) -> Fitter {
+        let counts = arrivals::Counts {
+            interval: o.interval,
+            ..Default::default()
+        };
+        Fitter {
+            o,
+            phone: counts.clone(),
+            online: counts,
+            queues: IndexMap::new(),
+            logged: BTreeMap::new(),
+            used: 0,
+            from: f64::INFINITY,
+            to: f64::NEG_INFINITY,
+            offset: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Counts one call.
+    pub fn add(&mut self, r: &Record) {
+        self.used += 1;
+        self.from = self.from.min(r.arrived);
+        self.to = self.to.max(r.ended);
+        // Each record's own offset: the caller's local time of day, also
+        // across a change of daylight-saving time.
+        self.offset.get_or_insert(r.offset);
+        let local = r.arrived + f64::from(r.offset);
+        if r.online {
+            self.online.add(local);
+        } else {
+            self.phone.add(local);
+        }
+        let slot = {
+            let tod = local.rem_euclid(86400.0);
+            (tod / self.o.interval) as u32
+        };
+        let lg = self.logged.entry(slot).or_default();
+        if !r.online {
+            lg.offered += 1;
+        }
+        let Some(name) = &r.queue else { return };
+        let q = self.queues.entry(name.clone()).or_default();
+        q.calls += 1;
+        q.online |= r.online;
+        let wait = r.wait().unwrap_or(0.0);
+        if !r.online {
+            lg.queued += 1;
+            lg.wait_sum += wait;
+        }
+        match r.outcome {
+            Outcome::Answered => {
+                q.answered += 1;
+                if let Some(h) = r.handle().filter(|h| *h > 0.0) {
+                    q.handle.push(h);
+                }
+                if let Some(a) = r.after_call_s {
+                    q.acw.0 += a;
+                    q.acw.1 += 1;
+                }
+                if !r.online {
+                    lg.answered += 1;
+                    if wait <= self.o.sl_target {
+                        lg.within_sl += 1;
+                    }
+                }
+            }
+            Outcome::Abandoned => {
+                q.abandoned += 1;
+                if !r.online {
+                    lg.abandoned += 1;
+                }
+            }
+            Outcome::Disconnected | Outcome::Deflected => q.disconnected += 1,
+            _ => {}
+        }
+        // A wait ended by the caller is an event of patience; one ended
+        // by an answer or by the queue is censored.
+        q.waits.push((wait, r.outcome == Outcome::Abandoned));
+    }
+
+    /// The estimates.
+    pub fn finish(self, read: RecordsRead) -> FitReport {
+        let mut warnings = self.warnings;
+        let arrivals = self.phone.estimate();
+        if arrivals.days < 2 && self.used > 0 {
+            warnings.push("records of one day: rate_variation needs two days or more and is 0".into());
+        }
+        let online_arrivals = (!self.online.cells.is_empty()).then(|| self.online.estimate());
+        let mut all_waits = Sample::default();
+        let mut queues = IndexMap::new();
+        for (name, q) in self.queues {
+            let pool = self
+                .o
+                .map
+                .iter()
+                .find(|(from, _)| *from == name)
+                .map_or_else(|| name.clone(), |(_, to)| to.clone());
+            if !q.online {
+                all_waits.obs.extend_from_slice(&q.waits);
+            }
+            let handle_time = handle_fit(&q.handle, q.acw);
+            if handle_time.is_none() && q.calls > 0 {
+                warnings.push(format!(
+                    "queue {name}: fewer than two answered calls with a handle time; its handle time is not fitted"
+                ));
+            }
+            let patience = patience_fit(&q.waits);
+            queues.insert(
+                name,
+                QueueFit {
+                    pool,
+                    calls: q.calls,
+                    answered: q.answered,
+                    abandoned: q.abandoned,
+                    disconnected: q.disconnected,
+                    online: q.online,
+                    handle_time,
+                    patience,
+                },
+            );
+        }
+        let patience = patience_fit(&all_waits.obs);
+        let interval = self.o.interval;
+        let clock = |s: f64| crate::menu::value::Clock(s.min(86400.0) as u32).to_string();
+        let logged = self
+            .logged
+            .into_iter()
+            .map(|(i, l)| (clock(f64::from(i) * interval), clock(f64::from(i + 1) * interval), l))
+            .collect();
+        FitReport {
+            records: RecordsRead {
+                used: self.used,
+                from: self.from.is_finite().then(|| records::time::iso(self.from)),
+                to: self.to.is_finite().then(|| records::time::iso(self.to)),
+                ..read
+            },
+            arrivals,
+            online_arrivals,
+            patience,
+            queues,
+            logged,
+            offset: self.offset.unwrap_or(0),
+            warnings,
+        }
+    }
+}
+
+fn handle_fit(handle: &[f64], acw: (f64, u64)) -> Option<HandleTime> {
+    if handle.len() < 2 {
+        return None;
+    }
+    let s = Sample {
+        obs: handle.iter().map(|&h| (h, true)).collect(),
+    };
+    let candidates = dist::best(&[Family::Exp, Family::LogNormal, Family::Gamma, Family::Weibull], &s);
+    let best = candidates.first()?;
+    Some(HandleTime {
+        fit: best.fit.clone(),
+        mean_s: best.mean_s.value,
+        sd_s: best.sd_s.value,
+        n: handle.len() as u64,
+        after_call_mean_s: (acw.1 > 0).then(|| acw.0 / acw.1 as f64),
+        candidates,
+    })
+}
+
+fn patience_fit(waits: &[(f64, bool)]) -> Option<Patience> {
+    let events = waits.iter().filter(|w| w.1).count();
+    if events < 2 {
+        return None;
+    }
+    let s = Sample {
+        obs: waits.iter().map(|&(w, e)| (w.max(0.05), e)).collect(),
+    };
+    let candidates = dist::best(&[Family::Exp, Family::Weibull, Family::LogNormal], &s);
+    let best = candidates.first()?;
+    let km = survival::kaplan_meier(waits);
+    let step = km.len().div_ceil(200).max(1);
+    let thinned: Vec<survival::Step> = km.iter().step_by(step).copied().collect();
+    let naive = waits.iter().filter(|w| w.1).map(|w| w.0).sum::<f64>() / events as f64;
+    Some(Patience {
+        fit: best.fit.clone(),
+        mean_s: best.mean_s.value,
+        censored: 1.0 - events as f64 / waits.len() as f64,
+        naive_mean_s: Some(naive),
+        km_median_s: survival::median(&km),
+        candidates,
+        kaplan_meier: thinned,
+    })
+}
+
+/// Fits the records in `paths` (each detected from its content).
+pub fn fit_files(paths: &[&Path], o: &FitOptions) -> Result<FitReport, Error> {
+    let mut f = Fitter::new(o.clone());
+    let mut read = RecordsRead {
+        read: 0,
+        used: 0,
+        skipped: 0,
+        from: None,
+        to: None,
+        format: String::new(),
+    };
+    let mut formats: Vec<Format> = Vec::new();
+    let mut warnings = Vec::new();
+    for p in paths {
+        let (format, reading) = records::read(p, &mut |r| f.add(&r))?;
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+        read.read += reading.read;
+        read.skipped += reading.skipped;
+        let shown = reading.warnings.len();
+        warnings.extend(reading.warnings);
+        if reading.skipped as usize > shown {
+            warnings.push(format!(
+                "{}: {} lines skipped in all (the first {} shown)",
+                p.display(),
+                reading.skipped,
+                records::MAX_WARNINGS
+            ));
+        }
+    }
+    read.format = formats.iter().map(|f| f.name()).collect::<Vec<_>>().join(",");
+    if read.read == 0 {
+        return Err(Error::Invalid {
+            message: format!(
+                "no usable call in {}{}",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                warnings
+                    .first()
+                    .map(|w| format!(" (first problem: {w})"))
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    let mut report = f.finish(read);
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// The fit as an overlay in the menu's syntax: `callers.arrivals` as a
+/// day profile, `callers.rate_variation`, `callers.patience` and
+/// `agents.POOL.handle_time` (with `online_arrivals` where the records
+/// have chats).
+pub fn overlay(r: &FitReport) -> String {
+    let mut y = String::new();
+    y.push_str(&format!(
+        "# Fitted by hotline fit from {} calls ({} to {}, {} day(s)); lay it over a menu with --with.\n",
+        r.records.used,
+        r.records.from.as_deref().unwrap_or("?"),
+        r.records.to.as_deref().unwrap_or("?"),
+        r.arrivals.days
+    ));
+    y.push_str("callers:\n");
+    let profile = |y: &mut String, key: &str, a: &arrivals::Arrivals| {
+        y.push_str(&format!("  {key}:\n"));
+        for s in &a.profile {
+            y.push_str(&format!(
+                "    - {{ from: \"{}\", rate: {}/h }}\n",
+                s.from,
+                round_rate(s.rate_per_h)
+            ));
+        }
+        if let Some(last) = a.profile.last()
+            && last.to != "24:00"
+        {
+            y.push_str(&format!("    - {{ from: \"{}\", rate: 0/h }}\n", last.to));
+        }
+    };
+    if r.arrivals.profile.is_empty() {
+        y.push_str("  arrivals: 0/h\n");
+    } else {
+        profile(&mut y, "arrivals", &r.arrivals);
+    }
+    if let Some(a) = &r.online_arrivals {
+        profile(&mut y, "online_arrivals", a);
+    }
+    if r.arrivals.rate_variation > 0.0 {
+        y.push_str(&format!(
+            "  rate_variation: {}%\n",
+            crate::menu::value::trim_float((r.arrivals.rate_variation * 1000.0).round() / 10.0)
+        ));
+    }
+    if let Some(p) = &r.patience {
+        y.push_str(&format!("  patience: \"{}\"\n", p.fit));
+    }
+    let pools: Vec<(&str, &HandleTime)> = r
+        .queues
+        .values()
+        .filter_map(|q| q.handle_time.as_ref().map(|h| (q.pool.as_str(), h)))
+        .collect();
+    if !pools.is_empty() {
+        y.push_str("agents:\n");
+        let mut done: Vec<&str> = Vec::new();
+        for (pool, h) in pools {
+            if done.contains(&pool) {
+                continue;
+            }
+            done.push(pool);
+            y.push_str(&format!("  {}:\n    handle_time: \"{}\"\n", yaml_key(pool), h.fit));
+        }
+    }
+    y
+}
+
+fn round_rate(x: f64) -> String {
+    crate::menu::value::trim_float((x * 10.0).round() / 10.0)
+}
+
+/// A mapping key, quoted unless plain.
+fn yaml_key(k: &str) -> String {
+    let plain = !k.is_empty()
+        && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && !k.starts_with('-')
+        && !matches!(
+            k,
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "~"
+        );
+    if plain && k.parse::<f64>().is_err() {
+        k.to_string()
+    } else {
+        serde_json::to_string(k).unwrap_or_default()
+    }
+}
+
+/// The fit for people.
+pub fn to_text(r: &FitReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} calls read ({}), {} used, {} skipped; {} to {}",
+        r.records.read,
+        r.records.format,
+        r.records.used,
+        r.records.skipped,
+        r.records.from.as_deref().unwrap_or("?"),
+        r.records.to.as_deref().unwrap_or("?")
+    );
+    let a = &r.arrivals;
+    let _ = writeln!(
+        s,
+        "arrivals: {:.1}/h on average over {} day(s), rate_variation {:.1}%",
+        a.rate_per_h,
+        a.days,
+        a.rate_variation * 100.0
+    );
+    for slot in &a.profile {
+        let _ = writeln!(
+            s,
+            "  {}-{}  {:>8.1}/h  [{:.1}, {:.1}]",
+            slot.from, slot.to, slot.rate_per_h, slot.ci95[0], slot.ci95[1]
+        );
+    }
+    if let Some(p) = &r.patience {
+        let _ = writeln!(
+            s,
+            "patience (all phone queues): {}  ({:.0}% of waits censored; naive mean of abandoners' waits {:.1} s)",
+            p.fit,
+            p.censored * 100.0,
+            p.naive_mean_s.unwrap_or(f64::NAN)
+        );
+    }
+    for (name, q) in &r.queues {
+        let _ = writeln!(
+            s,
+            "queue {}{}: {} calls, {} answered, {} abandoned, {} disconnected",
+            crate::escape::terminal(name),
+            if q.pool != *name {
+                format!(" (pool {})", crate::escape::terminal(&q.pool))
+            } else {
+                String::new()
+            },
+            q.calls,
+            q.answered,
+            q.abandoned,
+            q.disconnected
+        );
+        if let Some(h) = &q.handle_time {
+            let _ = writeln!(
+                s,
+                "  handle time: {}  (mean {:.1} s, sd {:.1} s, {} calls)",
+                h.fit, h.mean_s, h.sd_s, h.n
+            );
+        }
+        if let Some(p) = &q.patience {
+            let _ = writeln!(
+                s,
+                "  patience: {}  (mean {:.1} s; naive {:.1} s; {:.0}% censored)",
+                p.fit,
+                p.mean_s,
+                p.naive_mean_s.unwrap_or(f64::NAN),
+                p.censored * 100.0
+            );
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(s, "warning: {}", crate::escape::terminal(w));
+    }
+    s
+}

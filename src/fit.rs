@@ -75,6 +75,9 @@ pub struct HandleTime {
     /// Mean after-call work, seconds, where the records give it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_call_mean_s: Option<f64>,
+    /// The empirical CDF at 200 quantiles (seconds, share), for the plot.
+    #[serde(skip)]
+    pub ecdf: Vec<(f64, f64)>,
 }
 
 /// Patience of one queue.
@@ -160,6 +163,60 @@ pub struct FitReport {
     pub warnings: Vec<String>,
 }
 
+/// Values binned to a relative 10⁻⁴ (zero kept apart), with whether each
+/// was an event: memory follows the distinct bins (at most a few hundred
+/// thousand), not the number of calls, and the fits weigh each bin by
+/// its count.
+#[derive(Clone, Debug, Default)]
+pub struct Binned(std::collections::HashMap<(i32, bool), u64>);
+
+impl Binned {
+    const WIDTH: f64 = 1e-4;
+
+    /// Counts a value.
+    pub fn add(&mut self, x: f64, event: bool) {
+        let k = if x > 0.0 {
+            (x.ln() / Self::WIDTH).round() as i32
+        } else {
+            i32::MIN
+        };
+        *self.0.entry((k, event)).or_default() += 1;
+    }
+
+    /// Adds another's counts.
+    pub fn merge(&mut self, other: &Binned) {
+        for (k, n) in &other.0 {
+            *self.0.entry(*k).or_default() += n;
+        }
+    }
+
+    /// (value, event, count), by value.
+    pub fn points(&self) -> Vec<(f64, bool, u64)> {
+        let mut v: Vec<(f64, bool, u64)> = self
+            .0
+            .iter()
+            .map(|(&(k, e), &n)| {
+                (
+                    if k == i32::MIN {
+                        0.0
+                    } else {
+                        (f64::from(k) * Self::WIDTH).exp()
+                    },
+                    e,
+                    n,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        v
+    }
+
+    /// Values counted.
+    pub fn count(&self) -> u64 {
+        self.0.values().sum()
+    }
+}
+
 #[derive(Default)]
 struct QueueAcc {
     calls: u64,
@@ -167,8 +224,10 @@ struct QueueAcc {
     abandoned: u64,
     disconnected: u64,
     online: bool,
-    handle: Vec<f64>,
-    waits: Vec<(f64, bool)>,
+    handle: Binned,
+    waits: Binned,
+    /// Sum and count of the abandoners' waits (the naive estimate).
+    naive: (f64, u64),
     acw: (f64, u64),
 }
 
@@ -242,7 +301,7 @@ impl Fitter {
             Outcome::Answered => {
                 q.answered += 1;
                 if let Some(h) = r.handle().filter(|h| *h > 0.0) {
-                    q.handle.push(h);
+                    q.handle.add(h, true);
                 }
                 if let Some(a) = r.after_call_s {
                     q.acw.0 += a;
@@ -266,7 +325,11 @@ impl Fitter {
         }
         // A wait ended by the caller is an event of patience; one ended
         // by an answer or by the queue is censored.
-        q.waits.push((wait, r.outcome == Outcome::Abandoned));
+        q.waits.add(wait, r.outcome == Outcome::Abandoned);
+        if r.outcome == Outcome::Abandoned {
+            q.naive.0 += wait;
+            q.naive.1 += 1;
+        }
     }
 
     /// The estimates.
@@ -277,7 +340,7 @@ impl Fitter {
             warnings.push("records of one day: rate_variation needs two days or more and is 0".into());
         }
         let online_arrivals = (!self.online.cells.is_empty()).then(|| self.online.estimate());
-        let mut all_waits = Sample::default();
+        let (mut all_waits, mut all_naive) = (Binned::default(), (0.0, 0u64));
         let mut queues = IndexMap::new();
         for (name, q) in self.queues {
             let pool = self
@@ -287,7 +350,9 @@ impl Fitter {
                 .find(|(from, _)| *from == name)
                 .map_or_else(|| name.clone(), |(_, to)| to.clone());
             if !q.online {
-                all_waits.obs.extend_from_slice(&q.waits);
+                all_waits.merge(&q.waits);
+                all_naive.0 += q.naive.0;
+                all_naive.1 += q.naive.1;
             }
             let handle_time = handle_fit(&q.handle, q.acw);
             if handle_time.is_none() && q.calls > 0 {
@@ -295,7 +360,7 @@ impl Fitter {
                     "queue {name}: fewer than two answered calls with a handle time; its handle time is not fitted"
                 ));
             }
-            let patience = patience_fit(&q.waits);
+            let patience = patience_fit(&q.waits, q.naive);
             queues.insert(
                 name,
                 QueueFit {
@@ -310,7 +375,12 @@ impl Fitter {
                 },
             );
         }
-        let patience = patience_fit(&all_waits.obs);
+        // With one phone queue, its patience is the whole's: fitted once.
+        let phone: Vec<&QueueFit> = queues.values().filter(|q| !q.online).collect();
+        let patience = match phone.as_slice() {
+            [one] => one.patience.clone(),
+            _ => patience_fit(&all_waits, all_naive),
+        };
         let interval = self.o.interval;
         let clock = |s: f64| crate::menu::value::Clock(s.min(86400.0) as u32).to_string();
         let logged = self
@@ -336,44 +406,57 @@ impl Fitter {
     }
 }
 
-fn handle_fit(handle: &[f64], acw: (f64, u64)) -> Option<HandleTime> {
-    if handle.len() < 2 {
+fn handle_fit(handle: &Binned, acw: (f64, u64)) -> Option<HandleTime> {
+    let n = handle.count();
+    if n < 2 {
         return None;
     }
+    let points = handle.points();
     let s = Sample {
-        obs: handle.iter().map(|&h| (h, true)).collect(),
+        obs: points.iter().map(|&(h, _, k)| (h, true, k as f64)).collect(),
     };
     let candidates = dist::best(&[Family::Exp, Family::LogNormal, Family::Gamma, Family::Weibull], &s);
     let best = candidates.first()?;
+    // The empirical CDF at 200 evenly spaced shares.
+    let mut ecdf = Vec::with_capacity(200);
+    let (mut seen, mut next) = (0u64, 1u64);
+    for &(h, _, k) in &points {
+        seen += k;
+        while next <= 200 && seen * 200 >= next * n {
+            ecdf.push((h, seen as f64 / n as f64));
+            next += 1;
+        }
+    }
     Some(HandleTime {
+        ecdf,
         fit: best.fit.clone(),
         mean_s: best.mean_s.value,
         sd_s: best.sd_s.value,
-        n: handle.len() as u64,
+        n,
         after_call_mean_s: (acw.1 > 0).then(|| acw.0 / acw.1 as f64),
         candidates,
     })
 }
 
-fn patience_fit(waits: &[(f64, bool)]) -> Option<Patience> {
-    let events = waits.iter().filter(|w| w.1).count();
-    if events < 2 {
+fn patience_fit(waits: &Binned, naive: (f64, u64)) -> Option<Patience> {
+    if naive.1 < 2 {
         return None;
     }
+    let points = waits.points();
+    let total = waits.count();
     let s = Sample {
-        obs: waits.iter().map(|&(w, e)| (w.max(0.05), e)).collect(),
+        obs: points.iter().map(|&(w, e, k)| (w.max(0.05), e, k as f64)).collect(),
     };
     let candidates = dist::best(&[Family::Exp, Family::Weibull, Family::LogNormal], &s);
     let best = candidates.first()?;
-    let km = survival::kaplan_meier(waits);
+    let km = survival::kaplan_meier_counted(&points);
     let step = km.len().div_ceil(200).max(1);
     let thinned: Vec<survival::Step> = km.iter().step_by(step).copied().collect();
-    let naive = waits.iter().filter(|w| w.1).map(|w| w.0).sum::<f64>() / events as f64;
     Some(Patience {
         fit: best.fit.clone(),
         mean_s: best.mean_s.value,
-        censored: 1.0 - events as f64 / waits.len() as f64,
-        naive_mean_s: Some(naive),
+        censored: 1.0 - naive.1 as f64 / total as f64,
+        naive_mean_s: Some(naive.0 / naive.1 as f64),
         km_median_s: survival::median(&km),
         candidates,
         kaplan_meier: thinned,

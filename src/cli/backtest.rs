@@ -34,11 +34,6 @@ pub struct BacktestArgs {
 /// Runs `hotline backtest`.
 pub fn exec(a: &BacktestArgs, ctx: &super::Context) -> Result<i32, Error> {
     let run = &a.run;
-    if run.report.is_some() {
-        return Err(Error::Usage {
-            message: "backtest --report: not written yet; use --format json and plot the intervals".into(),
-        });
-    }
     let paths: Vec<&Path> = a.records.iter().map(PathBuf::as_path).collect();
     let o = crate::fit::FitOptions {
         interval: a.interval,
@@ -47,9 +42,17 @@ pub fn exec(a: &BacktestArgs, ctx: &super::Context) -> Result<i32, Error> {
     };
     let fit = crate::fit::fit_files(&paths, &o)?;
     let (loaded, h) = load_valid(&a.menu, &run.limits)?;
+    let dir = run
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     let so = sim_options(&h, &loaded.path, run, ctx)?;
     let b = crate::decisions::backtest::backtest(&h, &fit, &so, a.interval)
         .map_err(super::Context::sim_error(&loaded.path))?;
+    if let Some(dir) = dir {
+        crate::output::report::backtest::write_report(dir, &b, &loaded.path, &|| ctx.interrupted())?;
+    }
     print(&match run.format {
         Format::Text => crate::decisions::backtest::to_text(&b),
         Format::Json => json_text(&b),

@@ -30,6 +30,9 @@ pub struct FitArgs {
     /// existing file or an input).
     #[arg(long, value_name = "OVERLAY.yaml")]
     pub write: Option<PathBuf>,
+    /// Write a report (HTML with plots, the fit as JSON, the overlay) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -53,7 +56,15 @@ pub fn exec(a: &FitArgs) -> Result<i32, Error> {
         map: a.map.clone(),
         ..FitOptions::default()
     };
+    let dir = a
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     let report = fit::fit_files(&paths, &o)?;
+    if let Some(dir) = dir {
+        crate::output::report::fit::write_report(dir, &report, &|| false)?;
+    }
     if let Some(out) = &a.write {
         let yaml = fit::overlay(&report);
         // What is written must lay over a menu: check it parses as one.

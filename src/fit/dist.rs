@@ -40,17 +40,29 @@ impl Family {
 }
 
 /// Observations: values with whether each was seen (an event) or only
-/// known to be longer (censored).
+/// known to be longer (censored), each standing for `weight` of them
+/// (values binned to a relative 10⁻⁴ are counted, not kept one by one).
 #[derive(Clone, Debug, Default)]
 pub struct Sample {
-    /// (value in seconds, event).
-    pub obs: Vec<(f64, bool)>,
+    /// (value in seconds, event, weight).
+    pub obs: Vec<(f64, bool, f64)>,
 }
 
 impl Sample {
-    /// Events (uncensored values).
-    pub fn events(&self) -> usize {
-        self.obs.iter().filter(|o| o.1).count()
+    /// Observations of weight one.
+    pub fn new(obs: impl IntoIterator<Item = (f64, bool)>) -> Sample {
+        Sample {
+            obs: obs.into_iter().map(|(x, e)| (x, e, 1.0)).collect(),
+        }
+    }
+
+    /// Events (uncensored values), weighted.
+    pub fn events(&self) -> f64 {
+        self.obs.iter().filter(|o| o.1).map(|o| o.2).sum()
+    }
+
+    fn total_weight(&self) -> f64 {
+        self.obs.iter().map(|o| o.2).sum()
     }
 }
 
@@ -91,33 +103,45 @@ pub struct Fit {
 
 const LN_2PI_HALF: f64 = 0.918_938_533_204_672_8;
 
-/// log f and log S of one value under a family with internal parameters
-/// `t` (each family's are unconstrained: logs of positive parameters).
-fn log_fs(family: Family, t: [f64; 2], x: f64) -> (f64, f64) {
+/// log f of one value under a family with internal parameters `t`
+/// (each family's are unconstrained: logs of positive parameters).
+fn log_f(family: Family, t: [f64; 2], x: f64) -> f64 {
     match family {
         Family::Exp => {
             let rate = (-t[0]).exp();
-            (rate.ln() - rate * x, -rate * x)
+            rate.ln() - rate * x
         }
         Family::LogNormal => {
-            let (mu, sigma) = (t[0], t[1].exp());
-            let z = (x.ln() - mu) / sigma;
-            let logf = -x.ln() - sigma.ln() - LN_2PI_HALF - 0.5 * z * z;
-            let s = 0.5 * erfc(z / std::f64::consts::SQRT_2);
-            (logf, if s > 0.0 { s.ln() } else { log_normal_tail(z) })
+            let sigma = t[1].exp();
+            let z = (x.ln() - t[0]) / sigma;
+            -x.ln() - sigma.ln() - LN_2PI_HALF - 0.5 * z * z
         }
         Family::Gamma => {
             let (k, theta) = (t[0].exp(), t[1].exp());
-            let logf = (k - 1.0) * x.ln() - x / theta - k * theta.ln() - ln_gamma(k);
-            let s = 1.0 - statrs::function::gamma::gamma_lr(k, x / theta);
-            (logf, s.max(1e-300).ln())
+            (k - 1.0) * x.ln() - x / theta - k * theta.ln() - ln_gamma(k)
         }
         Family::Weibull => {
             let (k, lambda) = (t[0].exp(), t[1].exp());
             let r = x / lambda;
-            let rk = r.powf(k);
-            (k.ln() - lambda.ln() + (k - 1.0) * r.ln() - rk, -rk)
+            k.ln() - lambda.ln() + (k - 1.0) * r.ln() - r.powf(k)
         }
+    }
+}
+
+/// log S (the survival function) of one value.
+fn log_s(family: Family, t: [f64; 2], x: f64) -> f64 {
+    match family {
+        Family::Exp => -(-t[0]).exp() * x,
+        Family::LogNormal => {
+            let z = (x.ln() - t[0]) / t[1].exp();
+            let s = 0.5 * erfc(z / std::f64::consts::SQRT_2);
+            if s > 0.0 { s.ln() } else { log_normal_tail(z) }
+        }
+        Family::Gamma => {
+            let (k, theta) = (t[0].exp(), t[1].exp());
+            (1.0 - statrs::function::gamma::gamma_lr(k, x / theta)).max(1e-300).ln()
+        }
+        Family::Weibull => -(x / t[1].exp()).powf(t[0].exp()),
     }
 }
 
@@ -128,11 +152,17 @@ fn log_normal_tail(z: f64) -> f64 {
 
 /// The log-likelihood of a sample.
 pub fn log_likelihood(family: Family, t: [f64; 2], s: &Sample) -> f64 {
+    use rayon::prelude::*;
     s.obs
-        .iter()
-        .map(|&(x, event)| {
-            let (f, sv) = log_fs(family, t, x.max(1e-9));
-            if event { f } else { sv }
+        .par_iter()
+        .with_min_len(1 << 14)
+        .map(|&(x, event, w)| {
+            let x = x.max(1e-9);
+            w * if event {
+                log_f(family, t, x)
+            } else {
+                log_s(family, t, x)
+            }
         })
         .sum()
 }
@@ -167,18 +197,18 @@ fn moments(family: Family, t: [f64; 2]) -> (f64, f64) {
 /// uncensored MLE for exp and lognormal, moments otherwise).
 fn start(family: Family, s: &Sample) -> Option<[f64; 2]> {
     let d = s.events();
-    if d == 0 {
+    if d <= 0.0 {
         return None;
     }
-    let total: f64 = s.obs.iter().map(|o| o.0).sum();
-    let ev: Vec<f64> = s.obs.iter().filter(|o| o.1).map(|o| o.0.max(1e-9)).collect();
-    let n = ev.len() as f64;
-    let mean = ev.iter().sum::<f64>() / n;
-    let mlog = ev.iter().map(|x| x.ln()).sum::<f64>() / n;
+    let total: f64 = s.obs.iter().map(|o| o.0 * o.2).sum();
+    let ev: Vec<(f64, f64)> = s.obs.iter().filter(|o| o.1).map(|o| (o.0.max(1e-9), o.2)).collect();
+    let n = d;
+    let mean = ev.iter().map(|(x, w)| x * w).sum::<f64>() / n;
+    let mlog = ev.iter().map(|(x, w)| x.ln() * w).sum::<f64>() / n;
     Some(match family {
-        Family::Exp => [(total / d as f64).ln(), 0.0],
+        Family::Exp => [(total / d).ln(), 0.0],
         Family::LogNormal => {
-            let v = ev.iter().map(|x| (x.ln() - mlog).powi(2)).sum::<f64>() / n;
+            let v = ev.iter().map(|(x, w)| (x.ln() - mlog).powi(2) * w).sum::<f64>() / n;
             [mlog, 0.5 * v.max(1e-12).ln()]
         }
         Family::Gamma => {
@@ -187,8 +217,8 @@ fn start(family: Family, s: &Sample) -> Option<[f64; 2]> {
         }
         Family::Weibull => {
             let k = weibull_shape(s);
-            let sum: f64 = s.obs.iter().map(|o| (o.0 / mean).powf(k)).sum();
-            [k.ln(), mean.ln() + (sum / d as f64).ln() / k]
+            let sum: f64 = s.obs.iter().map(|o| (o.0 / mean).powf(k) * o.2).sum();
+            [k.ln(), mean.ln() + (sum / d).ln() / k]
         }
     })
 }
@@ -212,14 +242,14 @@ fn gamma_shape(s: f64) -> f64 {
 /// The Weibull shape of the censored profile likelihood (bisection on an
 /// increasing function; values scaled by their mean for stability).
 fn weibull_shape(s: &Sample) -> f64 {
-    let d = s.events() as f64;
-    let scale = s.obs.iter().map(|o| o.0).sum::<f64>() / s.obs.len() as f64;
-    let xs: Vec<(f64, bool)> = s.obs.iter().map(|&(x, e)| ((x / scale).max(1e-12), e)).collect();
-    let mean_log_ev = xs.iter().filter(|o| o.1).map(|o| o.0.ln()).sum::<f64>() / d;
+    let d = s.events();
+    let scale = s.obs.iter().map(|o| o.0 * o.2).sum::<f64>() / s.total_weight();
+    let xs: Vec<(f64, bool, f64)> = s.obs.iter().map(|&(x, e, w)| ((x / scale).max(1e-12), e, w)).collect();
+    let mean_log_ev = xs.iter().filter(|o| o.1).map(|o| o.0.ln() * o.2).sum::<f64>() / d;
     let g = |k: f64| {
         let (mut a, mut b) = (0.0, 0.0);
-        for &(x, _) in &xs {
-            let xk = x.powf(k);
+        for &(x, _, w) in &xs {
+            let xk = x.powf(k) * w;
             a += xk * x.ln();
             b += xk;
         }
@@ -232,22 +262,57 @@ fn weibull_shape(s: &Sample) -> f64 {
     if g(hi) < 0.0 {
         return hi;
     }
-    for _ in 0..80 {
-        let mid = (lo * hi).sqrt();
-        if g(mid) < 0.0 { lo = mid } else { hi = mid }
+    // Secant steps inside a shrinking bracket (the function increases).
+    let mut k = 1.0f64;
+    let (mut k_prev, mut g_prev) = (lo, g(lo));
+    for _ in 0..60 {
+        let gk = g(k);
+        if gk.abs() < 1e-12 {
+            return k;
+        }
+        if gk < 0.0 {
+            lo = k
+        } else {
+            hi = k
+        }
+        let secant = k - gk * (k - k_prev) / (gk - g_prev);
+        (k_prev, g_prev) = (k, gk);
+        k = if secant.is_finite() && secant > lo && secant < hi {
+            secant
+        } else {
+            (lo * hi).sqrt()
+        };
+        if (hi - lo) < 1e-10 * k {
+            break;
+        }
     }
-    (lo * hi).sqrt()
+    k
 }
 
 /// Nelder–Mead on the negative log-likelihood from `t0`.
+/// On a large sample, the search starts from the optimum of an evenly
+/// spread subsample of 50,000 and takes small steps on the whole.
 fn polish(family: Family, s: &Sample, t0: [f64; 2]) -> [f64; 2] {
+    const SUB: usize = 50_000;
+    if s.obs.len() > 2 * SUB {
+        let stride = s.obs.len() / SUB;
+        let sub = Sample {
+            obs: s.obs.iter().step_by(stride).copied().collect(),
+        };
+        let near = nelder_mead(family, &sub, t0, 0.1, 200);
+        return nelder_mead(family, s, near, 0.01, 60);
+    }
+    nelder_mead(family, s, t0, 0.1, 200)
+}
+
+fn nelder_mead(family: Family, s: &Sample, t0: [f64; 2], step: f64, rounds: usize) -> [f64; 2] {
     let f = |t: [f64; 2]| {
         let v = -log_likelihood(family, t, s);
         if v.is_finite() { v } else { f64::INFINITY }
     };
-    let mut pts = [t0, [t0[0] + 0.1, t0[1]], [t0[0], t0[1] + 0.1]];
+    let mut pts = [t0, [t0[0] + step, t0[1]], [t0[0], t0[1] + step]];
     let mut vals = pts.map(f);
-    for _ in 0..400 {
+    for _ in 0..rounds {
         let mut idx = [0, 1, 2];
         idx.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
         let (b, m, w) = (idx[0], idx[1], idx[2]);
@@ -325,9 +390,12 @@ fn delta(g: impl Fn([f64; 2]) -> f64, t: [f64; 2], cov: Option<[[f64; 2]; 2]>) -
 pub fn fit(family: Family, s: &Sample) -> Option<Fit> {
     let t0 = start(family, s)?;
     let censored = s.obs.iter().any(|o| !o.1);
+    // Closed forms (exp, lognormal without censoring), Newton (gamma
+    // without censoring) and the profile likelihood (Weibull) are the
+    // maximum already; the rest is polished by Nelder–Mead.
     let t = match family {
         Family::Exp | Family::Weibull => t0,
-        Family::LogNormal if !censored => t0,
+        Family::LogNormal | Family::Gamma if !censored => t0,
         _ => polish(family, s, t0),
     };
     let ll = log_likelihood(family, t, s);
@@ -396,7 +464,7 @@ pub fn show(d: &Dist) -> String {
 
 /// The value of the fitted CDF at `x`.
 pub fn cdf(f: &Fit, x: f64) -> f64 {
-    1.0 - log_fs(f.family, f.theta, x.max(1e-9)).1.exp()
+    1.0 - log_s(f.family, f.theta, x.max(1e-9)).exp()
 }
 
 /// Fits every family in `families` and orders them by AIC, best first.
@@ -413,9 +481,7 @@ mod tests {
     #[test]
     fn exponential_with_censoring_is_events_over_exposure() {
         // Hand-computed: exposure 2 + 3 + 5 + 10 = 20 s, 2 events: mean 10 s.
-        let s = Sample {
-            obs: vec![(2.0, true), (3.0, false), (5.0, true), (10.0, false)],
-        };
+        let s = Sample::new([(2.0, true), (3.0, false), (5.0, true), (10.0, false)]);
         let f = fit(Family::Exp, &s).unwrap();
         assert!((f.mean_s.value - 10.0).abs() < 1e-9, "{}", f.mean_s.value);
         // log L = d ln λ − λ Σt = 2 ln 0.1 − 2.
@@ -425,9 +491,7 @@ mod tests {
     #[test]
     fn lognormal_without_censoring_is_the_log_moments() {
         let xs = [1.0f64, 2.0, 4.0, 8.0];
-        let s = Sample {
-            obs: xs.iter().map(|&x| (x, true)).collect(),
-        };
+        let s = Sample::new(xs.iter().map(|&x| (x, true)));
         let f = fit(Family::LogNormal, &s).unwrap();
         // μ = ln 2·1.5, σ² = mean of squared deviations of (0, 1, 2, 3)·ln 2 = 1.25 ln²2.
         let mu = 1.5 * 2f64.ln();
@@ -440,9 +504,7 @@ mod tests {
     fn weibull_shape_one_on_exponential_like_data_matches_exp() {
         // For shape 1 the Weibull is the exponential: its likelihood is at
         // least the exponential's.
-        let s = Sample {
-            obs: vec![(1.0, true), (2.0, true), (3.0, false), (0.5, true), (4.0, true)],
-        };
+        let s = Sample::new([(1.0, true), (2.0, true), (3.0, false), (0.5, true), (4.0, true)]);
         let w = fit(Family::Weibull, &s).unwrap();
         let e = fit(Family::Exp, &s).unwrap();
         assert!(w.log_likelihood >= e.log_likelihood - 1e-9);

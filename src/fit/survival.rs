@@ -20,10 +20,16 @@ pub struct Step {
 
 /// The Kaplan–Meier curve of (time, event) observations.
 pub fn kaplan_meier(obs: &[(f64, bool)]) -> Vec<Step> {
-    let mut v: Vec<(f64, bool)> = obs.iter().copied().filter(|o| o.0.is_finite()).collect();
+    let v: Vec<(f64, bool, u64)> = obs.iter().map(|&(x, e)| (x, e, 1)).collect();
+    kaplan_meier_counted(&v)
+}
+
+/// The Kaplan–Meier curve of (time, event, how many) observations.
+pub fn kaplan_meier_counted(obs: &[(f64, bool, u64)]) -> Vec<Step> {
+    let mut v: Vec<(f64, bool, u64)> = obs.iter().copied().filter(|o| o.0.is_finite()).collect();
     // Events before censorings at the same time (the usual convention).
     v.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-    let mut at_risk = v.len() as u64;
+    let mut at_risk: u64 = v.iter().map(|o| o.2).sum();
     let (mut s, mut green) = (1.0f64, 0.0f64);
     let mut out = Vec::new();
     let mut i = 0;
@@ -31,8 +37,10 @@ pub fn kaplan_meier(obs: &[(f64, bool)]) -> Vec<Step> {
         let t = v[i].0;
         let (mut d, mut n) = (0u64, 0u64);
         while i < v.len() && v[i].0 == t {
-            d += u64::from(v[i].1);
-            n += 1;
+            if v[i].1 {
+                d += v[i].2;
+            }
+            n += v[i].2;
             i += 1;
         }
         if d > 0 {

@@ -7,8 +7,10 @@
 //! an interrupted run never leaves a half-written report, nothing of the
 //! user's is overwritten, and nothing outside the folder is touched.
 
+pub mod backtest;
 pub mod compare;
 mod csv_out;
+pub mod fit;
 pub mod folder;
 mod html;
 mod markdown;

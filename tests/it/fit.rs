@@ -157,9 +157,7 @@ fn aic_picks_the_true_family_on_large_samples() {
     ];
     for (d, family) in cases {
         let xs = draws(&d, 20_000, 11);
-        let s = Sample {
-            obs: xs.iter().map(|&x| (x, true)).collect(),
-        };
+        let s = Sample::new(xs.iter().map(|&x| (x, true)));
         let fits = dist::best(&[Family::Exp, Family::LogNormal, Family::Gamma, Family::Weibull], &s);
         // The exponential is a gamma and a Weibull with shape 1: the
         // simplest family wins there by AIC's penalty, or the shape is 1.
@@ -182,7 +180,7 @@ fn censored_exponential_and_kaplan_meier_by_hand() {
     // Waits 10 (abandoned), 20 (answered), 30 (abandoned), 40 (answered):
     // exposure 100 s, 2 events → mean 50 s; the naive mean is 20 s.
     let obs = vec![(10.0, true), (20.0, false), (30.0, true), (40.0, false)];
-    let f = dist::fit(Family::Exp, &Sample { obs: obs.clone() }).unwrap();
+    let f = dist::fit(Family::Exp, &Sample::new(obs.clone())).unwrap();
     assert!((f.mean_s.value - 50.0).abs() < 1e-9);
     assert_eq!(f.fit, "exp(mean=50s)");
     let km = hotline::fit::survival::kaplan_meier(&obs);

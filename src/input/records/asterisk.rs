@@ -35,8 +35,6 @@ struct Open {
 pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Result<Reading, Error> {
     let mut reading = Reading::default();
     let mut open: HashMap<String, Open> = HashMap::new();
-    // Calls per uniqueid already ended (a second queue makes id#2).
-    let mut ended: HashMap<String, u32> = HashMap::new();
     let mut line_no = 0u64;
     for line in file.split(b'\n') {
         let line = line.map_err(|e| super::io_error(path, e))?;
@@ -136,9 +134,10 @@ pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Res
             );
             continue;
         }
-        let n = ended.entry(id.to_string()).or_insert(0);
-        *n += 1;
-        let call_id = if *n == 1 { id.to_string() } else { format!("{id}#{n}") };
+        // A call that enters a queue again after ending in one is a new
+        // call under the same uniqueid (no table of ended calls is kept, so
+        // memory follows the calls open at once).
+        let call_id = id.to_string();
         let answered = match outcome {
             Outcome::Answered => o.answered.or(talk.map(|c| t - c)).or(Some(t)),
             _ => None,

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Read};
 
-use serde_json::Value;
+use std::borrow::Cow;
 
 use super::{Outcome, Reading, Record, time};
 use crate::error::Error;
@@ -42,7 +42,7 @@ pub fn read(mut file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) ->
             }
         }
     };
-    let mut take = |v: &Value, line: u64, reading: &mut Reading| match record(v, line) {
+    let mut take = |text: &str, line: u64, reading: &mut Reading| match parse(text, line) {
         Ok(r) => {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             r.call_id.hash(&mut h);
@@ -81,10 +81,7 @@ pub fn read(mut file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) ->
         for raw in items {
             let offset = raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
             let line = 1 + bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64;
-            match serde_json::from_str::<Value>(raw.get()) {
-                Ok(v) => take(&v, line, &mut reading),
-                Err(e) => reading.skip(path, line, &format!("not JSON: {e}")),
-            }
+            take(raw.get(), line, &mut reading);
         }
         return Ok(reading);
     }
@@ -97,75 +94,128 @@ pub fn read(mut file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) ->
         if text.is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(text) {
-            Ok(v) => take(&v, line_no, &mut reading),
-            Err(e) => reading.skip(path, line_no, &format!("not a JSON object: {e}")),
-        }
+        take(text, line_no, &mut reading);
     }
     Ok(reading)
 }
 
-/// One contact record (an error for one that is not a new arrival).
-fn record(v: &Value, line: u64) -> Result<Record, String> {
-    let Some(obj) = v.as_object() else {
-        return Err("not a JSON object".into());
-    };
-    let id = obj
-        .get("ContactId")
-        .and_then(Value::as_str)
+/// The fields of a contact record hotline reads (the rest are skipped).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Ctr<'a> {
+    #[serde(borrow, default)]
+    contact_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    channel: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    initiation_method: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    initiation_timestamp: Option<Stampish<'a>>,
+    #[serde(borrow, default)]
+    disconnect_timestamp: Option<Stampish<'a>>,
+    #[serde(borrow, default)]
+    disconnect_reason: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    queue: Option<CtrQueue<'a>>,
+    #[serde(borrow, default)]
+    agent: Option<CtrAgent<'a>>,
+    #[serde(borrow, default)]
+    customer_endpoint: Option<CtrEndpoint<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CtrQueue<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    enqueue_timestamp: Option<Stampish<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CtrAgent<'a> {
+    #[serde(borrow, default)]
+    connected_to_agent_timestamp: Option<Stampish<'a>>,
+    #[serde(default)]
+    after_contact_work_duration: Option<f64>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CtrEndpoint<'a> {
+    #[serde(borrow, default)]
+    address: Option<Cow<'a, str>>,
+}
+
+/// A timestamp as text (ISO 8601) or a number (epoch seconds or ms).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Stampish<'a> {
+    Text(#[serde(borrow)] Cow<'a, str>),
+    Number(f64),
+}
+
+/// One contact record from its JSON text (an error for one that is not a
+/// new arrival).
+fn parse(text: &str, line: u64) -> Result<Record, String> {
+    let c: Ctr<'_> = serde_json::from_str(text).map_err(|e| format!("not a contact record: {e}"))?;
+    record(&c, line)
+}
+
+fn record(c: &Ctr<'_>, line: u64) -> Result<Record, String> {
+    let id = c
+        .contact_id
+        .as_deref()
         .filter(|s| !s.is_empty())
         .ok_or("no ContactId")?;
-    let stamp = |v: Option<&Value>, name: &str| -> Result<Option<time::Stamp>, String> {
+    let stamp = |v: &Option<Stampish<'_>>, name: &str| -> Result<Option<time::Stamp>, String> {
         match v {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => time::parse(s)
+            None => Ok(None),
+            Some(Stampish::Text(s)) if s.is_empty() => Ok(None),
+            Some(Stampish::Text(s)) => time::parse(s)
                 .map(Some)
                 .map_err(|e| format!("contact {id}: {name}: {e}")),
-            Some(Value::Number(n)) => Ok(n.as_f64().map(|epoch| time::Stamp { epoch, offset: 0 })),
-            Some(_) => Err(format!("contact {id}: {name} is not a time")),
+            Some(Stampish::Number(n)) => time::parse(&n.to_string())
+                .map(Some)
+                .map_err(|e| format!("contact {id}: {name}: {e}")),
         }
     };
-    let online = match obj.get("Channel").and_then(Value::as_str) {
+    let online = match c.channel.as_deref() {
         None | Some("VOICE") => false,
         Some("CHAT") => true,
         Some(other) => return Err(format!("contact {id}: channel {other} is neither VOICE nor CHAT")),
     };
-    match obj.get("InitiationMethod").and_then(Value::as_str) {
+    match c.initiation_method.as_deref() {
         Some("OUTBOUND") => return Err(format!("contact {id}: an outbound contact, not a caller's")),
         Some("TRANSFER" | "QUEUE_TRANSFER") => {
             return Err(format!("contact {id}: a transfer, counted in the contact it came from"));
         }
         _ => {}
     }
-    let arrived = stamp(obj.get("InitiationTimestamp"), "InitiationTimestamp")?
+    let arrived = stamp(&c.initiation_timestamp, "InitiationTimestamp")?
         .ok_or_else(|| format!("contact {id}: no InitiationTimestamp"))?;
-    let ended = stamp(obj.get("DisconnectTimestamp"), "DisconnectTimestamp")?
+    let ended = stamp(&c.disconnect_timestamp, "DisconnectTimestamp")?
         .ok_or_else(|| format!("contact {id}: no DisconnectTimestamp"))?;
-    let queue = obj.get("Queue").filter(|q| q.is_object());
-    let agent = obj.get("Agent").filter(|a| a.is_object());
-    let queue_name = queue
-        .and_then(|q| q.get("Name"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let queued = match queue {
-        Some(q) => stamp(q.get("EnqueueTimestamp"), "Queue.EnqueueTimestamp")?.map(|s| s.epoch),
+    let queue_name = c.queue.as_ref().and_then(|q| q.name.as_deref()).map(str::to_string);
+    let queued = match &c.queue {
+        Some(q) => stamp(&q.enqueue_timestamp, "Queue.EnqueueTimestamp")?.map(|s| s.epoch),
         None => None,
     };
-    let answered = match agent {
-        Some(a) => stamp(a.get("ConnectedToAgentTimestamp"), "Agent.ConnectedToAgentTimestamp")?.map(|s| s.epoch),
+    let answered = match &c.agent {
+        Some(a) => stamp(&a.connected_to_agent_timestamp, "Agent.ConnectedToAgentTimestamp")?.map(|s| s.epoch),
         None => None,
     };
-    let after_call_s = agent
-        .and_then(|a| a.get("AfterContactWorkDuration"))
-        .and_then(Value::as_f64)
+    let after_call_s = c
+        .agent
+        .as_ref()
+        .and_then(|a| a.after_contact_work_duration)
         .filter(|x| x.is_finite() && *x >= 0.0);
     let queued = queued.or_else(|| queue_name.as_ref().map(|_| arrived.epoch));
-    let reason = obj.get("DisconnectReason").and_then(Value::as_str).unwrap_or("");
     let outcome = if answered.is_some() {
         Outcome::Answered
     } else if queued.is_some() {
-        match reason {
+        match c.disconnect_reason.as_deref().unwrap_or("") {
             "CUSTOMER_DISCONNECT" | "" => Outcome::Abandoned,
             _ => Outcome::Disconnected,
         }
@@ -175,10 +225,10 @@ fn record(v: &Value, line: u64) -> Result<Record, String> {
     let r = Record {
         line,
         call_id: id.to_string(),
-        caller: obj
-            .get("CustomerEndpoint")
-            .and_then(|c| c.get("Address"))
-            .and_then(Value::as_str)
+        caller: c
+            .customer_endpoint
+            .as_ref()
+            .and_then(|e| e.address.as_deref())
             .map(str::to_string),
         arrived: arrived.epoch,
         offset: arrived.offset,

@@ -5,10 +5,12 @@
 use std::path::Path;
 use std::sync::Once;
 
+mod curves;
 mod simulation;
 mod steps;
 mod sweep;
 
+pub use curves::{Curve, curve_plot};
 pub use simulation::simulation_plots;
 pub use steps::{Step, step_plot};
 pub use sweep::{SweepLine, sweep_plot};

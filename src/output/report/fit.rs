@@ -1,0 +1,167 @@
+//! The report of a fit: the arrival profile with its intervals, and per
+//! queue the handle times' empirical CDF against the fitted one and the
+//! Kaplan–Meier curve against the fitted survival and the naive one.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::plots::{Curve, Plot, curve_plot, step_plot};
+use super::{ReportDir, escape_html as e};
+use crate::error::Error;
+use crate::fit::{FitReport, dist};
+
+fn clock(s: &str) -> f64 {
+    crate::menu::value::Clock::parse(s).map_or(0.0, |c| c.secs())
+}
+
+/// The plots of a fit.
+pub fn plots(r: &FitReport) -> Vec<Plot> {
+    let mut out = Vec::new();
+    let steps = |a: &crate::fit::arrivals::Arrivals| {
+        a.profile
+            .iter()
+            .map(|s| {
+                let (from, to) = (clock(&s.from), clock(&s.to));
+                (
+                    from,
+                    if to <= from { to + 86400.0 } else { to },
+                    s.rate_per_h,
+                    Some((s.ci95[0], s.ci95[1])),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    if !r.arrivals.profile.is_empty() {
+        let mut solid = vec![("phone".to_string(), steps(&r.arrivals))];
+        if let Some(o) = &r.online_arrivals {
+            solid.push(("online".to_string(), steps(o)));
+        }
+        out.push(step_plot(
+            "arrivals",
+            format!(
+                "Arrivals an hour by interval of the day, the mean over {} day(s) with its 95% interval.",
+                r.arrivals.days
+            ),
+            "Arrivals per hour".into(),
+            "calls per hour",
+            solid,
+            Vec::new(),
+        ));
+    }
+    for (i, (name, q)) in r.queues.iter().enumerate() {
+        if let Some(h) = &q.handle_time
+            && let Some(best) = h.candidates.first()
+        {
+            let xmax = h.ecdf.last().map_or(1.0, |p| p.0);
+            let fitted: Vec<(f64, f64)> = (0..=200)
+                .map(|k| xmax * f64::from(k) / 200.0)
+                .map(|x| (x, dist::cdf(best, x)))
+                .collect();
+            let curves: Vec<Curve> = vec![
+                ("records".into(), h.ecdf.clone(), false),
+                (best.fit.clone(), fitted, true),
+            ];
+            out.push(curve_plot(
+                &format!("handle-{i}"),
+                format!("Handle times of queue {name}: the records' empirical CDF and the fit AIC chose."),
+                format!("Handle time: {name}"),
+                ("seconds", "share at or below"),
+                curves,
+            ));
+        }
+        if let Some(p) = &q.patience
+            && let Some(best) = p.candidates.first()
+        {
+            let xmax = p.kaplan_meier.last().map_or(60.0, |s| s.t).max(60.0);
+            let mut km: Vec<(f64, f64)> = vec![(0.0, 1.0)];
+            for s in &p.kaplan_meier {
+                km.push((s.t, km.last().map_or(1.0, |l| l.1)));
+                km.push((s.t, s.s));
+            }
+            let grid = |f: &dyn Fn(f64) -> f64| {
+                (0..=200)
+                    .map(|k| xmax * f64::from(k) / 200.0)
+                    .map(|x| (x, f(x)))
+                    .collect::<Vec<_>>()
+            };
+            let mut curves: Vec<Curve> = vec![
+                ("Kaplan–Meier".into(), km, false),
+                (best.fit.clone(), grid(&|x| 1.0 - dist::cdf(best, x)), true),
+            ];
+            if let Some(naive) = p.naive_mean_s.filter(|m| *m > 0.0) {
+                curves.push((
+                    format!("naive exp(mean={naive:.0}s)"),
+                    grid(&|x| (-x / naive).exp()),
+                    true,
+                ));
+            }
+            out.push(curve_plot(
+                &format!("patience-{i}"),
+                format!(
+                    "Patience in queue {name}: the share still willing to wait, Kaplan–Meier ({:.0}% of waits censored), the censored fit, and the naive estimate from the abandoners alone.",
+                    p.censored * 100.0
+                ),
+                format!("Patience: {name}"),
+                ("seconds waited", "share still waiting"),
+                curves,
+            ));
+        }
+    }
+    out
+}
+
+/// Writes the report of a fit into `out` (with the overlay as
+/// `overlay.yaml`).
+pub fn write_report(out: ReportDir, r: &FitReport, interrupted: &dyn Fn() -> bool) -> Result<Vec<PathBuf>, Error> {
+    let plots = plots(r);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut html = super::page_head("hotline fit");
+    writeln!(
+        html,
+        "<h1>Fit <small>from {} calls</small></h1>\n<p>{} calls read ({}), {} skipped, {} to {}; {} day(s). Arrivals {:.1}/h on average, day-to-day variation beyond Poisson {:.1}%.</p>",
+        r.records.used,
+        r.records.read,
+        e(&r.records.format),
+        r.records.skipped,
+        e(r.records.from.as_deref().unwrap_or("?")),
+        e(r.records.to.as_deref().unwrap_or("?")),
+        r.arrivals.days,
+        r.arrivals.rate_per_h,
+        r.arrivals.rate_variation * 100.0
+    )
+    .ok();
+    writeln!(html, "<table><tr><th>queue</th><th>pool</th><th>calls</th><th>answered</th><th>abandoned</th><th>handle time</th><th>patience</th><th>naive patience</th></tr>").ok();
+    for (name, q) in &r.queues {
+        writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e(name),
+            e(&q.pool),
+            q.calls,
+            q.answered,
+            q.abandoned,
+            q.handle_time.as_ref().map_or("–".into(), |h| e(&h.fit)),
+            q.patience.as_ref().map_or("–".into(), |p| e(&p.fit)),
+            q.patience
+                .as_ref()
+                .and_then(|p| p.naive_mean_s)
+                .map_or("–".into(), |m| format!("{m:.1} s"))
+        )
+        .ok();
+    }
+    writeln!(html, "</table>").ok();
+    for w in &r.warnings {
+        writeln!(html, "<p class=\"muted\">warning: {}</p>", e(w)).ok();
+    }
+    super::embed_plots(&plots, out.path(), &mut html, &mut files)?;
+    writeln!(
+        html,
+        "<p class=\"muted\">Files: <a href=\"fit.json\">fit.json</a> · <a href=\"overlay.yaml\">overlay.yaml</a>. Written by hotline {}.</p>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    )
+    .ok();
+    files.push(("index.html".into(), html.into_bytes()));
+    files.push(("fit.json".into(), crate::escape::json_text(r).into_bytes()));
+    files.push(("overlay.yaml".into(), crate::fit::overlay(r).into_bytes()));
+    out.write(files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
+}

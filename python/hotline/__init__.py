@@ -11,7 +11,7 @@ results are the same numbers the command prints for the same seed.
 >>> bigger = menu.with_values({"agents.general.seats": 14})  # doctest: +SKIP
 """
 
-from ._hotline import Menu, MenuError, Result, Staffing, Sweep, load, version
+from ._hotline import Backtest, Fit, Menu, MenuError, Result, Staffing, Sweep, fit, load, version
 
-__all__ = ["Menu", "MenuError", "Result", "Staffing", "Sweep", "load", "version"]
+__all__ = ["Backtest", "Fit", "Menu", "MenuError", "Result", "Staffing", "Sweep", "fit", "load", "version"]
 __version__ = version()

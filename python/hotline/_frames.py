@@ -73,3 +73,58 @@ def points(sweep: dict) -> Any:
     if _pd is None:
         return rows
     return _pd.DataFrame(rows, columns=[*sweep["swept"], "metric", *_ESTIMATE])
+
+
+def profile(rows: list) -> Any:
+    """A fitted day profile, one row per interval; the interval becomes
+    ``ci95_low`` and ``ci95_high``."""
+    flat = []
+    for r in rows:
+        row = {k: v for k, v in r.items() if k != "ci95"}
+        row["ci95_low"], row["ci95_high"] = r["ci95"]
+        flat.append(row)
+    return flat if _pd is None else _pd.DataFrame(flat)
+
+
+def fit_queues(queues: dict) -> Any:
+    """Fitted queues, one row each."""
+    flat = []
+    for name, q in queues.items():
+        h = q.get("handle_time") or {}
+        p = q.get("patience") or {}
+        flat.append(
+            {
+                "queue": name,
+                "pool": q["pool"],
+                "calls": q["calls"],
+                "answered": q["answered"],
+                "abandoned": q["abandoned"],
+                "handle_time": h.get("fit"),
+                "handle_mean_s": h.get("mean_s"),
+                "patience": p.get("fit"),
+                "patience_mean_s": p.get("mean_s"),
+                "naive_patience_s": p.get("naive_mean_s"),
+                "censored": p.get("censored"),
+            }
+        )
+    return flat if _pd is None else _pd.DataFrame(flat).set_index("queue")
+
+
+def backtest(rows: list) -> Any:
+    """Backtest comparisons, one row per interval and metric."""
+    flat = []
+    for r in rows:
+        low, high = r["simulated"]["ci95"]
+        flat.append(
+            {
+                "from": r["from"],
+                "to": r["to"],
+                "metric": r["metric"],
+                "logged": r["logged"],
+                "simulated": r["simulated"]["mean"],
+                "ci95_low": low,
+                "ci95_high": high,
+                "inside": r["inside"],
+            }
+        )
+    return flat if _pd is None else _pd.DataFrame(flat)

@@ -112,6 +112,57 @@ class Menu:
         sl_target: float = 20.0,
     ) -> Sweep:
         """``hotline sweep``: every combination, the last path fastest."""
+    def backtest(
+        self,
+        records: Sequence[Union[str, PathLike[str]]],
+        *,
+        interval: str = "30m",
+        replications: int | None = None,
+        seed: int | None = None,
+        threads: int = 0,
+        sl_target: float = 20.0,
+    ) -> Backtest:
+        """``hotline backtest``: the menu against the records, interval by interval."""
+
+class Fit:
+    """The result of ``hotline.fit``."""
+
+    @property
+    def arrivals(self) -> Any:
+        """The day profile, one row per interval: DataFrame, else a list of dicts."""
+    @property
+    def queues(self) -> Any:
+        """One row per queue (handle time, patience, the naive patience)."""
+    @property
+    def rate_variation(self) -> float:
+        """Day-to-day variation of the arrival rates beyond Poisson."""
+    @property
+    def warnings(self) -> list[str]: ...
+    def overlay(self) -> str:
+        """The estimates as an overlay in the menu's syntax."""
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str:
+        """Exactly what ``hotline fit --format json`` prints."""
+
+class Backtest:
+    """The result of ``Menu.backtest``."""
+
+    @property
+    def intervals(self) -> Any:
+        """One row per interval and metric: DataFrame, else a list of dicts."""
+    @property
+    def inside_share(self) -> float: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str:
+        """Exactly what ``hotline backtest --format json`` prints."""
+
+def fit(
+    records: Sequence[Union[str, PathLike[str]]],
+    *,
+    interval: str = "30m",
+    mapping: Mapping[str, str] | None = None,
+) -> Fit:
+    """``hotline fit``: a caller model from call records."""
 
 def load(
     path_or_text: Union[str, PathLike[str]],

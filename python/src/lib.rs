@@ -465,8 +465,173 @@ impl Menu {
         })
     }
 
+    /// The menu simulated over the records' days and compared with them,
+    /// interval by interval: `hotline backtest`. Lay a fitted overlay over
+    /// the menu first (`hotline.load(path, with_=overlay)`).
+    #[pyo3(signature = (records, *, interval = "30m", replications = None, seed = None, threads = 0, sl_target = 20.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn backtest(
+        &self,
+        py: Python<'_>,
+        records: Vec<std::path::PathBuf>,
+        interval: &str,
+        replications: Option<u32>,
+        seed: Option<u64>,
+        threads: usize,
+        sl_target: f64,
+    ) -> PyResult<Backtest> {
+        let interval = fit_interval(interval)?;
+        let paths: Vec<&std::path::Path> = records.iter().map(|p| p.as_path()).collect();
+        let fo = hotline::fit::FitOptions {
+            interval,
+            sl_target,
+            ..Default::default()
+        };
+        let fitted = hotline::fit::fit_files(&paths, &fo).map_err(library_error)?;
+        let h = &self.0.hotline;
+        let stop = Cancel::new();
+        let o = sim_options(h, replications, seed, threads, sl_target, &stop)?;
+        let b = interruptible(py, &stop, || {
+            hotline::decisions::backtest::backtest(h, &fitted, &o, interval).map_err(String::from)
+        })?;
+        Ok(Backtest {
+            json: hotline::escape::json_text(&b),
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!("<hotline.Menu {:?} from {:?}>", self.0.hotline.name, self.0.path)
+    }
+}
+
+fn fit_interval(text: &str) -> PyResult<f64> {
+    let secs = hotline::menu::value::Duration::parse(text)
+        .map_err(PyValueError::new_err)?
+        .secs();
+    if !(60.0..=86400.0).contains(&secs) {
+        return Err(PyValueError::new_err(format!("interval {text}: from 1m to 24h")));
+    }
+    Ok(secs)
+}
+
+/// A caller model from call records (Asterisk queue_log, Amazon Connect
+/// contact records, the generic CSV): `hotline fit`. `mapping` maps queue
+/// names of the records to pools of the menu.
+#[pyfunction]
+#[pyo3(signature = (records, *, interval = "30m", mapping = None))]
+fn fit(
+    records: Vec<std::path::PathBuf>,
+    interval: &str,
+    mapping: Option<std::collections::BTreeMap<String, String>>,
+) -> PyResult<Fit> {
+    let paths: Vec<&std::path::Path> = records.iter().map(|p| p.as_path()).collect();
+    if paths.is_empty() {
+        return Err(PyValueError::new_err("no record files given"));
+    }
+    let o = hotline::fit::FitOptions {
+        interval: fit_interval(interval)?,
+        map: mapping.unwrap_or_default().into_iter().collect(),
+        ..Default::default()
+    };
+    let r = hotline::fit::fit_files(&paths, &o).map_err(library_error)?;
+    Ok(Fit {
+        json: hotline::escape::json_text(&r),
+        overlay: hotline::fit::overlay(&r),
+    })
+}
+
+/// The result of `hotline.fit`.
+#[pyclass(module = "hotline")]
+struct Fit {
+    json: String,
+    overlay: String,
+}
+
+#[pymethods]
+impl Fit {
+    /// The day profile: one row per interval (`from`, `to`, `rate_per_h`,
+    /// `ci95_low`, `ci95_high`, `calls`): a DataFrame with pandas, else a
+    /// list of dicts.
+    #[getter]
+    fn arrivals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let all = from_json(py, &self.json)?;
+        py.import("hotline._frames")?
+            .call_method1("profile", (all.get_item("arrivals")?.get_item("profile")?,))
+    }
+
+    /// One row per queue (`queue`, `pool`, `calls`, `answered`, `abandoned`,
+    /// `handle_time`, `handle_mean_s`, `patience`, `patience_mean_s`,
+    /// `naive_patience_s`, `censored`): a DataFrame with pandas, else a
+    /// list of dicts.
+    #[getter]
+    fn queues<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let all = from_json(py, &self.json)?;
+        py.import("hotline._frames")?
+            .call_method1("fit_queues", (all.get_item("queues")?,))
+    }
+
+    /// Day-to-day variation of the arrival rates beyond Poisson.
+    #[getter]
+    fn rate_variation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &self.json)?
+            .get_item("arrivals")?
+            .get_item("rate_variation")
+    }
+
+    /// The warnings (bad lines, too few data).
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &self.json)?.get_item("warnings")
+    }
+
+    /// The estimates as an overlay in the menu's syntax (what `--write` writes).
+    fn overlay(&self) -> String {
+        self.overlay.clone()
+    }
+
+    /// Everything as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &self.json)
+    }
+
+    /// Exactly what `hotline fit --format json` prints.
+    fn to_json(&self) -> String {
+        self.json.clone()
+    }
+}
+
+/// The result of `Menu.backtest`.
+#[pyclass(module = "hotline")]
+struct Backtest {
+    json: String,
+}
+
+#[pymethods]
+impl Backtest {
+    /// One row per interval and metric (`from`, `to`, `metric`, `logged`,
+    /// `simulated`, `ci95_low`, `ci95_high`, `inside`): a DataFrame with
+    /// pandas, else a list of dicts.
+    #[getter]
+    fn intervals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let all = from_json(py, &self.json)?;
+        py.import("hotline._frames")?
+            .call_method1("backtest", (all.get_item("intervals")?,))
+    }
+
+    /// Share of comparisons inside their band.
+    #[getter]
+    fn inside_share<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &self.json)?.get_item("inside_share")
+    }
+
+    /// Everything as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &self.json)
+    }
+
+    /// Exactly what `hotline backtest --format json` prints.
+    fn to_json(&self) -> String {
+        self.json.clone()
     }
 }
 
@@ -592,6 +757,9 @@ fn version() -> &'static str {
 fn _hotline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_class::<Fit>()?;
+    m.add_class::<Backtest>()?;
     m.add_class::<Menu>()?;
     m.add_class::<SimResult>()?;
     m.add_class::<Staffing>()?;

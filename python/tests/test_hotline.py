@@ -287,3 +287,25 @@ def test_vendor_flows_with_an_overlay(tmp_path, cli):
     more = with_callers.with_values({"agents.sales.seats": 9})
     assert more.simulate(seed=2).to_dict()["queues"]["to_sales"]["mean_wait_s"]["mean"] <= \
         with_callers.simulate(seed=2).to_dict()["queues"]["to_sales"]["mean_wait_s"]["mean"]
+
+
+def test_fit_matches_the_command_and_gives_frames(cli):
+    records = str(ROOT / "tests" / "records" / "calls.csv")
+    f = hotline.fit([records])
+    assert json.loads(f.to_json()) == json.loads(cli("fit", records, "--format", "json"))
+    q = f.queues
+    assert list(q.index) == ["desk"] and q.loc["desk", "answered"] == 3
+    assert f.arrivals["rate_per_h"].max() > 0
+    assert "handle_time" in f.overlay()
+
+
+def test_backtest_of_a_fitted_overlay(cli, tmp_path):
+    log = tmp_path / "calls.csv"
+    menu = str(ROOT / "tests" / "fit" / "known.yaml")
+    cli("simulate", menu, "--log", str(log), "-q", "--replications", "10")
+    f = hotline.fit([log], mapping={"desk": "desk"})
+    overlay = tmp_path / "fitted.yaml"
+    overlay.write_text(f.overlay())
+    b = hotline.load(menu, overlay=overlay).backtest([log], replications=30)
+    assert b.inside_share >= 0.8
+    assert set(b.intervals["metric"]) >= {"p_abandon", "service_level"}

@@ -462,10 +462,14 @@ fn replications(
             (done..upto)
                 .into_par_iter()
                 .map(|i| {
-                    Engine::new(plan, settings, replication_seed(o.seed, u64::from(i)))
-                        .with_stop(Some(o.stop.flag()))
-                        .with_log(o.log)
-                        .run()
+                    let seed = replication_seed(o.seed, u64::from(i));
+                    if o.log {
+                        Engine::logged(plan, settings, seed)
+                            .with_stop(Some(o.stop.flag()))
+                            .run()
+                    } else {
+                        Engine::new(plan, settings, seed).with_stop(Some(o.stop.flag())).run()
+                    }
                 })
                 .collect()
         });

@@ -226,7 +226,7 @@ struct Pool {
 }
 
 /// The state of one replication.
-pub struct Engine<'a> {
+pub struct Engine<'a, const LOG: bool = false> {
     plan: &'a Plan,
     s: RunSettings,
     rng: Rng,
@@ -263,12 +263,26 @@ pub struct Engine<'a> {
     /// This day's arrival gaps relative to the menu's (1 / the day's rate
     /// factor; 1 without `rate_variation`).
     gap_scale: f64,
+    /// Mean gap between arrivals at this day's peak rate.
+    arrival_gap: f64,
     out: RepResult,
 }
 
 impl<'a> Engine<'a> {
     /// A replication with its own seed.
     pub fn new(plan: &'a Plan, s: RunSettings, seed: u64) -> Engine<'a> {
+        Engine::build(plan, s, seed)
+    }
+
+    /// A replication that keeps its measured calls as records
+    /// ([`RepResult::log`]); the hooks cost nothing in runs without.
+    pub fn logged(plan: &'a Plan, s: RunSettings, seed: u64) -> Engine<'a, true> {
+        Engine::build(plan, s, seed)
+    }
+}
+
+impl<'a, const LOG: bool> Engine<'a, LOG> {
+    fn build(plan: &'a Plan, s: RunSettings, seed: u64) -> Engine<'a, LOG> {
         use rand::SeedableRng;
         let nq = plan.queues.len();
         let nseg = plan.segments.len() + 1;
@@ -314,8 +328,9 @@ impl<'a> Engine<'a> {
             queue_window: (vec![0.0; nq], vec![0.0; nq]),
             closed: false,
             stop: None,
-            log: None,
+            log: LOG.then(Box::default),
             gap_scale: 1.0,
+            arrival_gap: plan.peak_gap,
             out: RepResult {
                 total: QueueAcc::default(),
                 queues: vec![QueueAcc::default(); nq],
@@ -343,15 +358,9 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Keeps the measured calls as records ([`RepResult::log`]) when `on`.
-    pub fn with_log(mut self, on: bool) -> Engine<'a> {
-        self.log = on.then(Box::default);
-        self
-    }
-
     /// Stops the replication (with [`super::SimError::Interrupted`]) soon after
     /// `flag` is set: it is read every 65,536 events.
-    pub fn with_stop(mut self, flag: Option<&'a AtomicBool>) -> Engine<'a> {
+    pub fn with_stop(mut self, flag: Option<&'a AtomicBool>) -> Engine<'a, LOG> {
         self.stop = flag;
         self
     }
@@ -367,13 +376,8 @@ impl<'a> Engine<'a> {
     pub fn run(mut self) -> Result<RepResult, super::SimError> {
         // A day of its own: rates times a Gamma factor of mean 1 (drawn only
         // with rate_variation, so that other menus keep their streams).
-        let v = self.plan.rate_variation;
-        if v > 0.0 {
-            let shape = 1.0 / (v * v);
-            if let Ok(g) = rand_distr::Gamma::new(shape, 1.0 / shape) {
-                let factor: f64 = g.sample(&mut self.rng);
-                self.gap_scale = 1.0 / factor.max(1e-12);
-            }
+        if self.plan.rate_variation > 0.0 {
+            self.draw_day();
         }
         // The next arrival is kept beside the heap: one push and pop fewer per caller.
         let mut next_arrival = f64::INFINITY;
@@ -503,13 +507,26 @@ impl<'a> Engine<'a> {
         Ok(self.out)
     }
 
+    /// This day's rate factor: a Gamma draw with mean 1 and the menu's
+    /// coefficient of variation; arrival gaps are divided by it.
+    #[inline(never)]
+    fn draw_day(&mut self) {
+        let v = self.plan.rate_variation;
+        let shape = 1.0 / (v * v);
+        if let Ok(g) = rand_distr::Gamma::new(shape, 1.0 / shape) {
+            let factor: f64 = g.sample(&mut self.rng);
+            self.gap_scale = 1.0 / factor.max(1e-12);
+            self.arrival_gap = self.plan.peak_gap * self.gap_scale;
+        }
+    }
+
     /// The next arrival after `t` (thinning for a day profile).
     #[inline(always)]
     fn next_arrival(&mut self, mut t: f64) -> f64 {
         let peak = self.plan.peak_rate;
         loop {
             let e: f64 = Exp1.sample(&mut self.rng);
-            t += e * self.plan.peak_gap * self.gap_scale;
+            t += e * self.arrival_gap;
             if t >= self.s.end {
                 return t;
             }
@@ -579,7 +596,10 @@ impl<'a> Engine<'a> {
                 (self.callers.len() - 1) as u32
             }
         };
-        if counted && let Some(l) = &mut self.log {
+        if LOG
+            && counted
+            && let Some(l) = &mut self.log
+        {
             l.arrive(slot);
         }
         self.active += 1;
@@ -604,7 +624,8 @@ impl<'a> Engine<'a> {
         let c = &mut self.callers[slot as usize];
         c.forced = false;
         c.steps = 0;
-        if c.counted
+        if LOG
+            && c.counted
             && let Some(l) = &mut self.log
         {
             l.contact(slot, t);
@@ -825,7 +846,7 @@ impl<'a> Engine<'a> {
     /// The time a contact ends in the menu, for the log.
     #[inline]
     fn mark(&mut self, t: f64) {
-        if let Some(l) = &mut self.log {
+        if LOG && let Some(l) = &mut self.log {
             l.now = t;
         }
     }
@@ -833,7 +854,8 @@ impl<'a> Engine<'a> {
     /// Ends a caller's journey.
     fn finish(&mut self, slot: u32, outcome: Outcome) {
         let c = &self.callers[slot as usize];
-        if c.counted
+        if LOG
+            && c.counted
             && let Some(l) = &mut self.log
         {
             let o = match outcome {
@@ -1083,7 +1105,8 @@ impl<'a> Engine<'a> {
         let q = self.leave_line(slot, t);
         self.callers[slot as usize].waited += wait;
         let c = &self.callers[slot as usize];
-        if c.counted
+        if LOG
+            && c.counted
             && let Some(l) = &mut self.log
         {
             let outcome = if how == WaitEnd::Abandoned {
@@ -1235,7 +1258,8 @@ impl<'a> Engine<'a> {
             plan.pools[p].handle.sample(&mut self.rng)
         };
         let c = &self.callers[slot as usize];
-        if c.counted
+        if LOG
+            && c.counted
             && let Some(l) = &mut self.log
         {
             l.queue(slot, p, t - wait, t, t + h, LogOutcome::Answered, c.channel == 1);

@@ -117,7 +117,7 @@ impl EventQueue {
     }
 
     /// Removes and returns the earliest event.
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Event> {
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else {

@@ -24,6 +24,7 @@ mod merge;
 mod paths;
 mod rules;
 mod schema;
+mod shell;
 mod simulate;
 mod staff;
 mod survey;
@@ -41,6 +42,7 @@ pub use graph::{GraphArgs, GraphFormat};
 pub use import::ImportArgs;
 pub use merge::MergeArgs;
 pub use paths::{PathsArgs, PathsFormat};
+pub use shell::{CompletionsArgs, ManArgs};
 pub use simulate::SimulateArgs;
 pub use staff::StaffArgs;
 pub use survey::{SurveyArgs, SurveyFormat};
@@ -104,6 +106,10 @@ pub enum Command {
     Rules(FormatArgs),
     /// Print the JSON Schema of the menu format.
     Schema,
+    /// Print the shell's completions (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Write the manual pages (hotline.1 and one per command).
+    Man(ManArgs),
 }
 
 /// Just an output format.
@@ -238,6 +244,131 @@ impl LimitArgs {
     }
 }
 
+/// Examples at the end of each command's `--help`: real commands that
+/// run from the repository's root.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "check",
+        "hotline check menus/*.yaml
+  hotline check menus/bad/bad_duration.yaml --format json
+  hotline check tests/data/flows/connect_main.json",
+    ),
+    (
+        "analyze",
+        "hotline analyze menus/bank.yaml
+  hotline analyze menus/mobile_operator_zh.yaml --format json",
+    ),
+    (
+        "simulate",
+        "hotline simulate menus/bank.yaml --report reports/bank
+  hotline simulate menus/bank.yaml --replications 100 --seed 7 --format json
+  hotline simulate tests/fit/known.yaml --log calls.csv",
+    ),
+    (
+        "merge",
+        "hotline simulate menus/bank.yaml --shard 0/2 --partial p0.json
+  hotline simulate menus/bank.yaml --shard 1/2 --partial p1.json
+  hotline merge p0.json p1.json --report reports/bank",
+    ),
+    (
+        "compare",
+        "hotline compare menus/bank.yaml menus/well_designed.yaml
+  hotline compare menus/ecommerce.yaml menus/ecommerce_chat.yaml --format json",
+    ),
+    (
+        "bench",
+        "hotline bench
+  hotline bench menus/utility.yaml --replications 100",
+    ),
+    (
+        "graph",
+        "hotline graph menus/bank.yaml --format dot | dot -Tsvg > bank.svg
+  hotline graph menus/mobile_operator_zh.yaml --format mermaid",
+    ),
+    (
+        "import",
+        "hotline import tests/data/flows/connect_main.json
+  hotline import tests/data/flows/twilio_ivr.json -o twilio.yaml",
+    ),
+    (
+        "survey",
+        "hotline survey menus --max-depth 1
+  hotline survey menus --max-depth 1 --format csv",
+    ),
+    (
+        "comply",
+        "hotline comply menus/bank.yaml --rules spain
+  hotline comply menus/mobile_operator_zh.yaml --rules miit,eu --format json",
+    ),
+    (
+        "backtest",
+        "hotline fit calls.csv --write fitted.yaml
+  hotline backtest tests/fit/known.yaml calls.csv --with fitted.yaml
+  hotline backtest tests/fit/known.yaml calls.csv --with fitted.yaml --format json --report reports/backtest",
+    ),
+    (
+        "fit",
+        "hotline simulate tests/fit/known.yaml --log calls.csv -q
+  hotline fit calls.csv --write fitted.yaml
+  hotline fit tests/records/queue_log tests/records/contacts.jsonl --interval 15m --format json",
+    ),
+    (
+        "staff",
+        "hotline staff examples/canon.yaml --target \"service_level(20s) >= 80%\"
+  hotline staff tests/data/day_profile.yaml --target \"p_abandon <= 5%\" --report reports/staff",
+    ),
+    (
+        "sweep",
+        "hotline sweep menus/bank.yaml --set agents.general.seats=8..14
+  hotline sweep menus/bank.yaml --set agents.general.seats=8..14/2 --format csv",
+    ),
+    (
+        "paths",
+        "hotline paths menus/bank.yaml --limit 5
+  hotline paths menus/bank.yaml --format markdown",
+    ),
+    (
+        "call",
+        "hotline call menus/bank.yaml
+  hotline call menus/bank.yaml --keys \"1 0\"",
+    ),
+    (
+        "rules",
+        "hotline rules
+  hotline rules --format json",
+    ),
+    ("schema", "hotline schema > schema/hotline.schema.json"),
+    (
+        "completions",
+        "hotline completions bash > ~/.local/share/bash-completion/completions/hotline
+  hotline completions zsh > ~/.zfunc/_hotline
+  hotline completions fish > ~/.config/fish/completions/hotline.fish",
+    ),
+    (
+        "man",
+        "hotline man | man -l -
+  mkdir -p man && hotline man man",
+    ),
+];
+
+/// The command line's definition, with the examples added to each
+/// command's help.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    for (name, text) in EXAMPLES {
+        cmd = cmd.mut_subcommand(*name, |c| c.after_help(format!("Examples:\n  {text}")));
+    }
+    cmd
+}
+
+/// Parses the process's arguments (with the examples in the help).
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// What every command runs with, resolved once from the process: the
 /// cancellation token that Ctrl-C sets. The handler is installed the first
 /// time a command asks for the token, so commands that never run long keep
@@ -299,6 +430,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Call(a) => call::exec(&a),
         Command::Rules(a) => rules::exec(&a),
         Command::Schema => schema::exec(),
+        Command::Completions(a) => shell::completions(&a),
+        Command::Man(a) => shell::man(&a),
         Command::Fit(a) => fit::exec(&a),
         Command::Backtest(a) => backtest::exec(&a, &ctx),
     }

@@ -1,9 +1,7 @@
 //! The `hotline` binary: parse arguments, run, map the result to an exit code.
 
-use clap::Parser;
-
 fn main() {
-    let cli = match hotline::cli::Cli::try_parse() {
+    let cli = match hotline::cli::parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

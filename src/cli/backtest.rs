@@ -12,10 +12,6 @@ use crate::escape::json_text;
 
 /// `hotline backtest`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  hotline fit queue_log --write fitted.yaml
-  hotline backtest menu.yaml queue_log --with fitted.yaml
-  hotline backtest menu.yaml contacts.jsonl --with fitted.yaml --format json --replications 100")]
 pub struct BacktestArgs {
     /// The menu file.
     #[arg(value_name = "MENU")]

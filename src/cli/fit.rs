@@ -10,10 +10,6 @@ use crate::fit::{self, FitOptions};
 
 /// `hotline fit`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  hotline fit queue_log --write fitted.yaml
-  hotline fit contacts.jsonl calls.csv --interval 15m --map support=desk --format json
-  hotline simulate menus/bank.yaml --with fitted.yaml")]
 pub struct FitArgs {
     /// Record files: Asterisk queue_log, Amazon Connect contact records
     /// (JSON), the generic CSV; each detected from its content.

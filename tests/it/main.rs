@@ -21,6 +21,7 @@ mod paths;
 mod properties;
 mod report;
 mod shard;
+mod shell;
 mod simulation;
 mod staff;
 mod sweep;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules by layer, bottom first (ARCHITECTURE.md).
 const LAYERS: &[&[&str]] = &[
-    &["error", "diag", "escape", "files", "shard"],
+    &["error", "cancel", "diag", "escape", "files", "shard"],
     &["menu"],
     &["input"],
     &["analysis", "sim", "fit"],

@@ -139,6 +139,25 @@ pub struct Logged {
     pub within_sl: u64,
 }
 
+/// Redials: abandoned calls whose caller called again within the window.
+#[derive(Clone, Debug, Serialize)]
+pub struct Redials {
+    /// Abandoned calls with a caller id.
+    pub abandoned: u64,
+    /// Of those, followed by a call of the same caller within the window.
+    pub redialled: u64,
+    /// `redialled / abandoned`.
+    pub share: f64,
+    /// Mean delay from the abandonment to the new call, seconds.
+    pub after_mean_s: f64,
+    /// The window, seconds.
+    pub window_s: f64,
+}
+
+/// How long after an abandonment a call of the same caller counts as a
+/// redial.
+pub const REDIAL_WINDOW: f64 = 3600.0;
+
 /// The whole fit.
 #[derive(Clone, Debug, Serialize)]
 pub struct FitReport {
@@ -153,6 +172,10 @@ pub struct FitReport {
     pub patience: Option<Patience>,
     /// Per queue (records' names).
     pub queues: IndexMap<String, QueueFit>,
+    /// Abandoned calls followed by another call of the same caller within
+    /// an hour, when the records name callers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redials: Option<Redials>,
     /// Logged figures per interval of the day (`from` → figures).
     #[serde(skip)]
     pub logged: Vec<(String, String, Logged)>,
@@ -243,6 +266,14 @@ pub struct Fitter {
     to: f64,
     offset: Option<i32>,
     warnings: Vec<String>,
+    /// Caller → when their last abandoned call ended (pruned of entries
+    /// older than the window, so memory follows the recent abandoners).
+    pending: std::collections::HashMap<String, f64>,
+    /// (abandoned with a caller, redialled, sum of delays).
+    redials: (u64, u64, f64),
+    /// Latest arrival seen, for pruning and for the order check.
+    latest: f64,
+    out_of_order: bool,
 }
 
 impl Fitter {
@@ -263,12 +294,17 @@ impl Fitter {
             to: f64::NEG_INFINITY,
             offset: None,
             warnings: Vec::new(),
+            pending: std::collections::HashMap::new(),
+            redials: (0, 0, 0.0),
+            latest: f64::NEG_INFINITY,
+            out_of_order: false,
         }
     }
 
     /// Counts one call.
     pub fn add(&mut self, r: &Record) {
         self.used += 1;
+        self.redial(r);
         self.from = self.from.min(r.arrived);
         self.to = self.to.max(r.ended);
         // Each record's own offset: the caller's local time of day, also
@@ -332,9 +368,51 @@ impl Fitter {
         }
     }
 
+    /// Counts a redial when `r`'s caller abandoned within the window before
+    /// (records in time order, as queue_log and most exports are).
+    fn redial(&mut self, r: &Record) {
+        let Some(caller) = &r.caller else { return };
+        if r.arrived < self.latest - REDIAL_WINDOW {
+            self.out_of_order = true;
+        }
+        if r.arrived > self.latest {
+            // Prune once the table has grown, keeping the recent abandoners.
+            if self.pending.len() > 100_000 {
+                let cut = r.arrived - REDIAL_WINDOW;
+                self.pending.retain(|_, t| *t >= cut);
+            }
+            self.latest = r.arrived;
+        }
+        if let Some(t) = self.pending.remove(caller.as_str()) {
+            let delay = r.arrived - t;
+            if (0.0..=REDIAL_WINDOW).contains(&delay) {
+                self.redials.1 += 1;
+                self.redials.2 += delay;
+            }
+        }
+        if r.outcome == Outcome::Abandoned && !r.online {
+            self.redials.0 += 1;
+            self.pending.insert(caller.clone(), r.ended);
+        }
+    }
+
     /// The estimates.
     pub fn finish(self, read: RecordsRead) -> FitReport {
         let mut warnings = self.warnings;
+        if self.out_of_order {
+            warnings.push("records are not in time order: redials (the same caller within an hour of an abandonment) are counted only where they follow in the file".into());
+        }
+        let redials = (self.redials.0 > 0).then(|| Redials {
+            abandoned: self.redials.0,
+            redialled: self.redials.1,
+            share: self.redials.1 as f64 / self.redials.0 as f64,
+            after_mean_s: if self.redials.1 > 0 {
+                self.redials.2 / self.redials.1 as f64
+            } else {
+                f64::NAN
+            },
+            window_s: REDIAL_WINDOW,
+        });
         let arrivals = self.phone.estimate();
         if arrivals.days < 2 && self.used > 0 {
             warnings.push("records of one day: rate_variation needs two days or more and is 0".into());
@@ -401,6 +479,7 @@ impl Fitter {
             queues,
             logged,
             offset: self.offset.unwrap_or(0),
+            redials,
             warnings,
         }
     }
@@ -563,6 +642,13 @@ pub fn overlay(r: &FitReport) -> String {
     if let Some(p) = &r.patience {
         y.push_str(&format!("  patience: \"{}\"\n", p.fit));
     }
+    if let Some(d) = r.redials.as_ref().filter(|d| d.redialled >= 5) {
+        y.push_str(&format!(
+            "  redial: {{ share: {}, after: \"exp(mean={}s)\" }}\n",
+            crate::menu::value::trim_float((d.share * 1000.0).round() / 1000.0),
+            crate::menu::value::trim_float(d.after_mean_s.round().max(1.0))
+        ));
+    }
     let pools: Vec<(&str, &HandleTime)> = r
         .queues
         .values()
@@ -638,6 +724,16 @@ pub fn to_text(r: &FitReport) -> String {
             p.fit,
             p.censored * 100.0,
             p.naive_mean_s.unwrap_or(f64::NAN)
+        );
+    }
+    if let Some(d) = &r.redials {
+        let _ = writeln!(
+            s,
+            "redials: {} of {} abandoned calls ({:.1}%) called again within an hour, after {:.0} s on average",
+            d.redialled,
+            d.abandoned,
+            d.share * 100.0,
+            d.after_mean_s
         );
     }
     for (name, q) in &r.queues {

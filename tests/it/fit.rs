@@ -381,3 +381,17 @@ fn rate_variation_gives_gamma_days_and_fit_finds_it() {
     let _ = std::fs::remove_file(&fitted);
     let _ = std::fs::remove_file(&log);
 }
+
+#[test]
+fn redials_come_back_from_the_callers_ids() {
+    // tests/fit/redial.yaml: 30% of abandoners call again after exp(mean=10m).
+    let r = round_trip("tests/fit/redial.yaml", "csv", 2);
+    let d = &r["redials"];
+    let (share, n) = (d["share"].as_f64().unwrap(), d["abandoned"].as_f64().unwrap());
+    // Within four binomial standard errors of 30%.
+    let se = (0.3 * 0.7 / n).sqrt();
+    assert!((share - 0.3).abs() < 4.0 * se, "share {share} of {n}");
+    // The mean delay, truncated at the hour: 591 s; within 15%.
+    let after = d["after_mean_s"].as_f64().unwrap();
+    assert!((after - 591.0).abs() < 0.15 * 591.0, "after {after}");
+}

@@ -125,7 +125,9 @@ pub fn exec(a: &SweepArgs, ctx: &super::Context) -> Result<i32, Error> {
     if let Some(h) = &first.hotline {
         options(h)?;
     }
-    let quiet = a.quiet;
+    // Progress is for a person watching: nothing when standard error is not
+    // a terminal (a log, a pipe, CI), as for the other commands.
+    let quiet = a.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr());
     if a.shard.is_some() && out.is_some() {
         return Err(Error::Unusable {
             path: loaded.path.clone(),

@@ -228,3 +228,18 @@ fn one_path_set_twice_is_a_usage_error_not_a_panic() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("set twice") && !err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn no_progress_lines_when_standard_error_is_not_a_terminal() {
+    let out = crate::support::hotline(&[
+        "sweep",
+        "menus/bank.yaml",
+        "--set",
+        "agents.general.seats=10,12",
+        "--replications",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("sweep point"), "{err}");
+}

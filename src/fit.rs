@@ -182,9 +182,6 @@ pub struct FitReport {
     /// Logged figures per interval of the day (`from` → figures).
     #[serde(skip)]
     pub logged: Vec<(String, String, Logged)>,
-    /// Offset of the records' local time, seconds east of UTC.
-    #[serde(skip)]
-    pub offset: i32,
     /// Warnings (bad lines, too few data).
     pub warnings: Vec<String>,
 }
@@ -267,7 +264,6 @@ pub struct Fitter {
     used: u64,
     from: f64,
     to: f64,
-    offset: Option<i32>,
     warnings: Vec<String>,
     /// Caller → when their last abandoned call ended (pruned of entries
     /// older than the window, so memory follows the recent abandoners).
@@ -295,7 +291,6 @@ impl Fitter {
             used: 0,
             from: f64::INFINITY,
             to: f64::NEG_INFINITY,
-            offset: None,
             warnings: Vec::new(),
             pending: std::collections::HashMap::new(),
             redials: (0, 0, 0.0),
@@ -312,7 +307,6 @@ impl Fitter {
         self.to = self.to.max(r.ended);
         // Each record's own offset: the caller's local time of day, also
         // across a change of daylight-saving time.
-        self.offset.get_or_insert(r.offset);
         let local = r.arrived + f64::from(r.offset);
         if r.online {
             self.online.add(local);
@@ -481,7 +475,6 @@ impl Fitter {
             patience,
             queues,
             logged,
-            offset: self.offset.unwrap_or(0),
             redials,
             warnings,
         }

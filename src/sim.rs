@@ -429,7 +429,7 @@ pub(crate) fn setup(h: &Hotline, o: &SimOptions) -> Result<(Plan, RunSettings), 
 /// Where the calls of a logged run are put in time: (seconds of day at
 /// simulated time 0, whole days one replication spans, with room for the
 /// calls that end after the period).
-pub fn settings(h: &Hotline, _o: &SimOptions) -> (f64, f64) {
+pub fn log_span(h: &Hotline) -> (f64, f64) {
     let sim = &h.simulation;
     let clock0 = sim.start.secs() - sim.warmup;
     let end = clock0 + sim.warmup + sim.duration + 7200.0;

@@ -217,7 +217,7 @@ fn log_run(
     format: RecordFormat,
     out: &mut Vec<u8>,
 ) -> Result<crate::sim::SimReport, Error> {
-    let settings = crate::sim::settings(h, o);
+    let settings = crate::sim::log_span(h);
     let mut w = crate::sim::log::Writer {
         format,
         pools: h.pools.iter().map(|p| p.name.clone()).collect(),

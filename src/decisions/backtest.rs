@@ -126,7 +126,6 @@ pub fn backtest(h: &Hotline, fit: &FitReport, o: &SimOptions, interval: f64) -> 
         per_rep.push(v);
         Ok(())
     })?;
-    let reps = per_rep.len() as f64;
     let mut rows = Vec::new();
     for (from, to, logged) in &fit.logged {
         let i = slot_of(from);
@@ -165,7 +164,6 @@ pub fn backtest(h: &Hotline, fit: &FitReport, o: &SimOptions, interval: f64) -> 
         .iter()
         .map(|m| (*m, share(&mut rows.iter().filter(|r| r.metric == *m))))
         .collect();
-    let _ = reps;
     Ok(Backtest {
         days,
         replications: o.replications,

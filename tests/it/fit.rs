@@ -395,3 +395,48 @@ fn redials_come_back_from_the_callers_ids() {
     let after = d["after_mean_s"].as_f64().unwrap();
     assert!((after - 591.0).abs() < 0.15 * 591.0, "after {after}");
 }
+
+#[test]
+fn chinese_queue_names_map_to_chinese_pools() {
+    let records = tmp("zh.csv");
+    let mut csv = String::from("call_id,caller,arrived,queue,queued,answered,ended\n");
+    for i in 0..20 {
+        let m = 10 + i;
+        csv.push_str(&format!(
+            "来电{i},用户{i},2026-03-02T08:{m}:00+08:00,人工队列,2026-03-02T08:{m}:05+08:00,2026-03-02T08:{m}:20+08:00,2026-03-02T08:{:02}:{:02}+08:00\n",
+            m + 2 + i % 3,
+            (i * 7) % 60
+        ));
+    }
+    std::fs::write(&records, csv).unwrap();
+    let overlay = tmp("zh-overlay.yaml");
+    let r: Value = serde_json::from_str(&run_ok(&[
+        "fit",
+        records.to_str().unwrap(),
+        "--map",
+        "人工队列=普通坐席",
+        "--write",
+        overlay.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let q = &r["queues"]["人工队列"];
+    assert_eq!(
+        (q["pool"].as_str(), q["calls"].as_u64(), q["answered"].as_u64()),
+        (Some("普通坐席"), Some(20), Some(20))
+    );
+    // Local time 08:10+08:00: the profile starts at 08:00.
+    assert_eq!(r["arrivals"]["profile"][0]["from"], "08:00");
+    let text = std::fs::read_to_string(&overlay).unwrap();
+    assert!(text.contains("  普通坐席:\n    handle_time: \""), "{text}");
+    // The overlay lays over the Chinese sample menu.
+    run_ok(&[
+        "check",
+        "menus/mobile_operator_zh.yaml",
+        "--with",
+        overlay.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&records);
+    let _ = std::fs::remove_file(&overlay);
+}

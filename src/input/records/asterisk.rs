@@ -31,6 +31,20 @@ struct Open {
     first_line: u64,
 }
 
+impl Open {
+    /// A call that reached the hotline at `t`, first seen on `line`.
+    fn at(t: f64, line: u64) -> Open {
+        Open {
+            arrived: t,
+            caller: None,
+            queue: None,
+            queued: None,
+            answered: None,
+            first_line: line,
+        }
+    }
+}
+
 /// Reads a queue_log.
 pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Result<Reading, Error> {
     let mut reading = Reading::default();
@@ -68,25 +82,11 @@ pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Res
         }
         let ends = match event {
             "DID" => {
-                open.entry(id.to_string()).or_insert(Open {
-                    arrived: t,
-                    caller: None,
-                    queue: None,
-                    queued: None,
-                    answered: None,
-                    first_line: line_no,
-                });
+                open.entry(id.to_string()).or_insert(Open::at(t, line_no));
                 None
             }
             "ENTERQUEUE" => {
-                let o = open.entry(id.to_string()).or_insert(Open {
-                    arrived: t,
-                    caller: None,
-                    queue: None,
-                    queued: None,
-                    answered: None,
-                    first_line: line_no,
-                });
+                let o = open.entry(id.to_string()).or_insert(Open::at(t, line_no));
                 if o.queued.is_some() {
                     reading.warn(
                         path,

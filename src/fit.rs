@@ -8,10 +8,14 @@
 //! telephone call center: a queueing-science perspective" (JASA 2005).
 
 pub mod arrivals;
+pub mod contacts;
 pub mod dist;
+pub mod paths;
+pub mod seats;
 pub mod survival;
 mod write;
 
+pub use contacts::{REDIAL_WINDOW, Redials, Switches};
 pub use write::{overlay, to_text};
 
 use std::collections::BTreeMap;
@@ -21,7 +25,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::input::records::{self, Format, Outcome, Record};
+use crate::input::records::{self, Format, Outcome, Record, SeatChange, Sink};
 use dist::{Family, Fit, Sample};
 
 /// Settings of a fit.
@@ -33,6 +37,8 @@ pub struct FitOptions {
     pub map: Vec<(String, String)>,
     /// Service-level threshold for the logged service level, seconds.
     pub sl_target: f64,
+    /// The menu the records' paths run through (`--menu`), for key shares.
+    pub menu: Option<std::sync::Arc<crate::menu::Hotline>>,
 }
 
 impl Default for FitOptions {
@@ -41,6 +47,7 @@ impl Default for FitOptions {
             interval: 1800.0,
             map: Vec::new(),
             sl_target: 20.0,
+            menu: None,
         }
     }
 }
@@ -142,25 +149,6 @@ pub struct Logged {
     pub within_sl: u64,
 }
 
-/// Redials: abandoned calls whose caller called again within the window.
-#[derive(Clone, Debug, Serialize)]
-pub struct Redials {
-    /// Abandoned calls with a caller id.
-    pub abandoned: u64,
-    /// Of those, followed by a call of the same caller within the window.
-    pub redialled: u64,
-    /// `redialled / abandoned`.
-    pub share: f64,
-    /// Mean delay from the abandonment to the new call, seconds.
-    pub after_mean_s: f64,
-    /// The window, seconds.
-    pub window_s: f64,
-}
-
-/// How long after an abandonment a call of the same caller counts as a
-/// redial.
-pub const REDIAL_WINDOW: f64 = 3600.0;
-
 /// The whole fit.
 #[derive(Clone, Debug, Serialize)]
 pub struct FitReport {
@@ -179,6 +167,17 @@ pub struct FitReport {
     /// an hour, when the records name callers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redials: Option<Redials>,
+    /// Channel switches of the same caller, where the records have caller
+    /// ids and both channels.
+    pub channel_switches: Option<Switches>,
+    /// Seats logged in by interval per queue, where the records follow the
+    /// agents (a queue_log with member events).
+    pub seats: IndexMap<String, seats::QueueSeats>,
+    /// Calls sent away while agents of their queue were idle, where the
+    /// records follow the agents.
+    pub busy_while_idle: Option<seats::BusyWhileIdle>,
+    /// The paths taken in the menu, and key shares from them with `--menu`.
+    pub paths: Option<paths::PathsFit>,
     /// Logged figures per interval of the day (`from` → figures).
     #[serde(skip)]
     pub logged: Vec<(String, String, Logged)>,
@@ -265,14 +264,10 @@ pub struct Fitter {
     from: f64,
     to: f64,
     warnings: Vec<String>,
-    /// Caller → when their last abandoned call ended (pruned of entries
-    /// older than the window, so memory follows the recent abandoners).
-    pending: std::collections::HashMap<String, f64>,
-    /// (abandoned with a caller, redialled, sum of delays).
-    redials: (u64, u64, f64),
-    /// Latest arrival seen, for pruning and for the order check.
-    latest: f64,
-    out_of_order: bool,
+    contacts: contacts::Contacts,
+    seats: seats::Seats,
+    idle: seats::BusyWhileIdle,
+    paths: paths::Paths,
 }
 
 impl Fitter {
@@ -283,6 +278,7 @@ impl Fitter {
             ..Default::default()
         };
         Fitter {
+            seats: seats::Seats::new(o.interval),
             o,
             phone: counts.clone(),
             online: counts,
@@ -292,17 +288,22 @@ impl Fitter {
             from: f64::INFINITY,
             to: f64::NEG_INFINITY,
             warnings: Vec::new(),
-            pending: std::collections::HashMap::new(),
-            redials: (0, 0, 0.0),
-            latest: f64::NEG_INFINITY,
-            out_of_order: false,
+            contacts: contacts::Contacts::default(),
+            idle: seats::BusyWhileIdle::default(),
+            paths: paths::Paths::default(),
         }
     }
 
     /// Counts one call.
     pub fn add(&mut self, r: &Record) {
         self.used += 1;
-        self.redial(r);
+        self.contacts.add(r);
+        if let Some(p) = &r.path {
+            self.paths.add(p, r.online);
+        }
+        if r.outcome != Outcome::Answered {
+            self.idle.add(r);
+        }
         self.from = self.from.min(r.arrived);
         self.to = self.to.max(r.ended);
         // Each record's own offset: the caller's local time of day, also
@@ -365,65 +366,53 @@ impl Fitter {
         }
     }
 
-    /// Counts a redial when `r`'s caller abandoned within the window before
-    /// (records in time order, as queue_log and most exports are).
-    fn redial(&mut self, r: &Record) {
-        let Some(caller) = &r.caller else { return };
-        if r.arrived < self.latest - REDIAL_WINDOW {
-            self.out_of_order = true;
-        }
-        if r.arrived > self.latest {
-            // Prune once the table has grown, keeping the recent abandoners.
-            if self.pending.len() > 100_000 {
-                let cut = r.arrived - REDIAL_WINDOW;
-                self.pending.retain(|_, t| *t >= cut);
-            }
-            self.latest = r.arrived;
-        }
-        if let Some(t) = self.pending.remove(caller.as_str()) {
-            let delay = r.arrived - t;
-            if (0.0..=REDIAL_WINDOW).contains(&delay) {
-                self.redials.1 += 1;
-                self.redials.2 += delay;
-            }
-        }
-        if r.outcome == Outcome::Abandoned && !r.online {
-            self.redials.0 += 1;
-            self.pending.insert(caller.clone(), r.ended);
-        }
-    }
-
     /// The estimates.
-    pub fn finish(self, read: RecordsRead) -> FitReport {
-        let mut warnings = self.warnings;
-        if self.out_of_order {
-            warnings.push("records are not in time order: redials (the same caller within an hour of an abandonment) are counted only where they follow in the file".into());
+    pub fn finish(mut self, read: RecordsRead) -> FitReport {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if self.contacts.out_of_order {
+            warnings.push("records are not in time order: redials and channel switches (the same caller within an hour) are counted only where they follow in the file".into());
         }
-        let redials = (self.redials.0 > 0).then(|| Redials {
-            abandoned: self.redials.0,
-            redialled: self.redials.1,
-            share: self.redials.1 as f64 / self.redials.0 as f64,
-            after_mean_s: if self.redials.1 > 0 {
-                self.redials.2 / self.redials.1 as f64
-            } else {
-                f64::NAN
-            },
-            window_s: REDIAL_WINDOW,
-        });
+        let redials = self.contacts.redials();
+        let channel_switches = self.contacts.switches();
         let arrivals = self.phone.estimate();
+        if self.to.is_finite() {
+            self.seats.close_all(self.to);
+        }
+        let map = self.o.map.clone();
+        let pool_of = move |name: &str| {
+            map.iter()
+                .find(|(from, _)| from == name)
+                .map_or_else(|| name.to_string(), |(_, to)| to.clone())
+        };
+        let seats = self.seats.estimate(arrivals.days, &pool_of);
+        let busy_while_idle = (self.idle.followed > 0).then(|| self.idle.clone());
+        let paths = (!self.paths.is_empty()).then(|| self.paths.estimate(self.o.menu.as_deref()));
+        if let Some(p) = &paths {
+            if self.o.menu.is_none() {
+                warnings
+                    .push("the records have paths: give the menu with --menu MENU to turn them into key shares".into());
+            } else if let Some((path, step)) = &p.first_unmatched {
+                warnings.push(format!(
+                    "{} call(s) took paths the menu has no way for, left out of the shares (the first: \"{path}\", {step})",
+                    p.unmatched
+                ));
+            }
+            if self.paths.dropped > 0 {
+                warnings.push(format!(
+                    "more than {} distinct paths: {} calls with a further new path are not counted in the shares",
+                    paths::MAX_DISTINCT,
+                    self.paths.dropped
+                ));
+            }
+        }
         if arrivals.days < 2 && self.used > 0 {
             warnings.push("records of one day: rate_variation needs two days or more and is 0".into());
         }
         let online_arrivals = (!self.online.cells.is_empty()).then(|| self.online.estimate());
         let (mut all_waits, mut all_naive) = (Binned::default(), (0.0, 0u64));
         let mut queues = IndexMap::new();
-        for (name, q) in self.queues {
-            let pool = self
-                .o
-                .map
-                .iter()
-                .find(|(from, _)| *from == name)
-                .map_or_else(|| name.clone(), |(_, to)| to.clone());
+        for (name, q) in std::mem::take(&mut self.queues) {
+            let pool = pool_of(&name);
             if !q.online {
                 all_waits.merge(&q.waits);
                 all_naive.0 += q.naive.0;
@@ -460,8 +449,14 @@ impl Fitter {
         let clock = |s: f64| crate::menu::value::Clock(s.min(86400.0) as u32).to_string();
         let logged = self
             .logged
-            .into_iter()
-            .map(|(i, l)| (clock(f64::from(i) * interval), clock(f64::from(i + 1) * interval), l))
+            .iter()
+            .map(|(&i, l)| {
+                (
+                    clock(f64::from(i) * interval),
+                    clock(f64::from(i + 1) * interval),
+                    l.clone(),
+                )
+            })
             .collect();
         FitReport {
             records: RecordsRead {
@@ -476,8 +471,22 @@ impl Fitter {
             queues,
             logged,
             redials,
+            channel_switches,
+            seats,
+            busy_while_idle,
+            paths,
             warnings,
         }
+    }
+}
+
+impl Sink for Fitter {
+    fn call(&mut self, r: Record) {
+        self.add(&r);
+    }
+
+    fn seat(&mut self, s: SeatChange) {
+        self.seats.change(&s);
     }
 }
 
@@ -552,7 +561,7 @@ pub fn fit_files(paths: &[&Path], o: &FitOptions) -> Result<FitReport, Error> {
     let mut formats: Vec<Format> = Vec::new();
     let mut warnings = Vec::new();
     for p in paths {
-        let (format, reading) = records::read(p, &mut |r| f.add(&r))?;
+        let (format, reading) = records::read(p, &mut f)?;
         if !formats.contains(&format) {
             formats.push(format);
         }

@@ -110,6 +110,26 @@ def fit_queues(queues: dict) -> Any:
     return flat if _pd is None else _pd.DataFrame(flat).set_index("queue")
 
 
+def fit_seats(seats: dict) -> Any:
+    """Fitted seats, one row per queue and interval."""
+    flat = [
+        {"queue": name, "pool": q["pool"], "from": s["from"], "to": s["to"], "seats": s["seats"]}
+        for name, q in seats.items()
+        for s in q["profile"]
+    ]
+    return flat if _pd is None else _pd.DataFrame(flat, columns=["queue", "pool", "from", "to", "seats"])
+
+
+def fit_shares(paths: Any) -> Any:
+    """Key shares from the paths, one row per node and option."""
+    flat = [
+        {"node": n["node"], "key": o["key"], "to": o["to"], "count": o["count"], "share": o["share"]}
+        for n in ((paths or {}).get("shares") or [])
+        for o in n["options"]
+    ]
+    return flat if _pd is None else _pd.DataFrame(flat, columns=["node", "key", "to", "count", "share"])
+
+
 def backtest(rows: list) -> Any:
     """Backtest comparisons, one row per interval and metric."""
     flat = []

@@ -134,6 +134,12 @@ class Fit:
     def queues(self) -> Any:
         """One row per queue (handle time, patience, the naive patience)."""
     @property
+    def seats(self) -> Any:
+        """Seats logged in per queue and interval (queue_log member events)."""
+    @property
+    def shares(self) -> Any:
+        """Key shares from the records' paths walked on ``menu``."""
+    @property
     def rate_variation(self) -> float:
         """Day-to-day variation of the arrival rates beyond Poisson."""
     @property
@@ -161,8 +167,10 @@ def fit(
     *,
     interval: str = "30m",
     mapping: Mapping[str, str] | None = None,
+    menu: Menu | None = None,
 ) -> Fit:
-    """``hotline fit``: a caller model from call records."""
+    """``hotline fit``: a caller model from call records; with ``menu``, the
+    records' paths become key shares."""
 
 def load(
     path_or_text: Union[str, PathLike[str]],

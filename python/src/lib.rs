@@ -518,11 +518,12 @@ fn fit_interval(text: &str) -> PyResult<f64> {
 /// contact records, the generic CSV): `hotline fit`. `mapping` maps queue
 /// names of the records to pools of the menu.
 #[pyfunction]
-#[pyo3(signature = (records, *, interval = "30m", mapping = None))]
+#[pyo3(signature = (records, *, interval = "30m", mapping = None, menu = None))]
 fn fit(
     records: Vec<std::path::PathBuf>,
     interval: &str,
     mapping: Option<std::collections::BTreeMap<String, String>>,
+    menu: Option<PyRef<'_, Menu>>,
 ) -> PyResult<Fit> {
     let paths: Vec<&std::path::Path> = records.iter().map(|p| p.as_path()).collect();
     if paths.is_empty() {
@@ -531,6 +532,7 @@ fn fit(
     let o = hotline::fit::FitOptions {
         interval: fit_interval(interval)?,
         map: mapping.unwrap_or_default().into_iter().collect(),
+        menu: menu.map(|m| Arc::new(m.0.hotline.clone())),
         ..Default::default()
     };
     let r = hotline::fit::fit_files(&paths, &o).map_err(library_error)?;
@@ -568,6 +570,24 @@ impl Fit {
         let all = from_json(py, &self.json)?;
         py.import("hotline._frames")?
             .call_method1("fit_queues", (all.get_item("queues")?,))
+    }
+
+    /// Seats logged in by interval (a queue_log with member events): one
+    /// row per queue and interval (`queue`, `pool`, `from`, `to`, `seats`).
+    #[getter]
+    fn seats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let all = from_json(py, &self.json)?;
+        py.import("hotline._frames")?
+            .call_method1("fit_seats", (all.get_item("seats")?,))
+    }
+
+    /// Key shares from the records' paths walked on `menu`: one row per
+    /// node and option (`node`, `key`, `to`, `count`, `share`).
+    #[getter]
+    fn shares<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let all = from_json(py, &self.json)?;
+        py.import("hotline._frames")?
+            .call_method1("fit_shares", (all.get_item("paths")?,))
     }
 
     /// Day-to-day variation of the arrival rates beyond Poisson.

@@ -309,3 +309,16 @@ def test_backtest_of_a_fitted_overlay(cli, tmp_path):
     b = hotline.load(menu, overlay=overlay).backtest([log], replications=30)
     assert b.inside_share >= 0.8
     assert set(b.intervals["metric"]) >= {"p_abandon", "service_level"}
+
+
+def test_fit_seats_and_key_shares(cli, tmp_path):
+    agents = str(ROOT / "tests" / "records" / "agents.queue_log")
+    seats = hotline.fit([agents]).seats
+    assert list(seats["seats"]) == [1.5, pytest.approx(2 / 3)]
+    menu_path = str(ROOT / "menus" / "bank.yaml")
+    log = tmp_path / "bank.csv"
+    cli("simulate", menu_path, "--log", str(log), "-q", "--replications", "5")
+    f = hotline.fit([log], menu=hotline.load(menu_path))
+    assert json.loads(f.to_json()) == json.loads(cli("fit", str(log), "--menu", menu_path, "--format", "json"))
+    main = f.shares[f.shares["node"] == "main"].set_index("key")
+    assert abs(main.loc["1", "share"] - 0.35) < 0.03

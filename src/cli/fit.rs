@@ -22,6 +22,14 @@ pub struct FitArgs {
     /// (repeatable).
     #[arg(long = "map", value_name = "QUEUE=POOL", value_parser = parse_map)]
     pub map: Vec<(String, String)>,
+    /// The menu the records' `path` column runs through: with it, the
+    /// paths become key shares (written to the overlay as the options'
+    /// `share`). A vendor flow works too.
+    #[arg(long, value_name = "MENU")]
+    pub menu: Option<PathBuf>,
+    /// Loader options of --menu.
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
     /// Write the estimates as an overlay for --with (never over an
     /// existing file or an input).
     #[arg(long, value_name = "OVERLAY.yaml")]
@@ -45,11 +53,19 @@ fn parse_map(text: &str) -> Result<(String, String), String> {
 pub fn exec(a: &FitArgs) -> Result<i32, Error> {
     let paths: Vec<&Path> = a.records.iter().map(PathBuf::as_path).collect();
     if let Some(out) = &a.write {
-        crate::files::check_output(out, "--write", &paths, crate::files::Existing::Nothing)?;
+        let mut inputs = paths.clone();
+        inputs.extend(a.menu.as_deref());
+        inputs.extend(a.limits.with.as_deref());
+        crate::files::check_output(out, "--write", &inputs, crate::files::Existing::Nothing)?;
     }
+    let menu = match &a.menu {
+        Some(m) => Some(std::sync::Arc::new(super::load_valid(m, &a.limits)?.1)),
+        None => None,
+    };
     let o = FitOptions {
         interval: a.interval,
         map: a.map.clone(),
+        menu,
         ..FitOptions::default()
     };
     let dir = a

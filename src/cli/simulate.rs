@@ -217,14 +217,7 @@ fn log_run(
     format: RecordFormat,
     out: &mut Vec<u8>,
 ) -> Result<crate::sim::SimReport, Error> {
-    let settings = crate::sim::log_span(h);
-    let mut w = crate::sim::log::Writer {
-        format,
-        pools: h.pools.iter().map(|p| p.name.clone()).collect(),
-        clock0: settings.0,
-        days: settings.1,
-        out,
-    };
+    let mut w = crate::sim::log::Writer::new(h, format, out);
     w.header().map_err(|e| Error::Unusable {
         path: path.into(),
         message: e.to_string(),

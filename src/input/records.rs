@@ -94,6 +94,10 @@ pub struct Record {
     pub online: bool,
     /// Node ids or keys taken in the menu.
     pub path: Option<String>,
+    /// Agents of its queue logged in, not paused and not on a call when
+    /// the call was sent away or left the queue unanswered, where the
+    /// records follow the agents (a queue_log with member events).
+    pub idle_agents: Option<u32>,
 }
 
 impl Record {
@@ -107,6 +111,30 @@ impl Record {
     pub fn handle(&self) -> Option<f64> {
         self.answered.map(|a| (self.ended - a).max(0.0))
     }
+}
+
+/// An agent's seat in a queue opened (logged in and not paused) or
+/// closed (logged off, paused), from a queue_log's member events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeatChange {
+    /// When, epoch seconds.
+    pub at: f64,
+    /// Offset of the records' local time, seconds east of UTC.
+    pub offset: i32,
+    /// The queue.
+    pub queue: String,
+    /// The agent.
+    pub agent: String,
+    /// Open (taking calls) from now on, or closed.
+    pub open: bool,
+}
+
+/// Where a reader hands what it reads, in file order.
+pub trait Sink {
+    /// One call or chat.
+    fn call(&mut self, r: Record);
+    /// One seat opened or closed (formats that follow the agents).
+    fn seat(&mut self, _s: SeatChange) {}
 }
 
 /// A records format.
@@ -181,9 +209,10 @@ pub fn detect(head: &[u8]) -> Option<Format> {
         .then_some(Format::Csv)
 }
 
-/// Reads a records file, handing each call to `each` in the order the
-/// file gives them; the format is detected from content.
-pub fn read(path: &Path, each: &mut dyn FnMut(Record)) -> Result<(Format, Reading), Error> {
+/// Reads a records file, handing each call (and each seat change) to
+/// `sink` in the order the file gives them; the format is detected from
+/// content.
+pub fn read(path: &Path, sink: &mut dyn Sink) -> Result<(Format, Reading), Error> {
     let shown = path.display().to_string();
     let head = crate::files::head(path, 64 * 1024)?;
     let format = detect(&head).ok_or_else(|| Error::Invalid {
@@ -193,9 +222,9 @@ pub fn read(path: &Path, each: &mut dyn FnMut(Record)) -> Result<(Format, Readin
     })?;
     let file = crate::files::open(path, MAX_BYTES)?;
     let reading = match format {
-        Format::Asterisk => asterisk::read(file, &shown, each)?,
-        Format::Connect => connect::read(file, &shown, each)?,
-        Format::Csv => csv::read(file, &shown, each)?,
+        Format::Asterisk => asterisk::read(file, &shown, sink)?,
+        Format::Connect => connect::read(file, &shown, &mut |r| sink.call(r))?,
+        Format::Csv => csv::read(file, &shown, &mut |r| sink.call(r))?,
     };
     Ok((format, reading))
 }

@@ -12,7 +12,7 @@ use crate::input::records::{Format, Outcome, time};
 pub const FIRST_DAY: f64 = 1_767_571_200.0;
 
 /// One simulated call (a contact: a call, a call-back, a redial, a chat).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogCall {
     /// The caller, numbered in its replication.
     pub caller: u32,
@@ -30,6 +30,8 @@ pub struct LogCall {
     pub outcome: Outcome,
     /// A chat rather than a call.
     pub online: bool,
+    /// The menu nodes it passed, in order (indices of the menu graph).
+    pub path: Vec<u32>,
 }
 
 /// The engine's log of one replication: records and, per caller slot,
@@ -39,6 +41,7 @@ pub struct Logger {
     /// Calls logged so far.
     pub calls: Vec<LogCall>,
     slots: Vec<(u32, f64, bool)>,
+    paths: Vec<Vec<u32>>,
     next: u32,
     /// The time of the step that ends a contact in the menu.
     pub now: f64,
@@ -50,6 +53,7 @@ impl Logger {
         let s = slot as usize;
         if self.slots.len() <= s {
             self.slots.resize(s + 1, (0, 0.0, false));
+            self.paths.resize(s + 1, Vec::new());
         }
         self.next += 1;
         self.slots[s] = (self.next, 0.0, false);
@@ -61,6 +65,16 @@ impl Logger {
         s.1 = t;
         s.2 = false;
         self.now = t;
+        self.paths[slot as usize].clear();
+    }
+
+    /// The contact in `slot` passes menu node `node`.
+    pub fn visit(&mut self, slot: u32, node: u32) {
+        if let Some(p) = self.paths.get_mut(slot as usize)
+            && p.len() < crate::menu::MAX_STEPS as usize
+        {
+            p.push(node);
+        }
     }
 
     /// A wait in `pool` ended at `ended` (answered at `answered`, NaN if not).
@@ -86,6 +100,7 @@ impl Logger {
             ended,
             outcome,
             online,
+            path: std::mem::take(&mut self.paths[slot as usize]),
         });
     }
 
@@ -104,6 +119,7 @@ impl Logger {
             ended: self.now.max(s.1),
             outcome,
             online,
+            path: std::mem::take(&mut self.paths[slot as usize]),
         });
     }
 }
@@ -114,21 +130,63 @@ pub struct Writer<'a> {
     pub format: Format,
     /// Pool names, by index.
     pub pools: Vec<String>,
+    /// Node ids, by index (for the CSV's `path`).
+    pub nodes: Vec<String>,
     /// Seconds of day at simulated time 0.
     pub clock0: f64,
     /// Days one replication spans.
     pub days: f64,
+    /// Per pool, its seats from a simulated time on (for the queue_log's
+    /// member events), the last entry closing every seat.
+    pub seats: Vec<Vec<(f64, u32)>>,
     /// The output.
     pub out: &'a mut dyn Write,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    /// A writer of `h`'s calls in `format` into `out`.
+    pub fn new(h: &crate::menu::Hotline, format: Format, out: &'a mut dyn Write) -> Writer<'a> {
+        let (clock0, days) = crate::sim::log_span(h);
+        let period = h.simulation.warmup + h.simulation.duration;
+        let seats = h
+            .pools
+            .iter()
+            .map(|p| {
+                let mut v = vec![(0.0, p.seats_at(clock0))];
+                // Each shift start within the period.
+                let mut starts: Vec<f64> = Vec::new();
+                for &(c, _) in &p.schedule {
+                    let mut t = (c.secs() - clock0).rem_euclid(86400.0);
+                    while t < period {
+                        starts.push(t);
+                        t += 86400.0;
+                    }
+                }
+                starts.sort_by(f64::total_cmp);
+                for t in starts {
+                    v.push((t, p.seats_at(clock0 + t)));
+                }
+                v.push((period, 0));
+                v
+            })
+            .collect();
+        Writer {
+            format,
+            pools: h.pools.iter().map(|p| p.name.clone()).collect(),
+            nodes: h.graph().node_weights().map(|n| n.id.clone()).collect(),
+            clock0,
+            days,
+            seats,
+            out,
+        }
+    }
+
     /// The CSV header (the other formats have none).
     pub fn header(&mut self) -> std::io::Result<()> {
         if self.format == Format::Csv {
             writeln!(
                 self.out,
-                "call_id,caller,arrived,queue,queued,answered,ended,outcome,channel"
+                "call_id,caller,arrived,queue,queued,answered,ended,outcome,channel,path"
             )?;
         }
         Ok(())
@@ -136,6 +194,9 @@ impl Writer<'_> {
 
     /// Writes replication `rep`'s calls.
     pub fn write(&mut self, rep: u32, calls: &[LogCall]) -> std::io::Result<()> {
+        if self.format == Format::Asterisk {
+            return self.queue_log(rep, calls);
+        }
         let base = FIRST_DAY + f64::from(rep) * self.days * 86400.0 + self.clock0;
         let mut n = 0u64;
         for c in calls {
@@ -149,54 +210,25 @@ impl Writer<'_> {
                     let opt = |t: f64| if t.is_finite() { time::iso(at(t)) } else { String::new() };
                     writeln!(
                         self.out,
-                        "{id},{caller},{},{},{},{},{},{},{}",
+                        "{id},{caller},{},{},{},{},{},{},{},{}",
                         time::iso(at(c.start)),
                         pool.map(field).unwrap_or_default(),
                         opt(c.queued),
                         opt(c.answered),
                         time::iso(at(c.ended)),
                         c.outcome.name(),
-                        if c.online { "online" } else { "phone" }
+                        if c.online { "online" } else { "phone" },
+                        field(
+                            &c.path
+                                .iter()
+                                .filter_map(|&n| self.nodes.get(n as usize).map(String::as_str))
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        )
                     )?;
                 }
-                Format::Asterisk => {
-                    let sec = |t: f64| at(t).round() as i64;
-                    let uid = format!("{}.{n}", sec(c.start));
-                    writeln!(self.out, "{}|{uid}|NONE|NONE|DID|hotline", sec(c.start))?;
-                    let Some(pool) = pool else { continue };
-                    let q = pool.replace('|', "_");
-                    writeln!(self.out, "{}|{uid}|{q}|NONE|ENTERQUEUE||{caller}|1", sec(c.queued))?;
-                    let hold = |t: f64| sec(t) - sec(c.queued);
-                    match c.outcome {
-                        Outcome::Answered => {
-                            writeln!(
-                                self.out,
-                                "{}|{uid}|{q}|Agent/1|CONNECT|{}|{uid}|0",
-                                sec(c.answered),
-                                hold(c.answered)
-                            )?;
-                            writeln!(
-                                self.out,
-                                "{}|{uid}|{q}|Agent/1|COMPLETECALLER|{}|{}|1",
-                                sec(c.ended),
-                                hold(c.answered),
-                                sec(c.ended) - sec(c.answered)
-                            )?;
-                        }
-                        Outcome::Abandoned => writeln!(
-                            self.out,
-                            "{}|{uid}|{q}|NONE|ABANDON|1|1|{}",
-                            sec(c.ended),
-                            hold(c.ended)
-                        )?,
-                        _ => writeln!(
-                            self.out,
-                            "{}|{uid}|{q}|NONE|EXITWITHTIMEOUT|1|1|{}",
-                            sec(c.ended),
-                            hold(c.ended)
-                        )?,
-                    }
-                }
+                // Written in time order by `queue_log`, above.
+                Format::Asterisk => {}
                 Format::Connect => {
                     let mut o = serde_json::Map::new();
                     o.insert("ContactId".into(), id.clone().into());
@@ -235,6 +267,105 @@ impl Writer<'_> {
                     writeln!(self.out, "{}", serde_json::Value::Object(o))?;
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Writer<'_> {
+    /// Replication `rep` as a queue_log in time order: the pools' seats as
+    /// member events (`ADDMEMBER`, `REMOVEMEMBER`), each call's events, the
+    /// agents numbered per pool as they take calls.
+    fn queue_log(&mut self, rep: u32, calls: &[LogCall]) -> std::io::Result<()> {
+        let base = FIRST_DAY + f64::from(rep) * self.days * 86400.0 + self.clock0;
+        let sec = |t: f64| (base + t).round() as i64;
+        // (time, order within the time, line).
+        let mut lines: Vec<(f64, u8, String)> = Vec::new();
+        for (p, changes) in self.seats.iter().enumerate() {
+            let q = self.pools[p].replace('|', "_");
+            let mut on = 0u32;
+            for &(t, n) in changes {
+                while on < n {
+                    on += 1;
+                    lines.push((t, 0, format!("{}|NONE|{q}|Agent/{on}|ADDMEMBER|", sec(t))));
+                }
+                while on > n {
+                    lines.push((t, 0, format!("{}|NONE|{q}|Agent/{on}|REMOVEMEMBER|", sec(t))));
+                    on -= 1;
+                }
+            }
+        }
+        // Agents by pool: the lowest free number takes the next call.
+        let mut ends: Vec<(f64, bool, usize)> = Vec::new();
+        for (i, c) in calls.iter().enumerate() {
+            if c.pool != u32::MAX && c.answered.is_finite() {
+                ends.push((c.answered, true, i));
+                ends.push((c.ended, false, i));
+            }
+        }
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut free: Vec<std::collections::BTreeSet<u32>> = vec![Default::default(); self.pools.len()];
+        let mut taken: Vec<u32> = vec![0; self.pools.len()];
+        let mut agent = vec![0u32; calls.len()];
+        for (_, start, i) in ends {
+            let p = calls[i].pool as usize;
+            if start {
+                agent[i] = free[p].pop_first().unwrap_or_else(|| {
+                    taken[p] += 1;
+                    taken[p]
+                });
+            } else {
+                free[p].insert(agent[i]);
+            }
+        }
+        for (n, c) in calls.iter().enumerate() {
+            let uid = format!("{}.{}", sec(c.start), n + 1);
+            lines.push((c.start, 1, format!("{}|{uid}|NONE|NONE|DID|hotline", sec(c.start))));
+            if c.pool == u32::MAX {
+                continue;
+            }
+            let caller = format!("r{rep}-c{}", c.caller);
+            let q = self.pools[c.pool as usize].replace('|', "_");
+            lines.push((
+                c.queued,
+                1,
+                format!("{}|{uid}|{q}|NONE|ENTERQUEUE||{caller}|1", sec(c.queued)),
+            ));
+            let hold = |t: f64| sec(t) - sec(c.queued);
+            let a = agent[n];
+            let end = match c.outcome {
+                Outcome::Answered => {
+                    lines.push((
+                        c.answered,
+                        2,
+                        format!(
+                            "{}|{uid}|{q}|Agent/{a}|CONNECT|{}|{uid}|0",
+                            sec(c.answered),
+                            hold(c.answered)
+                        ),
+                    ));
+                    format!(
+                        "{}|{uid}|{q}|Agent/{a}|COMPLETECALLER|{}|{}|1",
+                        sec(c.ended),
+                        hold(c.answered),
+                        sec(c.ended) - sec(c.answered)
+                    )
+                }
+                Outcome::Abandoned => format!("{}|{uid}|{q}|NONE|ABANDON|1|1|{}", sec(c.ended), hold(c.ended)),
+                Outcome::Deflected => format!("{}|{uid}|{q}|NONE|EXITWITHKEY|1|1", sec(c.ended)),
+                _ => format!("{}|{uid}|{q}|NONE|EXITWITHTIMEOUT|1|1|{}", sec(c.ended), hold(c.ended)),
+            };
+            // An agent freed at the time another takes a call comes first.
+            let order = match c.outcome {
+                Outcome::Answered if c.ended > c.answered => 1,
+                Outcome::Answered => 2,
+                _ => 3,
+            };
+            lines.push((c.ended, order, end));
+        }
+        lines.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (_, _, l) in lines {
+            writeln!(self.out, "{l}")?;
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ mod cli;
 mod comply;
 mod diagnostics;
 mod fit;
+mod fit_more;
 mod flows;
 mod fuzz;
 mod hostile;

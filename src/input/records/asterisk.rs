@@ -3,13 +3,17 @@
 //! `ENTERQUEUE` to the event that ends it (`COMPLETECALLER`,
 //! `COMPLETEAGENT`, `ABANDON`, `EXITWITHTIMEOUT`, `EXITEMPTY`,
 //! `EXITWITHKEY`, the transfers); a call that enters a queue again after
-//! ending in one is a new call. Agent and queue events (`ADDMEMBER`,
-//! `PAUSE`, `RINGNOANSWER`, `QUEUESTART`, …) are passed over.
+//! ending in one is a new call. Member events (`ADDMEMBER`,
+//! `REMOVEMEMBER`, `PAUSE`, `UNPAUSE`, `PAUSEALL`, `UNPAUSEALL`, and
+//! `AGENTLOGIN`/`AGENTLOGOFF` naming a queue) open and close seats; with
+//! them, the agents on calls (`CONNECT` to the end) tell how many agents
+//! were idle when a call was sent away. Other events (`RINGNOANSWER`,
+//! `QUEUESTART`, …) are passed over.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
-use super::{Outcome, Reading, Record};
+use super::{Outcome, Reading, Record, SeatChange, Sink};
 use crate::error::Error;
 
 /// Whether a line looks like a queue_log event.
@@ -45,9 +49,80 @@ impl Open {
     }
 }
 
+/// The agents as the member events tell: per queue, its members and
+/// whether each is paused; the agents on a call.
+#[derive(Default)]
+struct Agents {
+    members: HashMap<String, HashMap<String, bool>>,
+    on_call: HashSet<String>,
+}
+
+impl Agents {
+    /// Whether `agent`'s seat in `queue` takes calls.
+    fn open(&self, queue: &str, agent: &str) -> bool {
+        self.members.get(queue).and_then(|m| m.get(agent)) == Some(&false)
+    }
+
+    /// Sets `agent` in `queue` to a member (paused or not) or no member,
+    /// telling `sink` when the seat opens or closes.
+    fn set(&mut self, at: f64, queue: &str, agent: &str, to: Option<bool>, sink: &mut dyn Sink) {
+        let was = self.open(queue, agent);
+        let m = self.members.entry(queue.to_string()).or_default();
+        match to {
+            Some(paused) => {
+                m.insert(agent.to_string(), paused);
+            }
+            None => {
+                m.remove(agent);
+            }
+        }
+        let now = self.open(queue, agent);
+        if was != now {
+            sink.seat(SeatChange {
+                at,
+                offset: 0,
+                queue: queue.to_string(),
+                agent: agent.to_string(),
+                open: now,
+            });
+        }
+    }
+
+    /// Pauses or unpauses `agent` in `queue`, or in every queue it is a
+    /// member of when `queue` is `NONE` or empty.
+    fn pause(&mut self, at: f64, queue: &str, agent: &str, paused: bool, sink: &mut dyn Sink) {
+        let queues: Vec<String> = if queue.is_empty() || queue == "NONE" {
+            self.members
+                .iter()
+                .filter(|(_, m)| m.contains_key(agent))
+                .map(|(q, _)| q.clone())
+                .collect()
+        } else if self.members.get(queue).is_some_and(|m| m.contains_key(agent)) {
+            vec![queue.to_string()]
+        } else {
+            Vec::new()
+        };
+        for q in queues {
+            self.set(at, &q, agent, Some(paused), sink);
+        }
+    }
+
+    /// Agents of `queue` taking calls and on none, when its members are
+    /// followed.
+    fn idle(&self, queue: &str) -> Option<u32> {
+        let m = self.members.get(queue)?;
+        Some(
+            m.iter()
+                .filter(|(a, paused)| !**paused && !self.on_call.contains(a.as_str()))
+                .count() as u32,
+        )
+    }
+}
+
 /// Reads a queue_log.
-pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Result<Reading, Error> {
+pub fn read(file: impl BufRead, path: &str, sink: &mut dyn Sink) -> Result<Reading, Error> {
     let mut reading = Reading::default();
+    let mut agents = Agents::default();
     let mut open: HashMap<String, Open> = HashMap::new();
     let mut line_no = 0u64;
     for line in file.split(b'\n') {
@@ -74,9 +149,24 @@ pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Res
             reading.skip(path, line_no, &format!("\"{}\" is not an epoch time", f[0]));
             continue;
         };
-        let (id, queue, event) = (f[1], f[2], f[4]);
+        let (id, queue, agent, event) = (f[1], f[2], f[3], f[4]);
         let data = |i: usize| f.get(5 + i).copied().unwrap_or("");
         let num = |i: usize| data(i).parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
+        let named = !queue.is_empty() && queue != "NONE";
+        let someone = !agent.is_empty() && agent != "NONE";
+        match event {
+            "ADDMEMBER" | "AGENTLOGIN" if named && someone => agents.set(t, queue, agent, Some(false), sink),
+            "REMOVEMEMBER" | "AGENTLOGOFF" if named && someone => agents.set(t, queue, agent, None, sink),
+            "PAUSE" | "PAUSEALL" if someone => agents.pause(t, queue, agent, true, sink),
+            "UNPAUSE" | "UNPAUSEALL" if someone => agents.pause(t, queue, agent, false, sink),
+            "CONNECT" if someone => {
+                agents.on_call.insert(agent.to_string());
+            }
+            "COMPLETECALLER" | "COMPLETEAGENT" | "TRANSFER" | "BLINDTRANSFER" | "ATTENDEDTRANSFER" if someone => {
+                agents.on_call.remove(agent);
+            }
+            _ => {}
+        }
         if id.is_empty() || id == "NONE" {
             continue;
         }
@@ -142,6 +232,10 @@ pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Res
             Outcome::Answered => o.answered.or(talk.map(|c| t - c)).or(Some(t)),
             _ => None,
         };
+        let idle_agents = match outcome {
+            Outcome::Answered => None,
+            _ => agents.idle(o.queue.as_deref().unwrap_or_default()),
+        };
         let r = Record {
             line: line_no,
             call_id,
@@ -156,11 +250,12 @@ pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Res
             outcome,
             online: false,
             path: None,
+            idle_agents,
         };
         match super::check(&r) {
             Ok(()) => {
                 reading.read += 1;
-                each(r);
+                sink.call(r);
             }
             Err(what) => reading.skip(path, line_no, &format!("call {id}: {what}")),
         }
@@ -182,7 +277,7 @@ pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Res
             continue;
         }
         reading.read += 1;
-        each(Record {
+        sink.call(Record {
             line: o.first_line,
             call_id: id,
             caller: o.caller,
@@ -196,6 +291,7 @@ pub fn read(file: impl BufRead, path: &str, each: &mut dyn FnMut(Record)) -> Res
             outcome: Outcome::Hangup,
             online: false,
             path: None,
+            idle_agents: None,
         });
     }
     Ok(reading)

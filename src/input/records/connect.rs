@@ -240,6 +240,7 @@ fn record(c: &Ctr<'_>, line: u64) -> Result<Record, String> {
         outcome,
         online,
         path: None,
+        idle_agents: None,
     };
     super::check(&r).map_err(|what| format!("contact {id}: {what}"))?;
     Ok(r)

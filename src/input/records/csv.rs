@@ -127,6 +127,7 @@ fn parse_row<'a>(
         outcome,
         online,
         path: get(path_c).map(str::to_string),
+        idle_agents: None,
     };
     super::check(&r)?;
     Ok(r)

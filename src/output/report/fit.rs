@@ -48,6 +48,31 @@ pub fn plots(r: &FitReport) -> Vec<Plot> {
             Vec::new(),
         ));
     }
+    if !r.seats.is_empty() {
+        let solid = r
+            .seats
+            .iter()
+            .map(|(name, q)| {
+                let steps = q
+                    .profile
+                    .iter()
+                    .map(|s| {
+                        let (from, to) = (clock(&s.from), clock(&s.to));
+                        (from, if to <= from { to + 86400.0 } else { to }, s.seats, None)
+                    })
+                    .collect::<Vec<_>>();
+                (name.clone(), steps)
+            })
+            .collect();
+        out.push(step_plot(
+            "seats",
+            "Seats logged in and not paused by interval of the day, the mean over the days of the records (from the queue_log's member events).".into(),
+            "Seats logged in".into(),
+            "seats",
+            solid,
+            Vec::new(),
+        ));
+    }
     for (i, (name, q)) in r.queues.iter().enumerate() {
         if let Some(h) = &q.handle_time
             && let Some(best) = h.candidates.first()
@@ -110,6 +135,81 @@ pub fn plots(r: &FitReport) -> Vec<Plot> {
     out
 }
 
+/// The tables of what the records tell beyond the caller model: key
+/// shares, channel switches, redials, calls sent away while agents were
+/// idle.
+fn extras(html: &mut String, r: &FitReport) {
+    if let Some(p) = &r.paths
+        && !p.shares.is_empty()
+    {
+        writeln!(html, "<h2>Key shares from the paths</h2>\n<table><tr><th>node</th><th>option</th><th>to</th><th>chosen</th><th>share</th></tr>").ok();
+        for n in &p.shares {
+            for o in &n.options {
+                writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
+                    e(&n.node),
+                    e(&o.key),
+                    e(&o.to),
+                    o.count,
+                    o.share * 100.0
+                )
+                .ok();
+            }
+        }
+        writeln!(html, "</table>").ok();
+    }
+    if let Some(d) = &r.redials {
+        writeln!(
+            html,
+            "<p>Redials: {} of {} abandoned calls ({:.1}%) called again within {:.0} minutes.</p>",
+            d.redialled,
+            d.abandoned,
+            d.share * 100.0,
+            d.window_s / 60.0
+        )
+        .ok();
+    }
+    if let Some(c) = &r.channel_switches {
+        writeln!(
+            html,
+            "<p>Channel switches: {} of {} calls ({:.1}%) were followed by a chat of the same caller ({} of them after no agent), {} chats by a call.</p>",
+            c.phone_to_online,
+            c.phone_contacts,
+            c.phone_to_online_share * 100.0,
+            c.after_no_agent,
+            c.online_to_phone
+        )
+        .ok();
+    }
+    if let Some(b) = &r.busy_while_idle {
+        writeln!(
+            html,
+            "<h2>Sent away while agents were idle</h2>\n<p>{} of {} calls that left a queue unanswered were deflected or disconnected while agents of the queue were logged in, not paused and on no call ({} abandoned with an idle agent).</p>",
+            b.sent_away, b.followed, b.abandoned
+        )
+        .ok();
+        if !b.examples.is_empty() {
+            writeln!(
+                html,
+                "<table><tr><th>call</th><th>at</th><th>queue</th><th>idle agents</th></tr>"
+            )
+            .ok();
+            for (id, at, queue, idle) in &b.examples {
+                writeln!(
+                    html,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{idle}</td></tr>",
+                    e(id),
+                    e(at),
+                    e(queue)
+                )
+                .ok();
+            }
+            writeln!(html, "</table>").ok();
+        }
+    }
+}
+
 /// Writes the report of a fit into `out` (with the overlay as
 /// `overlay.yaml`).
 pub fn write_report(out: ReportDir, r: &FitReport, interrupted: &dyn Fn() -> bool) -> Result<Vec<PathBuf>, Error> {
@@ -150,6 +250,7 @@ pub fn write_report(out: ReportDir, r: &FitReport, interrupted: &dyn Fn() -> boo
         .ok();
     }
     writeln!(html, "</table>").ok();
+    extras(&mut html, r);
     for w in &r.warnings {
         writeln!(html, "<p class=\"muted\">warning: {}</p>", e(w)).ok();
     }

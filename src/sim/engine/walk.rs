@@ -21,10 +21,19 @@ impl<const LOG: bool> Engine<'_, LOG> {
             if plan.has_online && plan.channel[n] != channel {
                 // A channel switch: the call ends and the customer goes on
                 // online, or an online customer calls.
+                if LOG {
+                    self.log_switch(slot, t, channel);
+                }
                 channel = plan.channel[n];
                 if !self.begin(slot, channel) {
                     return;
                 }
+            }
+            if LOG
+                && self.callers[slot as usize].counted
+                && let Some(l) = &mut self.log
+            {
+                l.visit(slot, node);
             }
             let dur = &plan.duration[n];
             match &plan.steps[n] {
@@ -151,6 +160,25 @@ impl<const LOG: bool> Engine<'_, LOG> {
         self.out.stuck_calls += 1;
         self.mark(t);
         self.finish(slot, Outcome::Stuck);
+    }
+
+    /// In the log, a contact in `channel` ends at `t` and one in the
+    /// other channel begins.
+    #[inline(never)]
+    fn log_switch(&mut self, slot: u32, t: f64, channel: u8) {
+        let c = &self.callers[slot as usize];
+        let outcome = if c.deflected {
+            crate::input::records::Outcome::Deflected
+        } else {
+            crate::input::records::Outcome::Hangup
+        };
+        if c.counted
+            && let Some(l) = &mut self.log
+        {
+            l.now = t;
+            l.end(slot, outcome, channel == 1);
+            l.contact(slot, t);
+        }
     }
 
     /// The time a contact ends in the menu, for the log.

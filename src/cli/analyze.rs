@@ -1,4 +1,5 @@
-//! `hotline analyze`: reach-a-human metrics and rule findings for one menu.
+//! `hotline analyze`: reach-a-human metrics and rule findings for one menu;
+//! exit 1 when a finding is an error.
 
 use std::path::PathBuf;
 
@@ -35,5 +36,11 @@ pub fn exec(a: &AnalyzeArgs) -> Result<i32, Error> {
         Format::Text => text::analysis(&analysis, &loaded.path),
         Format::Json => json_text(&analysis),
     })?;
-    Ok(0)
+    // As `check` does for the format: an error finding fails the run, so
+    // a CI job stops on it.
+    let failed = analysis
+        .findings
+        .iter()
+        .any(|f| f.severity == crate::diag::Severity::Error);
+    Ok(i32::from(failed))
 }

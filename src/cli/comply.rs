@@ -82,5 +82,6 @@ pub fn exec(a: &ComplyArgs, ctx: &super::Context) -> Result<i32, Error> {
             verdicts: &verdicts,
         }),
     })?;
-    Ok(0)
+    // A failed verdict fails the run (inconclusive ones do not).
+    Ok(i32::from(verdicts.iter().any(|v| v.status == comply::Status::Fail)))
 }

@@ -6,29 +6,34 @@ use crate::analysis::rules::RULES;
 use crate::analysis::{Analysis, Reach};
 use crate::menu::value::trim_float;
 
-/// `hotline rules` as a table.
+/// `hotline rules` as a table, each column as wide as its widest cell.
 pub fn rules() -> String {
+    let threshold = |r: &crate::analysis::rules::Rule| {
+        r.threshold
+            .map_or_else(|| "-".into(), |t| format!("{} {}", trim_float(t), r.unit))
+    };
+    let width = |cells: &mut dyn Iterator<Item = usize>, head: &str| cells.max().unwrap_or(0).max(head.chars().count());
+    let w_id = width(&mut RULES.iter().map(|r| r.id.to_string().chars().count()), "rule");
+    let w_sev = width(&mut RULES.iter().map(|r| r.severity.to_string().len()), "severity");
+    let w_thr = width(&mut RULES.iter().map(|r| threshold(r).chars().count()), "threshold");
     let mut out = String::new();
     writeln!(
         out,
-        "{:<18} {:<8} {:<12} source / what it checks",
+        "{:<w_id$} {:<w_sev$} {:<w_thr$} source / what it checks",
         "rule", "severity", "threshold"
     )
     .ok();
     for r in RULES {
-        let threshold = r
-            .threshold
-            .map_or_else(|| "-".into(), |t| format!("{} {}", trim_float(t), r.unit));
         writeln!(
             out,
-            "{:<18} {:<8} {:<12} {}",
+            "{:<w_id$} {:<w_sev$} {:<w_thr$} {}",
             r.id,
             r.severity.to_string(),
-            threshold,
+            threshold(r),
             r.source
         )
         .ok();
-        writeln!(out, "{:<40} {}", "", r.summary).ok();
+        writeln!(out, "{:<w$} {}", "", r.summary, w = w_id + w_sev + w_thr + 2).ok();
     }
     out
 }

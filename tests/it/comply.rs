@@ -145,10 +145,17 @@ fn the_command_gives_verdicts_with_evidence() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let verdicts = v["verdicts"].as_array().unwrap();
     assert_eq!(verdicts.len(), 5);
+    // A failed verdict fails the run (a CI job stops on it); only then.
+    let failed = verdicts.iter().any(|x| x["status"] == "fail");
+    assert_eq!(
+        out.status.code(),
+        Some(i32::from(failed)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for x in verdicts {
         assert!(["pass", "fail", "inconclusive"].contains(&x["status"].as_str().unwrap()));
         assert!(!x["evidence"]["finding"].as_str().unwrap().is_empty());
@@ -166,6 +173,33 @@ fn the_command_gives_verdicts_with_evidence() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "an unknown pack is a bad flag");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean \"spain\""));
+}
+
+/// Exits for CI: `comply` 0 when every verdict passes (or is
+/// inconclusive), 1 on a failure; `analyze` 1 on an error finding.
+#[test]
+fn comply_and_analyze_exit_for_ci() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hotline"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    let good = run(&["comply", "menus/well_designed.yaml", "--rules", "gethuman", "-q"]);
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+    let bad = run(&["comply", "menus/ecommerce.yaml", "--rules", "gethuman", "-q"]);
+    assert_eq!(bad.status.code(), Some(1), "{}", String::from_utf8_lossy(&bad.stdout));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("FAIL"));
+    let dir = std::env::temp_dir().join(format!("hotline-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("strict.yaml");
+    std::fs::write(&rules, "human-depth: { severity: error, threshold: 1 }\n").unwrap();
+    let strict = run(&["analyze", "menus/bank.yaml", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(1), "{}", String::from_utf8_lossy(&strict.stderr));
+    let plain = run(&["analyze", "menus/bank.yaml"]);
+    assert_eq!(plain.status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

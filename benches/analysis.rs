@@ -1,4 +1,5 @@
-//! Analysis of a generated menu of 100,000 nodes: `cargo bench --bench analysis`.
+//! Analysis of a generated menu of 100,000 nodes, and the language
+//! server's work after a change to one of 10,000: `cargo bench --bench analysis`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hotline::analysis::{analyze, rules::RuleSet};
@@ -47,6 +48,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function("analyze 100k nodes", |b| b.iter(|| analyze(&h, &rules)));
     g.bench_function("load 100k nodes", |b| {
         b.iter(|| load_str(&text, "generated.yaml", &options))
+    });
+    // What `hotline lsp` does after a change to a 10,000-node menu (the
+    // default limits, as the editor's server has them): diagnostics with
+    // the rule findings and the names, from the text.
+    let ten = generated_menu(10_000);
+    let state = hotline::designer::lsp::doc::analyse("generated.yaml", &ten);
+    assert!(state.hotline.is_some(), "{:?}", state.diagnostics.first());
+    g.bench_function("lsp analyse 10k nodes", |b| {
+        b.iter(|| hotline::designer::lsp::doc::analyse("generated.yaml", &ten))
     });
     g.finish();
 }

@@ -152,6 +152,12 @@ pub fn reach(h: &Hotline, segment: Option<usize>) -> Reach {
     reach_with_routes(h, segment, h.entry).0
 }
 
+/// Reach-a-human figures for a caller of `segment` starting at `start`
+/// (any node: what a designer asks of a node in an editor).
+pub fn reach_from(h: &Hotline, segment: Option<usize>, start: NodeIndex) -> Reach {
+    reach_with_routes(h, segment, start).0
+}
+
 /// Reach-a-human figures for a caller of `segment` starting at `start`.
 fn reach_with_routes(h: &Hotline, segment: Option<usize>, start: NodeIndex) -> (Reach, Routes) {
     let allowed = route::deliberate_edges(h, segment);

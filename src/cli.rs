@@ -20,6 +20,7 @@ mod comply;
 mod fit;
 mod graph;
 mod import;
+mod lsp;
 mod merge;
 mod paths;
 mod rules;
@@ -110,6 +111,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write the manual pages (hotline.1 and one per command).
     Man(ManArgs),
+    /// A Language Server on standard input/output for editors: diagnostics, definitions, hover, completion.
+    Lsp,
 }
 
 /// Just an output format.
@@ -349,6 +352,11 @@ const EXAMPLES: &[(&str, &str)] = &[
         "hotline man | man -l -
   mkdir -p man && hotline man man",
     ),
+    (
+        "lsp",
+        "hotline lsp
+  nvim --clean --cmd 'autocmd FileType yaml lua vim.lsp.start({name = \"hotline\", cmd = {\"hotline\", \"lsp\"}})' menus/bank.yaml",
+    ),
 ];
 
 /// The command line's definition, with the examples added to each
@@ -432,6 +440,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Schema => schema::exec(),
         Command::Completions(a) => shell::completions(&a),
         Command::Man(a) => shell::man(&a),
+        Command::Lsp => lsp::exec(),
         Command::Fit(a) => fit::exec(&a),
         Command::Backtest(a) => backtest::exec(&a, &ctx),
     }

@@ -2,4 +2,5 @@
 //! as a caller.
 
 pub mod call;
+pub mod lsp;
 pub mod paths;

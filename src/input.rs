@@ -114,8 +114,16 @@ pub fn load_with(path: &Path, overlay: Option<&Overlay>, options: &LoadOptions) 
 /// assert_eq!(loaded.hotline.unwrap().graph().node_count(), 1);
 /// ```
 pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
+    load_str_keeping_tree(source, path, options).0
+}
+
+/// [`load_str`], also giving the YAML tree of a menu in hotline's own
+/// format when it parses (`None` for a vendor flow or a syntax error):
+/// the language server reads names and places from it without parsing
+/// the text twice.
+pub fn load_str_keeping_tree(source: &str, path: &str, options: &LoadOptions) -> (Loaded, Option<Node>) {
     if let Some(vendor) = flows::detect(source) {
-        return load_flow(vendor, source, path, options, None);
+        return (load_flow(vendor, source, path, options, None), None);
     }
     match yaml::parse_noting_rejoins(source, &options.limits) {
         Ok((tree, rejoined)) => {
@@ -133,14 +141,18 @@ pub fn load_str(source: &str, path: &str, options: &LoadOptions) -> Loaded {
                 })
                 .collect();
             let (hotline, diagnostics) = crate::menu::build::build_with(&tree, before, options);
-            Loaded {
+            let loaded = Loaded {
                 path: path.into(),
                 source: source.into(),
                 hotline,
                 diagnostics,
-            }
+            };
+            (loaded, Some(tree))
         }
-        Err(e) => Loaded::only(path, source, Diagnostic::error(Code::YamlSyntax, e.message).at(e.pos)),
+        Err(e) => (
+            Loaded::only(path, source, Diagnostic::error(Code::YamlSyntax, e.message).at(e.pos)),
+            None,
+        ),
     }
 }
 

@@ -196,7 +196,12 @@ fn comply_and_analyze_exit_for_ci() {
     let rules = dir.join("strict.yaml");
     std::fs::write(&rules, "human-depth: { severity: error, threshold: 1 }\n").unwrap();
     let strict = run(&["analyze", "menus/bank.yaml", "--rules", rules.to_str().unwrap()]);
-    assert_eq!(strict.status.code(), Some(1), "{}", String::from_utf8_lossy(&strict.stderr));
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&strict.stderr)
+    );
     let plain = run(&["analyze", "menus/bank.yaml"]);
     assert_eq!(plain.status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);

@@ -18,6 +18,7 @@ mod fuzz;
 mod hostile;
 mod hostile_files;
 mod import;
+mod lsp;
 mod paths;
 mod properties;
 mod report;

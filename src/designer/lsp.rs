@@ -11,6 +11,7 @@
 
 pub mod doc;
 pub mod features;
+pub mod transport;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -51,12 +52,13 @@ pub fn capabilities() -> ServerCapabilities {
 
 /// Serves on standard input and output until the client shuts it down.
 pub fn run_stdio() -> Result<(), String> {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = transport::stdio();
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     conn.initialize(caps).map_err(|e| e.to_string())?;
     serve(&conn)?;
     drop(conn);
-    io.join().map_err(|e| e.to_string())
+    io.join();
+    Ok(())
 }
 
 /// The message loop on a connection that is initialised.
@@ -72,7 +74,17 @@ pub fn serve(conn: &Connection) -> Result<(), String> {
                 if conn.handle_shutdown(&req).map_err(|e| e.to_string())? {
                     return Ok(());
                 }
-                let resp = request(&mut docs, req);
+                let id = req.id.clone();
+                // A mistake of ours answers this request with an error and
+                // the server goes on.
+                let resp = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| request(&mut docs, req)))
+                    .unwrap_or_else(|_| {
+                        Response::new_err(
+                            id,
+                            ErrorCode::InternalError as i32,
+                            "hotline lsp failed on this request".into(),
+                        )
+                    });
                 conn.sender.send(resp.into()).map_err(|e| e.to_string())?;
             }
             Ok(Message::Notification(n)) => {
@@ -177,7 +189,15 @@ fn publish(conn: &Connection, docs: &mut HashMap<String, (Uri, Doc)>, key: &str)
     let Some((uri, doc)) = docs.get_mut(key) else {
         return Ok(());
     };
-    let diagnostics = doc.state().diagnostics.clone();
+    let diagnostics = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.state().diagnostics.clone()))
+        .unwrap_or_else(|_| {
+            doc.state = None;
+            vec![lsp_types::Diagnostic {
+                message: "hotline could not analyse this text (a mistake of hotline's: please report it)".into(),
+                source: Some("hotline".into()),
+                ..lsp_types::Diagnostic::default()
+            }]
+        });
     send_diagnostics(conn, uri.clone(), diagnostics)
 }
 

@@ -91,9 +91,23 @@ impl Server {
     }
 
     fn send(&mut self, msg: Value) {
-        let body = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.send_raw(msg.to_string().as_bytes());
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// The next `window/logMessage`.
+    fn log_message(&mut self) -> String {
+        loop {
+            let m = self.rx.recv_timeout(Duration::from_secs(60)).expect("a log message");
+            if m["method"] == "window/logMessage" {
+                return m["params"]["message"].as_str().unwrap().to_string();
+            }
+        }
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -350,6 +364,81 @@ fn completion_offers_targets_pools_distributions_and_keys() {
         assert!(got.contains(&k.to_string()), "{k} not in {got:?}");
     }
     assert!(!got.contains(&"options".to_string()), "{got:?}");
+    s.stop();
+}
+
+/// Malformed YAML, a half-typed file, a 100 MB file, bytes that are not
+/// UTF-8 and a frame that is not JSON: diagnostics or a clear message,
+/// and the server goes on answering.
+#[test]
+fn bad_input_never_kills_the_server() {
+    let mut s = Server::start();
+    let still_answers = |s: &mut Server| {
+        let (l, c) = find(ZH, "主菜单", 0);
+        s.request("textDocument/hover", s.at(l, c))
+    };
+    let d = s.open("hotline: T\nnodes: [\n");
+    assert_eq!(d[0]["code"], "yaml-syntax", "{d:?}");
+    let half = "hotline: T\nentry: a\nnodes:\n  a: { kind: ";
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": half}]}),
+    );
+    let d = s.diagnostics();
+    assert!(!d.is_empty() && d.iter().all(|x| x["code"].is_string()), "{d:?}");
+    // 100 MB: refused by the menu's size limit, as `check` does.
+    let big = format!("hotline: T\n# {}\n", "x".repeat(100 << 20));
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": big}]}),
+    );
+    let d = s.diagnostics();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0]["message"].as_str().unwrap().contains("bytes"), "{d:?}");
+    // Not UTF-8: the bad byte becomes U+FFFD and the text is read.
+    let mut raw = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": "hotline: T@\n"}]}})
+    .to_string()
+    .into_bytes();
+    let at = raw.iter().position(|&b| b == b'@').unwrap();
+    raw[at] = 0xff;
+    s.send_raw(&raw);
+    let d = s.diagnostics();
+    assert!(!d.is_empty(), "{d:?}");
+    // Not JSON: said in the log, and the server goes on.
+    s.send_raw(b"{ this is not json");
+    assert!(s.log_message().contains("not JSON-RPC"));
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 5}, "contentChanges": [{"text": ZH}]}),
+    );
+    assert!(s.diagnostics().iter().all(|d| d["severity"] != 1));
+    let h = still_answers(&mut s);
+    assert!(h["contents"]["value"].as_str().unwrap().contains("主菜单"), "{h}");
+    s.stop();
+}
+
+/// The sample menu: definition and hover at exact places.
+#[test]
+fn the_sample_bank_menu() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/menus/bank.yaml")).unwrap();
+    let mut s = Server::start();
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let d = s.diagnostics();
+    assert!(d.iter().all(|x| x["severity"] != 1), "{d:?}");
+    // `next: main` of the welcome prompt goes to `  main:`.
+    let (ul, uc) = find(&text, "next: main", 0);
+    let (dl, _) = find(&text, "  main:", 0);
+    let def = s.request("textDocument/definition", s.at(ul, uc + 6));
+    assert_eq!(def["range"], range(dl, 2, 6));
+    let h = s.request("textDocument/hover", s.at(dl, 3));
+    let v = h["contents"]["value"].as_str().unwrap();
+    assert!(v.starts_with("**main** — menu"), "{v}");
+    assert!(v.contains("> For cards press 1, for loans press 2"), "{v}");
+    assert!(v.contains("to a human (main → "), "{v}");
     s.stop();
 }
 

@@ -78,3 +78,50 @@ fn manual_pages_are_written_once_into_a_folder() {
     assert!(String::from_utf8_lossy(&top.stdout).contains(".SH NAME"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Bash sources the completion script and completes a subcommand.
+#[test]
+fn bash_completes_a_subcommand_from_the_script() {
+    if std::process::Command::new("bash").arg("--version").output().is_err() {
+        return;
+    }
+    let script = std::env::temp_dir().join(format!("hotline-completion-{}.bash", std::process::id()));
+    std::fs::write(&script, hotline(&["completions", "bash"]).stdout).unwrap();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {}; COMP_WORDS=(hotline back); COMP_CWORD=1; COMP_LINE='hotline back'; COMP_POINT=12; \
+             _hotline hotline back hotline; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&script);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "backtest");
+}
+
+/// The manual page renders with `man -l`.
+#[test]
+fn the_manual_page_renders_with_man() {
+    use std::io::Write;
+    let Ok(mut man) = std::process::Command::new("man")
+        .args(["-l", "-"])
+        .env("MANWIDTH", "80")
+        .env("MANPAGER", "cat")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    else {
+        assert!(std::env::var("CI").is_err(), "man is missing on CI");
+        return;
+    };
+    man.stdin.take().unwrap().write_all(&hotline(&["man"]).stdout).unwrap();
+    let out = man.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("NAME") && text.contains("hotline - Check, measure and simulate"),
+        "{text}"
+    );
+}

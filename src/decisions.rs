@@ -7,3 +7,4 @@ pub mod comply;
 pub mod staff;
 pub mod survey;
 pub mod sweep;
+pub mod testcalls;

@@ -34,6 +34,19 @@ pub struct SurveyArgs {
     /// Rule overrides.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Compliance packs, separated by commas (as `comply --rules`): each
+    /// hotline's verdicts, and the compliance matrix in the report.
+    #[arg(long, value_name = "PACK[,PACK]", value_delimiter = ',')]
+    pub comply: Vec<String>,
+    /// Inspectors' test calls (CSV: hotline, date, channel, selections,
+    /// seconds_to_human, reached_human, bounced, notes), compared with
+    /// each hotline's menu.
+    #[arg(long, value_name = "TESTCALLS.csv", conflicts_with = "shard")]
+    pub calls: Option<PathBuf>,
+    /// Write the regulator's report (HTML with plots, Markdown, JSON, CSV)
+    /// into this folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    pub report: Option<PathBuf>,
     /// Survey only shard K of N of the files (K from 0, or auto/N from
     /// SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX) into --partial.
     #[arg(long, value_name = "K/N", requires = "partial", value_parser = crate::shard::parse_shard)]
@@ -50,6 +63,17 @@ pub struct SurveyArgs {
 pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
     use crate::decisions::survey;
     let rules = rule_set(a.rules.as_deref())?;
+    let comply = if a.comply.is_empty() {
+        Vec::new()
+    } else {
+        crate::decisions::comply::rules_of(&a.comply).map_err(|message| Error::Usage { message })?
+    };
+    let calls = a.calls.as_deref().map(crate::decisions::testcalls::read).transpose()?;
+    let dir = a
+        .report
+        .as_deref()
+        .map(crate::output::report::ReportDir::open)
+        .transpose()?;
     let listing = survey::menu_files(&a.dir, a.max_depth).map_err(|e| Error::Read {
         path: a.dir.display().to_string(),
         source: e,
@@ -63,13 +87,21 @@ pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
             .chain(a.limits.with.as_deref())
             .collect();
         crate::files::check_output(file, "--partial", &inputs, super::simulate::partial_file())?;
-        let head = survey::SurveyHead::new(&a.dir, &listing, &rules);
+        let head = survey::SurveyHead::new(&a.dir, &listing, &rules, &a.comply);
         let rg = crate::shard::range(k, n, listing.files.len() as u32);
-        let rows = survey::survey_range(&listing, rg, &a.limits.options(), &rules);
+        let rows = survey::survey_range(&listing, rg, &a.limits.options(), &rules, &comply);
         crate::shard::write::<survey::SurveyJob>(file, &head, (k, n), &rows)?;
         return Ok(0);
     }
-    let s = survey::survey_listing(&listing, &a.limits.options(), &rules);
+    let mut s = survey::survey_listing(&listing, &a.limits.options(), &rules, &comply);
+    if let Some(calls) = &calls {
+        for w in crate::decisions::testcalls::compare(&mut s.rows, calls) {
+            eprintln!("warning: {}", crate::escape::terminal(&w));
+        }
+    }
+    if let Some(dir) = dir {
+        crate::output::report::survey::write_report(dir, &s, &|| false)?;
+    }
     print(&match a.format {
         SurveyFormat::Text => survey::to_text(&s),
         SurveyFormat::Json => json_text(&s),

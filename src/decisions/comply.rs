@@ -8,6 +8,8 @@
 //! and is inconclusive otherwise (run more replications), or when the menu
 //! has no caller model to simulate.
 
+mod bills;
+
 use serde::Serialize;
 
 use crate::analysis::{Analysis, route};
@@ -25,6 +27,17 @@ pub enum Status {
     Fail,
     /// The evidence does not settle it.
     Inconclusive,
+}
+
+impl Status {
+    /// Its name as JSON writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Inconclusive => "inconclusive",
+        }
+    }
 }
 
 /// The evidence of a verdict.
@@ -83,6 +96,9 @@ const SPAIN: &str = "Ley 10/2025, de 26 de diciembre, por la que se regulan los 
 const MIIT: &str = "MIIT (工业和信息化部) 2020 age-friendly service requirements for telecom customer hotlines: callers aged 65+ transferred to a human with one key (一键呼入人工服务); the document number is not verified here";
 const EU: &str = "Directive (EU) 2023/2673 amending Directive 2011/83/EU (financial services contracts concluded at a distance; applies from 19 June 2026): the consumer's right to request human intervention when the trader uses automated tools such as chatbots; the inserted article's number is not verified here";
 const US: &str = "47 CFR § 76.309(c)(1), customer service obligations of cable operators, checked against a copy of the rule text: answer time by a customer service representative, including wait time, not above 30 seconds at least 90% of the time; a busy signal less than 3% of the time";
+const CA_AB1609: &str = "California AB 1609 (2025–26 session), a bill, not law: a caller who asks for a person is connected to one within five minutes; status as read here in December 2026: introduced, not enacted; the text is not verified here";
+const TX_HB3762: &str = "Texas HB 3762 (89th Legislature, 2025), a bill, not law: an automated system lets the caller exit to a person at any time, and says so at the start of the call; status as read here in December 2026: filed, not enacted; the text is not verified here";
+const IL_HB3653: &str = "Illinois HB 3653 (104th General Assembly), a bill, not law: the option to speak to a person is offered at the start of the call; status as read here in December 2026: filed, not enacted; the text is not verified here";
 const GETHUMAN: &str = "GetHuman standard v1.0 (gethuman.com), as catalogued in `hotline rules`";
 
 /// Every rule of every pack.
@@ -178,10 +194,40 @@ pub const RULES: &[Rule] = &[
         requirement: "a caller who presses nothing is not hung up on",
         simulated: false,
     },
+    Rule {
+        id: "ca-ab1609-human-5min",
+        pack: "ca-ab1609",
+        article: CA_AB1609,
+        requirement: "(bill) a person within five minutes of asking",
+        simulated: false,
+    },
+    Rule {
+        id: "tx-hb3762-exit-any-time",
+        pack: "tx-hb3762",
+        article: TX_HB3762,
+        requirement: "(bill) an exit to a person at any time, offered at the start of the call",
+        simulated: false,
+    },
+    Rule {
+        id: "il-hb3653-human-at-start",
+        pack: "il-hb3653",
+        article: IL_HB3653,
+        requirement: "(bill) a person offered at the start of the call",
+        simulated: false,
+    },
 ];
 
-/// The packs' names.
-pub const PACKS: &[&str] = &["spain", "miit", "eu", "us-cable", "gethuman"];
+/// The packs' names (the last three are bills, not law).
+pub const PACKS: &[&str] = &[
+    "spain",
+    "miit",
+    "eu",
+    "us-cable",
+    "gethuman",
+    "ca-ab1609",
+    "tx-hb3762",
+    "il-hb3653",
+];
 
 /// The rules of the named packs (`all`: every pack).
 pub fn rules_of(packs: &[String]) -> Result<Vec<&'static Rule>, String> {
@@ -348,6 +394,7 @@ fn statically(id: &str, h: &Hotline, a: &Analysis) -> (Status, Evidence) {
     let allowed = route::deliberate_edges(h, None);
     let (_, free) = route::can_reach_queue(h, &allowed);
     match id {
+        "il-hb3653-human-at-start" | "tx-hb3762-exit-any-time" | "ca-ab1609-human-5min" => bills::statically(id, h, a),
         "spain-human-option" => {
             // The main menu: the first menu or bot a caller meets from the entry.
             let mut n = h.entry;

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod table;
+pub use table::{to_csv, to_text};
+
+use super::comply::Rule;
 use crate::analysis::{self, rules::RuleSet};
 use crate::diag::Severity;
 use crate::menu::{Hotline, Kind, LoadOptions};
@@ -41,6 +45,31 @@ pub struct Row {
     pub warnings: usize,
     /// Why the file did not load.
     pub error: Option<String>,
+    /// The route to a human (node ids), when there is one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route: Vec<String>,
+    /// The verdicts of the packs of `--comply`, as `comply` gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdicts: Option<Vec<RowVerdict>>,
+    /// The inspectors' test calls of this hotline against its menu
+    /// (`--calls`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<super::testcalls::CallsSummary>,
+}
+
+/// A verdict in a survey's row: the rule, pass / fail / inconclusive and
+/// the finding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowVerdict {
+    /// The rule's id.
+    pub rule: String,
+    /// `pass`, `fail` or `inconclusive`.
+    pub status: String,
+    /// What was found.
+    pub finding: String,
+    /// Nodes involved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<String>,
 }
 
 /// The aggregate.
@@ -67,6 +96,12 @@ pub struct Aggregate {
     pub share_online_two_or_more: Option<f64>,
     /// Share of those whose online customers can never reach a person.
     pub share_online_no_human: Option<f64>,
+    /// Share of hotlines whose callers of a 65+ segment reach a person with
+    /// no choice (hotlines without such a segment count as without).
+    pub share_elderly_line: Option<f64>,
+    /// Per rule of `--comply`: (rule, pass, fail, inconclusive).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<(String, usize, usize, usize)>,
 }
 
 /// A whole survey.
@@ -147,8 +182,8 @@ fn vendor_flow(p: &Path) -> bool {
 }
 
 /// Surveys the given files.
-pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet) -> Survey {
-    let rows: Vec<Row> = files.iter().map(|f| row(f, options, rules)).collect();
+pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet, comply: &[&'static Rule]) -> Survey {
+    let rows: Vec<Row> = files.iter().map(|f| row(f, options, rules, comply)).collect();
     let aggregate = aggregate(&rows);
     Survey {
         rows,
@@ -159,8 +194,8 @@ pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet) -> Surv
 
 /// Surveys what a folder holds: its menu files, a row for each folder that
 /// could not be read, and the links passed over.
-pub fn survey_listing(listing: &Listing, options: &LoadOptions, rules: &RuleSet) -> Survey {
-    let mut s = survey(&listing.files, options, rules);
+pub fn survey_listing(listing: &Listing, options: &LoadOptions, rules: &RuleSet, comply: &[&'static Rule]) -> Survey {
+    let mut s = survey(&listing.files, options, rules, comply);
     for (dir, why) in &listing.unreadable {
         s.rows.push(unreadable_row(dir, why));
     }
@@ -197,11 +232,15 @@ pub struct SurveyHead {
     pub unreadable: Vec<(String, String)>,
     /// Entries passed over.
     pub skipped: Vec<String>,
+    /// The packs of `--comply`.
+    #[serde(default)]
+    pub comply: Vec<String>,
 }
 
 impl SurveyHead {
-    /// The head of a survey of `listing` (of folder `dir`) with `rules`.
-    pub fn new(dir: &Path, listing: &Listing, rules: &RuleSet) -> SurveyHead {
+    /// The head of a survey of `listing` (of folder `dir`) with `rules`
+    /// and the packs of `--comply`.
+    pub fn new(dir: &Path, listing: &Listing, rules: &RuleSet, comply: &[String]) -> SurveyHead {
         SurveyHead {
             dir: dir.display().to_string(),
             files: listing.files.len() as u32,
@@ -212,6 +251,7 @@ impl SurveyHead {
                 .map(|(d, why)| (d.display().to_string(), why.clone()))
                 .collect(),
             skipped: skipped(listing),
+            comply: comply.to_vec(),
         }
     }
 }
@@ -245,6 +285,8 @@ impl crate::shard::Job for SurveyJob {
             )
         } else if a.rules != b.rules {
             "other rules (--rules)".into()
+        } else if a.comply != b.comply {
+            "other packs (--comply)".into()
         } else {
             "another listing of the folder".into()
         }
@@ -274,8 +316,15 @@ pub fn survey_range(
     range: std::ops::Range<u32>,
     options: &LoadOptions,
     rules: &RuleSet,
+    comply: &[&'static Rule],
 ) -> Vec<Row> {
-    survey(&listing.files[range.start as usize..range.end as usize], options, rules).rows
+    survey(
+        &listing.files[range.start as usize..range.end as usize],
+        options,
+        rules,
+        comply,
+    )
+    .rows
 }
 
 /// The whole survey from its head and every file's row (merged shards).
@@ -316,10 +365,13 @@ fn empty_row(file: &Path) -> Row {
         errors: 0,
         warnings: 0,
         error: None,
+        route: Vec::new(),
+        verdicts: None,
+        calls: None,
     }
 }
 
-fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
+fn row(file: &Path, options: &LoadOptions, rules: &RuleSet, comply: &[&'static Rule]) -> Row {
     let mut r = empty_row(file);
     let loaded = match crate::input::load(file, options) {
         Ok(l) => l,
@@ -350,6 +402,22 @@ fn row(file: &Path, options: &LoadOptions, rules: &RuleSet) -> Row {
     }
     r.errors += a.count(Severity::Error);
     r.warnings += a.count(Severity::Warning);
+    r.route = a.reach_human.route.clone();
+    if !comply.is_empty() {
+        // Simulated rules are inconclusive in a survey (no simulation).
+        let static_analysis = analysis::analyze(h, &RuleSet::default());
+        r.verdicts = Some(
+            super::comply::verdicts(h, &static_analysis, None, comply)
+                .into_iter()
+                .map(|v| RowVerdict {
+                    rule: v.rule.into(),
+                    status: v.status.name().into(),
+                    finding: v.evidence.finding,
+                    nodes: v.evidence.nodes,
+                })
+                .collect(),
+        );
+    }
     r
 }
 
@@ -402,126 +470,27 @@ fn aggregate(rows: &[Row]) -> Aggregate {
         online: online.len(),
         share_online_two_or_more: share(&online, |r| r.online_selections.is_none_or(|s| s >= 2)),
         share_online_no_human: share(&online, |r| r.online_reachable == Some(false)),
+        share_elderly_line: share(&ok, |r| r.elderly_line == Some(true)),
+        verdicts: verdict_counts(&ok),
     }
 }
 
-/// The rows as CSV (one row per hotline, then no aggregate).
-pub fn to_csv(s: &Survey) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "name",
-        "file",
-        "reachable",
-        "selections",
-        "seconds",
-        "one_press_everywhere",
-        "elderly_line",
-        "deflection_loop",
-        "online_reachable",
-        "online_selections",
-        "errors",
-        "warnings",
-        "error",
-    ])
-    .ok();
-    let opt = |x: Option<String>| x.unwrap_or_default();
-    for r in &s.rows {
-        let text = |s: &str| crate::escape::csv_text(s).into_owned();
-        w.write_record([
-            text(&r.name),
-            text(&r.file),
-            opt(r.reachable.map(|b| b.to_string())),
-            opt(r.selections.map(|b| b.to_string())),
-            opt(r.seconds.map(|b| b.to_string())),
-            opt(r.one_press_everywhere.map(|b| b.to_string())),
-            opt(r.elderly_line.map(|b| b.to_string())),
-            opt(r.deflection_loop.map(|b| b.to_string())),
-            opt(r.online_reachable.map(|b| b.to_string())),
-            opt(r.online_selections.map(|b| b.to_string())),
-            r.errors.to_string(),
-            r.warnings.to_string(),
-            text(r.error.as_deref().unwrap_or_default()),
-        ])
-        .ok();
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// The survey as a text table with the aggregate below.
-pub fn to_text(s: &Survey) -> String {
-    use crate::diag::width;
-    let yn = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" }).to_string();
-    let header = [
-        "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "online", "typed", "err", "warn",
-    ]
-    .map(String::from);
-    let mut table = vec![header.to_vec()];
-    for r in &s.rows {
-        table.push(vec![
-            if r.name.is_empty() {
-                "(did not load)".into()
-            } else {
-                crate::escape::cell(&r.name).into_owned()
-            },
-            crate::escape::cell(&r.file).into_owned(),
-            yn(r.reachable),
-            r.selections.map_or("-".into(), |x| x.to_string()),
-            r.seconds.map_or("-".into(), crate::menu::value::trim_float),
-            yn(r.one_press_everywhere),
-            yn(r.elderly_line),
-            yn(r.deflection_loop),
-            yn(r.online_reachable),
-            r.online_selections.map_or("-".into(), |x| x.to_string()),
-            r.errors.to_string(),
-            r.warnings.to_string(),
-        ]);
-    }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| table.iter().map(|row| width(&row[c])).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in &table {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - width(cell))))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    for r in s.rows.iter().filter(|r| r.error.is_some()) {
-        out.push_str(&format!(
-            "{}: {}\n",
-            crate::escape::cell(&r.file),
-            crate::escape::cell(r.error.as_deref().unwrap_or_default())
-        ));
-    }
-    for skipped in &s.skipped {
-        out.push_str(&format!("skipped {}\n", crate::escape::cell(skipped)));
-    }
-    let a = &s.aggregate;
-    let pct = |x: Option<f64>| {
-        x.map_or("-".into(), |x| {
-            format!("{}%", crate::menu::value::trim_float((x * 1000.0).round() / 10.0))
-        })
-    };
-    out.push_str(&format!(
-        "\n{} file(s), {} hotline(s) loaded\n  needing 2 or more selections before a human: {}\n  with no human at all: {}\n  with a one-press human at every menu: {}\n  median seconds to a human: {}\n  with a busy-to-online deflection loop: {}\n",
-        a.files,
-        a.hotlines,
-        pct(a.share_two_or_more_selections),
-        pct(a.share_no_human),
-        pct(a.share_one_press_everywhere),
-        a.median_seconds_to_human.map_or("-".into(), crate::menu::value::trim_float),
-        pct(a.share_deflection),
-    ));
-    if a.online > 0 {
-        out.push_str(&format!(
-            "{} hotline(s) with an online entry\n  online customers typing 2 or more requests before a person: {}\n  online customers with no person at all: {}\n",
-            a.online,
-            pct(a.share_online_two_or_more),
-            pct(a.share_online_no_human),
-        ));
+/// Per rule, in the order first met: passes, failures, inconclusive.
+fn verdict_counts(rows: &[&Row]) -> Vec<(String, usize, usize, usize)> {
+    let mut out: Vec<(String, usize, usize, usize)> = Vec::new();
+    for v in rows.iter().filter_map(|r| r.verdicts.as_ref()).flatten() {
+        let i = match out.iter().position(|c| c.0 == v.rule) {
+            Some(i) => i,
+            None => {
+                out.push((v.rule.clone(), 0, 0, 0));
+                out.len() - 1
+            }
+        };
+        match v.status.as_str() {
+            "pass" => out[i].1 += 1,
+            "fail" => out[i].2 += 1,
+            _ => out[i].3 += 1,
+        }
     }
     out
 }

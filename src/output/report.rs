@@ -16,6 +16,7 @@ mod html;
 mod markdown;
 pub mod plots;
 pub mod staff;
+pub mod survey;
 pub mod sweep;
 
 use std::path::{Path, PathBuf};

@@ -26,5 +26,6 @@ mod shard;
 mod shell;
 mod simulation;
 mod staff;
+mod survey_report;
 mod sweep;
 mod verification;

@@ -359,7 +359,7 @@ impl Draw for DayDraw {
     }
 }
 
-/// Horizontal bars of shares, one group per labelled design.
+/// Horizontal bars of shares of callers, one group per labelled design.
 pub fn bar_plot(
     name: &str,
     caption: String,
@@ -367,10 +367,23 @@ pub fn bar_plot(
     categories: Vec<String>,
     groups: Vec<(String, Vec<f64>)>,
 ) -> Plot {
+    shares_plot(name, caption, title, "share of callers", categories, groups)
+}
+
+/// Horizontal bars of shares of `what` (the axis's label).
+pub fn shares_plot(
+    name: &str,
+    caption: String,
+    title: String,
+    what: &'static str,
+    categories: Vec<String>,
+    groups: Vec<(String, Vec<f64>)>,
+) -> Plot {
     let n = categories.len();
     let height = 120 + 34 * n as u32 * groups.len().max(1) as u32;
     let drawing = BarDraw {
         title,
+        what,
         categories,
         groups,
     };
@@ -384,6 +397,7 @@ pub fn bar_plot(
 
 struct BarDraw {
     title: String,
+    what: &'static str,
     categories: Vec<String>,
     groups: Vec<(String, Vec<f64>)>,
 }
@@ -392,6 +406,7 @@ impl Draw for BarDraw {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> R<()> {
         let BarDraw {
             title,
+            what,
             categories,
             groups,
         } = self;
@@ -409,7 +424,7 @@ impl Draw for BarDraw {
             .configure_mesh()
             .disable_y_mesh()
             .disable_y_axis()
-            .x_desc("share of callers")
+            .x_desc(*what)
             .x_label_formatter(&|x| format!("{:.0}%", x * 100.0))
             .label_style((LATIN, 14))
             .draw()

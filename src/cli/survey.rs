@@ -38,6 +38,12 @@ pub struct SurveyArgs {
     /// hotline's verdicts, and the compliance matrix in the report.
     #[arg(long, value_name = "PACK[,PACK]", value_delimiter = ',')]
     pub comply: Vec<String>,
+    /// Simulate each hotline that has a caller model (its own
+    /// replications and seed): mean time to a human, answered within
+    /// 3 minutes, abandoned, deflected, channel switches, with intervals;
+    /// the simulated rules of --comply decided.
+    #[arg(long)]
+    pub simulate: bool,
     /// Inspectors' test calls (CSV: hotline, date, channel, selections,
     /// seconds_to_human, reached_human, bounced, notes), compared with
     /// each hotline's menu.
@@ -68,6 +74,11 @@ pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
     } else {
         crate::decisions::comply::rules_of(&a.comply).map_err(|message| Error::Usage { message })?
     };
+    let checks = crate::decisions::survey::Checks {
+        rules: &rules,
+        comply: &comply,
+        simulate: a.simulate,
+    };
     let calls = a.calls.as_deref().map(crate::decisions::testcalls::read).transpose()?;
     let dir = a
         .report
@@ -87,13 +98,13 @@ pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
             .chain(a.limits.with.as_deref())
             .collect();
         crate::files::check_output(file, "--partial", &inputs, super::simulate::partial_file())?;
-        let head = survey::SurveyHead::new(&a.dir, &listing, &rules, &a.comply);
+        let head = survey::SurveyHead::new(&a.dir, &listing, &rules, &a.comply, a.simulate);
         let rg = crate::shard::range(k, n, listing.files.len() as u32);
-        let rows = survey::survey_range(&listing, rg, &a.limits.options(), &rules, &comply);
+        let rows = survey::survey_range(&listing, rg, &a.limits.options(), &checks);
         crate::shard::write::<survey::SurveyJob>(file, &head, (k, n), &rows)?;
         return Ok(0);
     }
-    let mut s = survey::survey_listing(&listing, &a.limits.options(), &rules, &comply);
+    let mut s = survey::survey_listing(&listing, &a.limits.options(), &checks);
     if let Some(calls) = &calls {
         for w in crate::decisions::testcalls::compare(&mut s.rows, calls) {
             eprintln!("warning: {}", crate::escape::terminal(&w));

@@ -51,6 +51,9 @@ pub struct Row {
     /// The verdicts of the packs of `--comply`, as `comply` gives them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdicts: Option<Vec<RowVerdict>>,
+    /// Its simulation (`--simulate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulated: Option<RowSim>,
     /// The inspectors' test calls of this hotline against its menu
     /// (`--calls`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +102,12 @@ pub struct Aggregate {
     /// Share of hotlines whose callers of a 65+ segment reach a person with
     /// no choice (hotlines without such a segment count as without).
     pub share_elderly_line: Option<f64>,
+    /// Hotlines simulated (`--simulate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated: Option<usize>,
+    /// Per metric, the mean over the hotlines simulated of their means.
+    #[serde(skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub simulated_means: indexmap::IndexMap<String, f64>,
     /// Per rule of `--comply`: (rule, pass, fail, inconclusive).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub verdicts: Vec<(String, usize, usize, usize)>,
@@ -181,9 +190,45 @@ fn vendor_flow(p: &Path) -> bool {
         .is_ok_and(|head| crate::input::flows::detect(&String::from_utf8_lossy(&head)).is_some())
 }
 
+/// What a survey checks besides the analysis: the rule overrides, the
+/// packs of `--comply`, and whether hotlines with a caller model are
+/// simulated (`--simulate`).
+#[derive(Clone, Copy)]
+pub struct Checks<'a> {
+    /// Rule overrides of the analysis.
+    pub rules: &'a RuleSet,
+    /// The rules of the packs of `--comply`.
+    pub comply: &'a [&'static Rule],
+    /// Simulate each hotline that has a caller model.
+    pub simulate: bool,
+}
+
+/// The metrics a survey shows of a simulation.
+pub const SIMULATED: &[&str] = &[
+    "mean_time_to_human_s",
+    "p_reach_human",
+    "p_answered_within_180s",
+    "p_abandoned",
+    "p_deflected",
+    "p_switched_channel",
+];
+
+/// A hotline's simulation in a survey: its headline metrics with their
+/// intervals, or why there is none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowSim {
+    /// Replications run (the menu's own).
+    pub replications: u32,
+    /// The metrics of [`SIMULATED`] the run defines.
+    pub metrics: indexmap::IndexMap<String, crate::sim::stats::Estimate>,
+    /// Why it was not simulated (no caller model, the run failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// Surveys the given files.
-pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet, comply: &[&'static Rule]) -> Survey {
-    let rows: Vec<Row> = files.iter().map(|f| row(f, options, rules, comply)).collect();
+pub fn survey(files: &[PathBuf], options: &LoadOptions, checks: &Checks) -> Survey {
+    let rows: Vec<Row> = files.iter().map(|f| row(f, options, checks)).collect();
     let aggregate = aggregate(&rows);
     Survey {
         rows,
@@ -194,8 +239,8 @@ pub fn survey(files: &[PathBuf], options: &LoadOptions, rules: &RuleSet, comply:
 
 /// Surveys what a folder holds: its menu files, a row for each folder that
 /// could not be read, and the links passed over.
-pub fn survey_listing(listing: &Listing, options: &LoadOptions, rules: &RuleSet, comply: &[&'static Rule]) -> Survey {
-    let mut s = survey(&listing.files, options, rules, comply);
+pub fn survey_listing(listing: &Listing, options: &LoadOptions, checks: &Checks) -> Survey {
+    let mut s = survey(&listing.files, options, checks);
     for (dir, why) in &listing.unreadable {
         s.rows.push(unreadable_row(dir, why));
     }
@@ -235,12 +280,15 @@ pub struct SurveyHead {
     /// The packs of `--comply`.
     #[serde(default)]
     pub comply: Vec<String>,
+    /// Whether hotlines are simulated (`--simulate`).
+    #[serde(default)]
+    pub simulate: bool,
 }
 
 impl SurveyHead {
     /// The head of a survey of `listing` (of folder `dir`) with `rules`
     /// and the packs of `--comply`.
-    pub fn new(dir: &Path, listing: &Listing, rules: &RuleSet, comply: &[String]) -> SurveyHead {
+    pub fn new(dir: &Path, listing: &Listing, rules: &RuleSet, comply: &[String], simulate: bool) -> SurveyHead {
         SurveyHead {
             dir: dir.display().to_string(),
             files: listing.files.len() as u32,
@@ -252,6 +300,7 @@ impl SurveyHead {
                 .collect(),
             skipped: skipped(listing),
             comply: comply.to_vec(),
+            simulate,
         }
     }
 }
@@ -287,6 +336,8 @@ impl crate::shard::Job for SurveyJob {
             "other rules (--rules)".into()
         } else if a.comply != b.comply {
             "other packs (--comply)".into()
+        } else if a.simulate != b.simulate {
+            "one with --simulate and one without".into()
         } else {
             "another listing of the folder".into()
         }
@@ -315,14 +366,12 @@ pub fn survey_range(
     listing: &Listing,
     range: std::ops::Range<u32>,
     options: &LoadOptions,
-    rules: &RuleSet,
-    comply: &[&'static Rule],
+    checks: &Checks,
 ) -> Vec<Row> {
     survey(
         &listing.files[range.start as usize..range.end as usize],
         options,
-        rules,
-        comply,
+        checks,
     )
     .rows
 }
@@ -367,11 +416,13 @@ fn empty_row(file: &Path) -> Row {
         error: None,
         route: Vec::new(),
         verdicts: None,
+        simulated: None,
         calls: None,
     }
 }
 
-fn row(file: &Path, options: &LoadOptions, rules: &RuleSet, comply: &[&'static Rule]) -> Row {
+fn row(file: &Path, options: &LoadOptions, checks: &Checks) -> Row {
+    let (rules, comply) = (checks.rules, checks.comply);
     let mut r = empty_row(file);
     let loaded = match crate::input::load(file, options) {
         Ok(l) => l,
@@ -403,11 +454,30 @@ fn row(file: &Path, options: &LoadOptions, rules: &RuleSet, comply: &[&'static R
     r.errors += a.count(Severity::Error);
     r.warnings += a.count(Severity::Warning);
     r.route = a.reach_human.route.clone();
+    let sim = checks.simulate.then(|| simulate(h));
+    let report = sim.as_ref().and_then(|s| s.as_ref().ok());
+    if let Some(s) = &sim {
+        r.simulated = Some(match s {
+            Ok(rep) => RowSim {
+                replications: rep.replications,
+                metrics: SIMULATED
+                    .iter()
+                    .filter_map(|k| rep.metrics.get(*k).map(|e| (k.to_string(), *e)))
+                    .collect(),
+                note: None,
+            },
+            Err(why) => RowSim {
+                replications: 0,
+                metrics: Default::default(),
+                note: Some(why.clone()),
+            },
+        });
+    }
     if !comply.is_empty() {
-        // Simulated rules are inconclusive in a survey (no simulation).
+        // Simulated rules are inconclusive without --simulate.
         let static_analysis = analysis::analyze(h, &RuleSet::default());
         r.verdicts = Some(
-            super::comply::verdicts(h, &static_analysis, None, comply)
+            super::comply::verdicts(h, &static_analysis, report, comply)
                 .into_iter()
                 .map(|v| RowVerdict {
                     rule: v.rule.into(),
@@ -419,6 +489,17 @@ fn row(file: &Path, options: &LoadOptions, rules: &RuleSet, comply: &[&'static R
         );
     }
     r
+}
+
+/// A hotline simulated as `comply` does (the menu's replications and
+/// seed, a service-level target of 30 s), or why not.
+fn simulate(h: &Hotline) -> Result<crate::sim::SimReport, String> {
+    if h.callers.is_none() {
+        return Err("no caller model (callers.arrivals): nothing to simulate".into());
+    }
+    let mut o = crate::sim::SimOptions::from_menu(h);
+    o.sl_target = 30.0;
+    crate::sim::simulate(h, &o, &|_, _, _| {}).map_err(|e| format!("the simulation failed: {}", String::from(e)))
 }
 
 /// Whether every menu and voice bot offers a queue in one choice.
@@ -471,8 +552,29 @@ fn aggregate(rows: &[Row]) -> Aggregate {
         share_online_two_or_more: share(&online, |r| r.online_selections.is_none_or(|s| s >= 2)),
         share_online_no_human: share(&online, |r| r.online_reachable == Some(false)),
         share_elderly_line: share(&ok, |r| r.elderly_line == Some(true)),
+        simulated: ok.iter().any(|r| r.simulated.is_some()).then(|| {
+            ok.iter()
+                .filter(|r| r.simulated.as_ref().is_some_and(|s| s.note.is_none()))
+                .count()
+        }),
+        simulated_means: simulated_means(&ok),
         verdicts: verdict_counts(&ok),
     }
+}
+
+/// Per metric of [`SIMULATED`], the mean over the simulated hotlines.
+fn simulated_means(rows: &[&Row]) -> indexmap::IndexMap<String, f64> {
+    let mut out = indexmap::IndexMap::new();
+    for key in SIMULATED {
+        let v: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| r.simulated.as_ref()?.metrics.get(*key).map(|e| e.mean))
+            .collect();
+        if !v.is_empty() {
+            out.insert(key.to_string(), v.iter().sum::<f64>() / v.len() as f64);
+        }
+    }
+    out
 }
 
 /// Per rule, in the order first met: passes, failures, inconclusive.

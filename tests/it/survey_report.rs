@@ -413,3 +413,94 @@ fn shards_with_verdicts_merge_into_one_run() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--simulate`: each hotline with a caller model simulated over its own
+/// replications (the figures are those of `simulate` on it), the others
+/// say why not; the simulated rules of `--comply` decided; shards merged
+/// equal one run, byte for byte.
+#[test]
+fn simulated_surveys_shard_and_merge_byte_for_byte() {
+    let dir = std::env::temp_dir().join(format!("hotline-survey-sim-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let args = [
+        "survey",
+        "menus",
+        "--max-depth",
+        "1",
+        "--simulate",
+        "--comply",
+        "spain",
+        "--format",
+        "json",
+    ];
+    let whole = run(&args).stdout;
+    let json: Value = serde_json::from_slice(&whole).unwrap();
+    // The bank's figures are those of `simulate` on it (sl target 30 s).
+    let bank = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"] == "menus/bank.yaml")
+        .unwrap();
+    let sim: Value = serde_json::from_slice(
+        &run(&[
+            "simulate",
+            "menus/bank.yaml",
+            "--sl-target",
+            "30",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        bank["simulated"]["metrics"]["mean_time_to_human_s"],
+        sim["metrics"]["mean_time_to_human_s"]
+    );
+    assert_eq!(bank["simulated"]["replications"], sim["replications"]);
+    let verdict = bank["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["rule"] == "spain-answered-3min")
+        .unwrap();
+    assert_ne!(verdict["status"], "inconclusive", "{verdict}");
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let p = dir.join(format!("part-{k}.json"));
+        let shard = format!("{k}/2");
+        let mut a = args[..7].to_vec();
+        a.extend(["--shard", &shard, "--partial", p.to_str().unwrap()]);
+        run(&a);
+        parts.push(p.to_str().unwrap().to_string());
+    }
+    let mut m = vec!["merge", "--format", "json"];
+    m.extend(parts.iter().map(String::as_str));
+    assert_eq!(
+        String::from_utf8(run(&m).stdout).unwrap(),
+        String::from_utf8(whole).unwrap()
+    );
+    // A menu without callers says so.
+    let generated = dir.join("gen");
+    generate(&generated);
+    let json: Value =
+        serde_json::from_slice(&run(&["survey", generated.to_str().unwrap(), "--simulate", "--format", "json"]).stdout)
+            .unwrap();
+    let row = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"].as_str().unwrap().ends_with("热线01.yaml"))
+        .unwrap();
+    assert!(
+        row["simulated"]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("no caller model"),
+        "{row}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -121,5 +121,22 @@ pub fn to_text(s: &Survey) -> String {
             pct(a.share_online_no_human),
         ));
     }
+    if let Some(n) = a.simulated {
+        out.push_str(&format!(
+            "{n} hotline(s) simulated (--simulate), the mean over them of
+"
+        ));
+        for (k, v) in &a.simulated_means {
+            let shown = if k.starts_with("p_") {
+                pct(Some(*v))
+            } else {
+                format!("{v:.1}")
+            };
+            out.push_str(&format!("  {k}: {shown}\n"));
+        }
+    }
+    for (rule, p, f, q) in &a.verdicts {
+        out.push_str(&format!("{rule}: {p} pass, {f} fail, {q} inconclusive\n"));
+    }
     out
 }

@@ -242,6 +242,7 @@ pub fn write_report(out: ReportDir, s: &Survey, interrupted: &dyn Fn() -> bool) 
         .ok();
     }
     writeln!(html, "</table>").ok();
+    simulated(&mut html, &mut md, s, &index);
     matrix(&mut html, &mut md, s, &index);
     calls(&mut html, s, &index);
     cards(&mut html, s);
@@ -256,6 +257,70 @@ pub fn write_report(out: ReportDir, s: &Survey, interrupted: &dyn Fn() -> bool) 
     files.push(("survey.json".into(), crate::escape::json_text(s).into_bytes()));
     files.push(("survey.csv".into(), crate::decisions::survey::to_csv(s).into_bytes()));
     out.write(files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
+}
+
+/// The simulated headline metrics per hotline, with their intervals.
+fn simulated(html: &mut String, md: &mut String, s: &Survey, index: &std::collections::HashMap<&str, usize>) {
+    let rows: Vec<&Row> = s.rows.iter().filter(|r| r.simulated.is_some()).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let keys = crate::decisions::survey::SIMULATED;
+    let show = |key: &str, x: f64| {
+        if key.starts_with("p_") {
+            format!("{:.1}%", x * 100.0)
+        } else {
+            format!("{x:.1}")
+        }
+    };
+    writeln!(
+        html,
+        "<h2>Simulated</h2>\n<p>Each hotline with a caller model, over its own replications; the mean with its 95% interval.</p>\n<table><tr><th>hotline</th>{}</tr>",
+        keys.iter().map(|k| format!("<th>{k}</th>")).collect::<String>()
+    )
+    .ok();
+    writeln!(
+        md,
+        "\n## Simulated\n\n| hotline | {} |\n|---|{}",
+        keys.join(" | "),
+        "---|".repeat(keys.len())
+    )
+    .ok();
+    for r in rows {
+        let sim = r.simulated.as_ref().expect("filtered");
+        let link = format!("<a href=\"#{}\">{}</a>", anchor(index[r.file.as_str()]), e(title(r)));
+        if let Some(note) = &sim.note {
+            writeln!(
+                html,
+                "<tr><td>{link}</td><td colspan=\"{}\">{}</td></tr>",
+                keys.len(),
+                e(note)
+            )
+            .ok();
+            writeln!(md, "| {} | {} |", title(r).replace('|', "\\|"), note).ok();
+            continue;
+        }
+        let cells: Vec<String> = keys
+            .iter()
+            .map(|k| match sim.metrics.get(*k) {
+                Some(est) => format!(
+                    "{} [{}, {}]",
+                    show(k, est.mean),
+                    show(k, est.ci95[0]),
+                    show(k, est.ci95[1])
+                ),
+                None => "–".into(),
+            })
+            .collect();
+        writeln!(
+            html,
+            "<tr><td>{link}</td>{}</tr>",
+            cells.iter().map(|c| format!("<td>{c}</td>")).collect::<String>()
+        )
+        .ok();
+        writeln!(md, "| {} | {} |", title(r).replace('|', "\\|"), cells.join(" | ")).ok();
+    }
+    writeln!(html, "</table>").ok();
 }
 
 /// The compliance matrix: hotline by rule, each cell linking to the card

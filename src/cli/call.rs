@@ -223,7 +223,8 @@ fn expected_wait(
             let m = &r.queues[id.as_str()];
             match (m.get("mean_wait_s"), m.get("wait_p90_s"), m.get("p_abandon")) {
                 (Some(w), Some(p90), Some(ab)) => format!(
-                    "expected wait in {id} when you join at {start}: {:.0} s on average [{:.0}, {:.0}], 90% of callers under {:.0} s; {:.1}% hang up first (a quick simulation: {replications} replications of the hour from {start})",
+                    "expected wait in {} when you join at {start}: {:.0} s on average [{:.0}, {:.0}], 90% of callers under {:.0} s; {:.1}% hang up first (a quick simulation: {replications} replications of the hour from {start})",
+                    h.at(q).display(),
                     w.mean,
                     w.ci95[0],
                     w.ci95[1],

@@ -1,7 +1,7 @@
 //! `hotline staff`: the fewest seats per pool and interval meeting every
 //! target.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -150,6 +150,7 @@ pub fn exec(a: &StaffArgs, ctx: &super::Context) -> Result<i32, Error> {
             loaded.source.clone()
         };
         let text = staff::with_schedules(&source, &h, &s).map_err(unusable)?;
+        let text = schema_from(&text, Path::new(&loaded.path));
         crate::files::write_new(w, text.as_bytes()).map_err(|e| Error::Write {
             path: w.display().to_string(),
             source: e,
@@ -167,4 +168,23 @@ pub fn exec(a: &StaffArgs, ctx: &super::Context) -> Result<i32, Error> {
     })?;
     // A target no number of seats meets is a problem of the input.
     Ok(if staff::has_unmet(&s) { 1 } else { 0 })
+}
+
+/// The menu's text with a relative `# yaml-language-server: $schema=`
+/// path made absolute (from the menu's folder), so that the copy written
+/// elsewhere still finds the schema; a path that does not resolve is left.
+fn schema_from(text: &str, menu: &Path) -> String {
+    const KEY: &str = "# yaml-language-server: $schema=";
+    let Some(line) = text.lines().take(5).find(|l| l.trim_start().starts_with(KEY)) else {
+        return text.to_string();
+    };
+    let target = line.trim_start()[KEY.len()..].trim();
+    if target.contains("://") || Path::new(target).is_absolute() {
+        return text.to_string();
+    }
+    let base = menu.parent().unwrap_or(Path::new("."));
+    match std::fs::canonicalize(base.join(target)) {
+        Ok(abs) => text.replacen(line, &format!("{KEY}{}", abs.display()), 1),
+        Err(_) => text.to_string(),
+    }
 }

@@ -93,7 +93,7 @@ fn the_command_walks_chinese_menus_and_estimates_the_wait() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("you are in queue 在线人工"), "{text}");
     assert!(
-        text.contains("expected wait in 在线排队 when you join at 11:00"),
+        text.contains("expected wait in 在线人工 when you join at 11:00"),
         "{text}"
     );
     let out = hotline(&["call", "menus/bank.yaml", "--segment", "eldrly", "--keys", "1"]);

@@ -437,3 +437,35 @@ fn impossible_and_upside_down_targets_are_said_not_searched() {
     assert!(String::from_utf8_lossy(&none.stderr).contains("no queue"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A menu written by `staff --write` elsewhere keeps finding its schema:
+/// the relative `$schema` comment is made absolute.
+#[test]
+fn staff_write_keeps_the_schema_comment_true() {
+    let out = std::env::temp_dir().join(format!("hotline-staff-schema-{}.yaml", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let o = crate::support::hotline(&[
+        "staff",
+        "menus/bank.yaml",
+        "--target",
+        "service_level(20s) >= 80%",
+        "--replications",
+        "5",
+        "-q",
+        "--write",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let first = text.lines().next().unwrap();
+    let path = first.strip_prefix("# yaml-language-server: $schema=").unwrap();
+    assert!(
+        std::path::Path::new(path).is_absolute() && std::path::Path::new(path).is_file(),
+        "{first}"
+    );
+    let _ = std::fs::remove_file(&out);
+}

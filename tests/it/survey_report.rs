@@ -335,9 +335,14 @@ fn the_survey_report_renders_in_chromium() {
     ];
     let dom = Command::new(&browser)
         .args(&base)
-        .args(["--dump-dom", &url])
+        .args(["--enable-logging=stderr", "--v=0", "--dump-dom", &url])
         .output()
         .unwrap();
+    // No console message from the page (it has no script; a broken image
+    // or a bad link would be logged here).
+    let log = String::from_utf8_lossy(&dom.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console: {console:?}");
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("示例移动客服热线"), "the Chinese name is in the page");
     assert!(dom.contains("<h2>Compliance</h2>") && dom.contains("class=\"card\""));

@@ -9,7 +9,6 @@ pub mod findings;
 pub mod gmres;
 pub mod gth;
 pub mod markov;
-pub mod online;
 pub mod route;
 pub mod rules;
 

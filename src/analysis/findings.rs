@@ -8,6 +8,8 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
+mod online;
+
 use super::route::{self, Cost};
 use super::rules::{RULES, RuleSet};
 use super::{Reach, Routes};
@@ -127,7 +129,7 @@ pub fn check(h: &Hotline, rules: &RuleSet, reach: &Reach, routes: &Routes) -> Ve
     }
     structural(&mut c, &reachable);
     let (to_queue, free) = route::can_reach_queue(h, &routes.allowed);
-    super::online::check(&mut c, &reachable, &to_queue);
+    online::check(&mut c, &reachable, &to_queue);
     gethuman(&mut c, &reachable, &free);
     regulators(&mut c, &reachable, &to_queue);
     sludge(&mut c, routes);

@@ -106,7 +106,7 @@ pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
     }
     let mut s = survey::survey_listing(&listing, &a.limits.options(), &checks);
     if let Some(calls) = &calls {
-        for w in crate::decisions::testcalls::compare(&mut s.rows, calls) {
+        for w in survey::add_calls(&mut s.rows, calls) {
             eprintln!("warning: {}", crate::escape::terminal(&w));
         }
     }

@@ -223,7 +223,7 @@ pub fn staff(h: &Hotline, o: &StaffOptions) -> Result<Staffing, String> {
     let offered: Vec<f64> = match &from_menu {
         Some(o) => o.clone(),
         None => {
-            let ample: Vec<Cell> = (0..np * n).map(|_| Cell::new(100_000, 0, 100_000)).collect();
+            let ample = vec![100_000; np * n];
             let mut po = so.clone();
             po.replications = base * 8;
             let pilot = crate::sim::simulate(&schedule::staffed(h, &ample, n, &starts, constant), &po, &|_, _, _| {})?;

@@ -1,13 +1,12 @@
 //! Inspectors' test calls set against what each menu declares: a CSV of
 //! calls made to the hotlines of a survey (`survey --calls`), one row a
-//! call, compared per hotline with its row — a finding where reality is
-//! worse than the menu says.
+//! call, summed up per hotline — a finding where reality is worse than the
+//! menu says.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::survey::Row;
 use crate::error::Error;
 
 /// Largest test-call file read.
@@ -127,14 +126,15 @@ pub fn read(path: &Path) -> Result<Vec<TestCall>, Error> {
     Ok(out)
 }
 
-/// Whether a test call names this row's hotline: its name, its file as
-/// given, the file's name or the file's name without extension.
-fn names(row: &Row, who: &str) -> bool {
-    let file = Path::new(&row.file);
-    who == row.name
-        || who == row.file
-        || file.file_name().is_some_and(|f| f.to_string_lossy() == who)
-        || file.file_stem().is_some_and(|f| f.to_string_lossy() == who)
+/// What a hotline's menu declares, as its survey row says.
+#[derive(Clone, Copy, Debug)]
+pub struct Declared {
+    /// Whether a queue can be reached (`None`: the menu did not load).
+    pub reachable: Option<bool>,
+    /// Fewest selections to a human.
+    pub selections: Option<u32>,
+    /// Whether a busy message sends callers to another channel.
+    pub deflection: Option<bool>,
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
@@ -150,50 +150,20 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     })
 }
 
-/// Sets each row's `calls` from the test calls naming it; the calls that
-/// name no hotline of the survey are returned as warnings.
-pub fn compare(rows: &mut [Row], calls: &[TestCall]) -> Vec<String> {
-    let mut used = vec![false; calls.len()];
-    for row in rows.iter_mut() {
-        let mine: Vec<&TestCall> = calls
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| names(row, &c.hotline))
-            .map(|(i, c)| {
-                used[i] = true;
-                c
-            })
-            .collect();
-        if !mine.is_empty() {
-            row.calls = Some(summary(row, &mine));
-        }
-    }
-    calls
-        .iter()
-        .zip(used)
-        .filter(|(_, u)| !u)
-        .map(|(c, _)| {
-            format!(
-                "line {}: test call of \"{}\", which names no hotline of the survey",
-                c.line, c.hotline
-            )
-        })
-        .collect()
-}
-
-fn summary(row: &Row, calls: &[&TestCall]) -> CallsSummary {
+/// A hotline's test calls summed up against what its menu declares.
+pub fn summary(declared: &Declared, calls: &[&TestCall]) -> CallsSummary {
     let reached: Vec<&&TestCall> = calls.iter().filter(|c| c.reached_human).collect();
     let median_selections = median(reached.iter().filter_map(|c| c.selections).map(f64::from).collect());
     let median_seconds = median(reached.iter().filter_map(|c| c.seconds_to_human).collect());
     let bounced: u32 = calls.iter().map(|c| c.bounced).sum();
     let mut findings = Vec::new();
-    if row.reachable == Some(true) && reached.is_empty() {
+    if declared.reachable == Some(true) && reached.is_empty() {
         findings.push(format!(
             "the menu has a human, the {} test call(s) never reached one",
             calls.len()
         ));
     }
-    if let (Some(declared), Some(seen)) = (row.selections, median_selections)
+    if let (Some(declared), Some(seen)) = (declared.selections, median_selections)
         && seen > f64::from(declared)
     {
         findings.push(format!(
@@ -201,7 +171,7 @@ fn summary(row: &Row, calls: &[&TestCall]) -> CallsSummary {
             crate::menu::value::trim_float(seen)
         ));
     }
-    if bounced > 0 && row.deflection_loop != Some(true) {
+    if bounced > 0 && declared.deflection != Some(true) {
         findings.push(format!(
             "the test calls were sent to another channel {bounced} time(s), which the menu does not declare"
         ));

@@ -1,6 +1,7 @@
 //! The layers of ARCHITECTURE.md, checked from the source: every
 //! `crate::` path in a file names a module of its own layer or a lower
-//! one, and no two sibling files refer to each other.
+//! one, and no two sibling files refer to each other (through `crate::`
+//! or `super::` paths).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -52,6 +53,23 @@ fn code(text: &str) -> String {
 /// Every `crate::a::b…` path in the code, as its segments (braced groups
 /// expanded one level).
 fn crate_paths(code: &str) -> Vec<Vec<String>> {
+    prefixed_paths(code, "crate::")
+}
+
+/// Every `super::a…` path of a file of module `me`, resolved from the
+/// file's parent (`super::super` is left out).
+fn super_paths(code: &str, me: &[String]) -> Vec<Vec<String>> {
+    let base = &me[..me.len() - 1];
+    let only_super: String = code.replace("super::super::", "");
+    prefixed_paths(&only_super, "super::")
+        .into_iter()
+        .map(|p| base.iter().cloned().chain(p).collect())
+        .collect()
+}
+
+/// Every `PREFIXa::b…` path in the code, as its segments (braced groups
+/// expanded one level).
+fn prefixed_paths(code: &str, prefix: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let ident = |s: &str| -> Vec<String> {
         s.split("::")
@@ -64,8 +82,11 @@ fn crate_paths(code: &str) -> Vec<Vec<String>> {
             .take_while(|x| !x.is_empty())
             .collect()
     };
-    for (i, _) in code.match_indices("crate::") {
-        let rest = &code[i + 7..];
+    for (i, _) in code.match_indices(prefix) {
+        if prefix == "super::" && code[..i].ends_with("::") {
+            continue;
+        }
+        let rest = &code[i + prefix.len()..];
         if let Some(group) = rest.strip_prefix('{') {
             let inner = &group[..group.find('}').unwrap_or(group.len())];
             for part in inner.split(',') {
@@ -107,6 +128,15 @@ fn layers_run_one_way_and_no_two_files_refer_to_each_other() {
                 upward.push(format!("{} uses crate::{}", f.display(), p.join("::")));
             }
             // The longest prefix of the path that is a file.
+            let target = (1..=p.len())
+                .rev()
+                .map(|n| p[..n].to_vec())
+                .find(|m| modules.contains(m));
+            if let Some(target) = target.filter(|t| *t != me) {
+                refers.entry(me.clone()).or_default().insert(target);
+            }
+        }
+        for p in super_paths(&text, &me) {
             let target = (1..=p.len())
                 .rev()
                 .map(|n| p[..n].to_vec())

@@ -2,31 +2,31 @@
 //! pool staffed by its cells), and the user's menu text with the plan's
 //! seats and schedules written in, checked to load and to simulate.
 
-use super::search::Cell;
 use super::{PlanRow, Staffing};
 use crate::menu::Hotline;
 use crate::menu::value::Clock;
 
-/// The menu with every pool staffed by `cells` (pool-major, interval-minor).
-pub(super) fn staffed(h: &Hotline, cells: &[Cell], n: usize, starts: &[f64], constant: bool) -> Hotline {
+/// The menu with every pool staffed by `seats` (pool-major,
+/// interval-minor).
+pub(super) fn staffed(h: &Hotline, seats: &[u32], n: usize, starts: &[f64], constant: bool) -> Hotline {
     let mut x = h.clone();
     for (p, pool) in x.pools.iter_mut().enumerate() {
-        let row = &cells[p * n..(p + 1) * n];
-        pool.seats = row[0].seats;
+        let row = &seats[p * n..(p + 1) * n];
+        pool.seats = row[0];
         pool.schedule = if constant {
             Vec::new()
         } else {
             starts
                 .iter()
                 .zip(row)
-                .map(|(&s, c)| (Clock((s.rem_euclid(86400.0)) as u32), c.seats))
+                .map(|(&s, &c)| (Clock((s.rem_euclid(86400.0)) as u32), c))
                 .collect()
         };
         pool.schedule.sort_by_key(|(c, _)| *c);
         pool.schedule.dedup_by_key(|(c, _)| *c);
         // A pool nobody reaches keeps one seat in the run, so that the
         // simulator's guard against queues never answered stays quiet.
-        if row.iter().all(|c| c.seats == 0) {
+        if row.iter().all(|&c| c == 0) {
             pool.seats = 1;
             pool.schedule.clear();
         }

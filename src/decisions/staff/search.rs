@@ -186,7 +186,8 @@ pub(super) struct Layout<'a> {
 
 impl Layout<'_> {
     fn run(&self, cells: &[Cell], o: &SimOptions) -> Result<SimReport, String> {
-        let h = schedule::staffed(self.h, cells, self.n, self.starts, self.constant);
+        let seats: Vec<u32> = cells.iter().map(|c| c.seats).collect();
+        let h = schedule::staffed(self.h, &seats, self.n, self.starts, self.constant);
         crate::sim::simulate(&h, o, &|_, _, _| {}).map_err(String::from)
     }
 }

@@ -5,7 +5,7 @@
 use crate::analysis::rules::RuleId;
 use petgraph::graph::NodeIndex;
 
-use super::findings::{Checker, reachable_from};
+use super::{Checker, reachable_from};
 use crate::menu::{Channel, Kind, Via};
 
 /// Runs the online rules over the nodes customers can reach (`to_queue`:

@@ -2,15 +2,10 @@
 //! every plot is there and drawn, the headline numbers match summary.json,
 //! and Chinese text is present. A screenshot is saved under tests/output.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .map(|c| Path::new("/usr/bin").join(c))
-        .find(|p| p.exists())
-}
+use crate::support::chromium;
 
 /// Runs Chromium headless, without network when `unshare` allows it.
 fn headless(browser: &Path, profile: &Path, args: &[String]) -> std::process::Output {

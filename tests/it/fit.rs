@@ -3,28 +3,11 @@
 //! the naive estimate has, hand-made records with their odd cases, bad
 //! input, the overlay and the backtest, and day-to-day variation.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::support::hotline;
+use crate::support::{hotline, run_ok, tmp};
 use hotline::fit::dist::{self, Family, Sample};
 use serde_json::Value;
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hotline-fit-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_file(&d);
-    d
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = hotline(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Simulates `menu` with `--log` in `format` and fits it back (JSON).
 fn round_trip(menu: &str, format: &str, seed: u64) -> Value {

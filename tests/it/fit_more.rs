@@ -2,27 +2,8 @@
 //! interval (queue_log member events), calls sent away while agents were
 //! idle, key shares from the paths walked on the menu, channel switches.
 
-use std::path::PathBuf;
-
-use crate::support::hotline;
+use crate::support::{run_ok, tmp};
 use serde_json::Value;
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hotline-fitmore-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_file(&d);
-    d
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = hotline(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn json(args: &[&str]) -> Value {
     let mut a = args.to_vec();
@@ -182,8 +163,8 @@ fn key_shares_come_back_from_the_paths() {
 #[test]
 fn key_shares_of_a_chinese_menu() {
     let menu = "menus/mobile_operator_zh.yaml";
-    let log = tmp("zh.csv");
-    let over = tmp("zh-overlay.yaml");
+    let log = tmp("zh-paths.csv");
+    let over = tmp("zh-paths-overlay.yaml");
     run_ok(&[
         "simulate",
         menu,

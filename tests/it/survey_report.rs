@@ -4,7 +4,7 @@
 //! files), surveyed into text, JSON, CSV and the report; the compliance
 //! matrix; inspectors' test calls flagged exactly where they disagree.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::support::hotline;
@@ -297,11 +297,7 @@ fn test_calls_are_flagged_exactly_where_they_disagree() {
 /// The report in Chromium: the overview and a card, Chinese text included.
 #[test]
 fn the_survey_report_renders_in_chromium() {
-    let Some(browser) = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|b| Command::new(b).arg("--version").output().is_ok())
-    else {
+    let Some(browser) = crate::support::chromium() else {
         assert!(std::env::var("CI").is_err(), "CI must install chromium (.ci/run does)");
         return;
     };

@@ -447,16 +447,9 @@ impl Fitter {
         };
         let interval = self.o.interval;
         let clock = |s: f64| crate::menu::value::Clock(s.min(86400.0) as u32).to_string();
-        let logged = self
-            .logged
-            .iter()
-            .map(|(&i, l)| {
-                (
-                    clock(f64::from(i) * interval),
-                    clock(f64::from(i + 1) * interval),
-                    l.clone(),
-                )
-            })
+        let logged = std::mem::take(&mut self.logged)
+            .into_iter()
+            .map(|(i, l)| (clock(f64::from(i) * interval), clock(f64::from(i + 1) * interval), l))
             .collect();
         FitReport {
             records: RecordsRead {

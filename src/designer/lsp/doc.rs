@@ -70,20 +70,15 @@ pub struct State {
     pub symbols: Vec<Symbol>,
     /// Whether the text parsed as YAML.
     pub parsed: bool,
-    /// The names to complete: `symbols`, or those of the last text that
-    /// parsed.
-    pub names: Vec<Symbol>,
 }
 
 impl Doc {
     /// The document analysed, now if it changed since.
     pub fn state(&mut self) -> &State {
         if self.state.is_none() {
-            let mut state = analyse(&self.name, &self.text);
+            let state = analyse(&self.name, &self.text);
             if state.parsed {
                 self.last_names = state.symbols.clone();
-            } else {
-                state.names = self.last_names.clone();
             }
             self.state = Some(state);
         }
@@ -142,7 +137,6 @@ pub fn analyse(name: &str, text: &str) -> State {
     State {
         diagnostics,
         hotline: loaded.hotline,
-        names: symbols.clone(),
         symbols,
         parsed,
     }

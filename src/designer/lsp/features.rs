@@ -220,7 +220,10 @@ pub fn completion(doc: &mut Doc, pos: Position) -> Vec<CompletionItem> {
     let after_colon = before.contains(':');
     let names = |kind: Kind, doc: &mut Doc| -> Vec<CompletionItem> {
         let mut seen: Vec<String> = Vec::new();
-        for s in doc.state().names.iter().filter(|s| s.def && s.kind == kind) {
+        // The names of the last text that parsed: this one's, or the one
+        // before while the text being typed does not parse.
+        doc.state();
+        for s in doc.last_names.iter().filter(|s| s.def && s.kind == kind) {
             if !seen.contains(&s.name) {
                 seen.push(s.name.clone());
             }

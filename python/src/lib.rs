@@ -6,6 +6,9 @@
 //! thread wakes every 50 ms to let Python handle signals, so Ctrl-C stops a
 //! simulation, a sweep or a staffing search with `KeyboardInterrupt`.
 
+mod records;
+mod results;
+
 use hotline::cancel::Cancel;
 use std::sync::Arc;
 use std::time::Duration;
@@ -480,7 +483,7 @@ impl Menu {
         threads: usize,
         sl_target: f64,
     ) -> PyResult<Backtest> {
-        let interval = fit_interval(interval)?;
+        let interval = records::fit_interval(interval)?;
         let paths: Vec<&std::path::Path> = records.iter().map(|p| p.as_path()).collect();
         let fo = hotline::fit::FitOptions {
             interval,
@@ -504,44 +507,6 @@ impl Menu {
     }
 }
 
-fn fit_interval(text: &str) -> PyResult<f64> {
-    let secs = hotline::menu::value::Duration::parse(text)
-        .map_err(PyValueError::new_err)?
-        .secs();
-    if !(60.0..=86400.0).contains(&secs) {
-        return Err(PyValueError::new_err(format!("interval {text}: from 1m to 24h")));
-    }
-    Ok(secs)
-}
-
-/// A caller model from call records (Asterisk queue_log, Amazon Connect
-/// contact records, the generic CSV): `hotline fit`. `mapping` maps queue
-/// names of the records to pools of the menu.
-#[pyfunction]
-#[pyo3(signature = (records, *, interval = "30m", mapping = None, menu = None))]
-fn fit(
-    records: Vec<std::path::PathBuf>,
-    interval: &str,
-    mapping: Option<std::collections::BTreeMap<String, String>>,
-    menu: Option<PyRef<'_, Menu>>,
-) -> PyResult<Fit> {
-    let paths: Vec<&std::path::Path> = records.iter().map(|p| p.as_path()).collect();
-    if paths.is_empty() {
-        return Err(PyValueError::new_err("no record files given"));
-    }
-    let o = hotline::fit::FitOptions {
-        interval: fit_interval(interval)?,
-        map: mapping.unwrap_or_default().into_iter().collect(),
-        menu: menu.map(|m| Arc::new(m.0.hotline.clone())),
-        ..Default::default()
-    };
-    let r = hotline::fit::fit_files(&paths, &o).map_err(library_error)?;
-    Ok(Fit {
-        json: hotline::escape::json_text(&r),
-        overlay: hotline::fit::overlay(&r),
-    })
-}
-
 /// The result of `hotline.fit`.
 #[pyclass(module = "hotline")]
 struct Fit {
@@ -549,222 +514,10 @@ struct Fit {
     overlay: String,
 }
 
-#[pymethods]
-impl Fit {
-    /// The day profile: one row per interval (`from`, `to`, `rate_per_h`,
-    /// `ci95_low`, `ci95_high`, `calls`): a DataFrame with pandas, else a
-    /// list of dicts.
-    #[getter]
-    fn arrivals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        py.import("hotline._frames")?
-            .call_method1("profile", (all.get_item("arrivals")?.get_item("profile")?,))
-    }
-
-    /// One row per queue (`queue`, `pool`, `calls`, `answered`, `abandoned`,
-    /// `handle_time`, `handle_mean_s`, `patience`, `patience_mean_s`,
-    /// `naive_patience_s`, `censored`): a DataFrame with pandas, else a
-    /// list of dicts.
-    #[getter]
-    fn queues<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        py.import("hotline._frames")?
-            .call_method1("fit_queues", (all.get_item("queues")?,))
-    }
-
-    /// Seats logged in by interval (a queue_log with member events): one
-    /// row per queue and interval (`queue`, `pool`, `from`, `to`, `seats`).
-    #[getter]
-    fn seats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        py.import("hotline._frames")?
-            .call_method1("fit_seats", (all.get_item("seats")?,))
-    }
-
-    /// Key shares from the records' paths walked on `menu`: one row per
-    /// node and option (`node`, `key`, `to`, `count`, `share`).
-    #[getter]
-    fn shares<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        py.import("hotline._frames")?
-            .call_method1("fit_shares", (all.get_item("paths")?,))
-    }
-
-    /// Day-to-day variation of the arrival rates beyond Poisson.
-    #[getter]
-    fn rate_variation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)?
-            .get_item("arrivals")?
-            .get_item("rate_variation")
-    }
-
-    /// The warnings (bad lines, too few data).
-    #[getter]
-    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)?.get_item("warnings")
-    }
-
-    /// The estimates as an overlay in the menu's syntax (what `--write` writes).
-    fn overlay(&self) -> String {
-        self.overlay.clone()
-    }
-
-    /// Everything as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)
-    }
-
-    /// Exactly what `hotline fit --format json` prints.
-    fn to_json(&self) -> String {
-        self.json.clone()
-    }
-}
-
 /// The result of `Menu.backtest`.
 #[pyclass(module = "hotline")]
 struct Backtest {
     json: String,
-}
-
-#[pymethods]
-impl Backtest {
-    /// One row per interval and metric (`from`, `to`, `metric`, `logged`,
-    /// `simulated`, `ci95_low`, `ci95_high`, `inside`): a DataFrame with
-    /// pandas, else a list of dicts.
-    #[getter]
-    fn intervals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        py.import("hotline._frames")?
-            .call_method1("backtest", (all.get_item("intervals")?,))
-    }
-
-    /// Share of comparisons inside their band.
-    #[getter]
-    fn inside_share<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)?.get_item("inside_share")
-    }
-
-    /// Everything as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)
-    }
-
-    /// Exactly what `hotline backtest --format json` prints.
-    fn to_json(&self) -> String {
-        self.json.clone()
-    }
-}
-
-#[pymethods]
-impl SimResult {
-    /// Top-level metrics: a DataFrame (index `metric`; columns `mean`,
-    /// `ci95_low`, `ci95_high`, `n`) with pandas, else a dict.
-    #[getter]
-    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        frame(py, "metrics", all.get_item("metrics")?)
-    }
-
-    /// Metrics per queue node: a DataFrame indexed by (`queue`, `metric`)
-    /// with pandas, else a dict of dicts.
-    #[getter]
-    fn queues<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        py.import("hotline._frames")?
-            .call_method1("scoped", (all.get_item("queues")?, "queue"))
-    }
-
-    /// Metrics per caller segment, like `queues` (index `segment`, `metric`).
-    #[getter]
-    fn segments<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        py.import("hotline._frames")?
-            .call_method1("scoped", (all.get_item("segments")?, "segment"))
-    }
-
-    /// Metrics per channel (`phone`, `online`), like `queues`; empty for a
-    /// phone-only menu.
-    #[getter]
-    fn channels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all = from_json(py, &self.json)?;
-        let channels = all
-            .get_item("channels")
-            .or_else(|_| Ok::<_, PyErr>(PyDict::new(py).into_any()))?;
-        py.import("hotline._frames")?
-            .call_method1("scoped", (channels, "channel"))
-    }
-
-    /// One row per replication (the first 10,000), the columns of
-    /// `replications.csv`: a DataFrame with pandas, else a dict of lists.
-    #[getter]
-    fn replications<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let columns = PyDict::new(py);
-        for (k, v) in &self.rows {
-            columns.set_item(k, v.clone())?;
-        }
-        frame(py, "replications", columns.into_any())
-    }
-
-    /// The run's warnings.
-    #[getter]
-    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)?.get_item("warnings")
-    }
-
-    /// Everything as a dict (the JSON's structure).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)
-    }
-
-    /// Exactly what `hotline simulate --format json` prints.
-    fn to_json(&self) -> String {
-        self.json.clone()
-    }
-
-    fn __repr__(&self) -> String {
-        "<hotline.Result: .metrics, .queues, .replications, .to_json()>".into()
-    }
-}
-
-#[pymethods]
-impl Staffing {
-    /// One row per pool and interval (`pool`, `from`, `to`, `seats`,
-    /// `scheduled`, `erlang_c`, …): a DataFrame with pandas, else a list of dicts.
-    #[getter]
-    fn plan<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        frame(py, "plan", from_json(py, &self.json)?.get_item("plan")?)
-    }
-
-    /// Everything as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)
-    }
-
-    /// Exactly what `hotline staff --format json` prints.
-    fn to_json(&self) -> String {
-        self.json.clone()
-    }
-}
-
-#[pymethods]
-impl Sweep {
-    /// One row per point and metric (the swept paths, `metric`, `mean`,
-    /// `ci95_low`, `ci95_high`, `n`): a DataFrame with pandas, else a list
-    /// of dicts.
-    #[getter]
-    fn points<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        frame(py, "points", from_json(py, &self.json)?)
-    }
-
-    /// Everything as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.json)
-    }
-
-    /// Exactly what `hotline sweep --format json` prints.
-    fn to_json(&self) -> String {
-        self.json.clone()
-    }
 }
 
 /// The version of the Rust library inside.
@@ -777,7 +530,7 @@ fn version() -> &'static str {
 fn _hotline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
-    m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_function(wrap_pyfunction!(records::fit, m)?)?;
     m.add_class::<Fit>()?;
     m.add_class::<Backtest>()?;
     m.add_class::<Menu>()?;

@@ -1,9 +1,13 @@
 //! The "right to a human" bills (California AB 1609, Texas HB 3762,
 //! Illinois HB 3653), read with the checks of the laws that say the same.
 
-use super::{Evidence, Status, statically as law};
+use super::menu_rules::statically as law;
+use super::{Evidence, Status};
 use crate::analysis::Analysis;
 use crate::menu::Hotline;
+
+/// The packs of bills, whose rules are decided here.
+pub(super) const PACKS: [&str; 3] = ["ca-ab1609", "tx-hb3762", "il-hb3653"];
 
 /// The verdict of a bill's rule.
 pub(super) fn statically(id: &str, h: &Hotline, a: &Analysis) -> (Status, Evidence) {

@@ -11,6 +11,7 @@ mod channels;
 mod cli;
 mod comply;
 mod diagnostics;
+mod docs;
 mod fit;
 mod fit_more;
 mod flows;

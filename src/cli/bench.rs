@@ -67,15 +67,21 @@ pub fn run(menu: Option<&Path>, replications: u32) -> Result<String, Error> {
     let mut out = String::from("callers simulated per second, one thread (best of 5 runs)\n");
     let (n, secs) = measure(&reference, reference.simulation.replications)?;
     out.push_str(&format!(
-        "  (a) Erlang-A reference, λ=9.5/min μ=1/min c=10 patience exp(2 min): {n} callers in {secs:.3} s = {:.2} million/s\n",
-        n as f64 / secs / 1e6
+        "  (a) Erlang-A reference, λ=9.5/min μ=1/min c=10 patience exp(2 min): {n} callers in {secs:.3} s = {:.2} million/s ({:.0} ns a caller)\n",
+        n as f64 / secs / 1e6,
+        secs * 1e9 / n as f64
     ));
     let (n, secs) = measure(&h, replications)?;
     out.push_str(&format!(
-        "  (b) {} ({shown}), {replications} replications: {n} callers in {secs:.3} s = {:.2} million/s\n",
+        "  (b) {} ({shown}), {replications} replications: {n} callers in {secs:.3} s = {:.2} million/s ({:.0} ns a caller)\n",
         h.name,
-        n as f64 / secs / 1e6
+        n as f64 / secs / 1e6,
+        secs * 1e9 / n as f64
     ));
+    out.push_str(
+        "wall-clock figures move with the host's load; instructions per caller, exact and repeatable: \
+         benches/callgrind [BIN] (valgrind; figures in docs/performance.md)\n",
+    );
     Ok(out)
 }
 

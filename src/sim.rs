@@ -370,6 +370,58 @@ pub fn aggregate(h: &Hotline, o: &SimOptions, results: &[RepResult]) -> Result<S
     fold.finish(h, o)
 }
 
+/// A run that grows by replications: [`Growing::report`] with more
+/// replications of the same menu, options and seed runs only the new ones
+/// and gives exactly what [`simulate`] gives for all of them (a
+/// replication's seed depends only on the run's seed and its index). The
+/// staffing search doubles the replications of a close plan this way.
+pub struct Growing {
+    plan: Plan,
+    settings: RunSettings,
+    agg: Aggregator,
+    done: u32,
+}
+
+impl Growing {
+    /// A run of `h` with options `o` (every option but the replications
+    /// must stay the same for its life), no replication run yet.
+    pub fn new(h: &Hotline, o: &SimOptions) -> Result<Growing, SimError> {
+        let (plan, settings) = setup(h, o)?;
+        let agg = Aggregator::new(&plan, h, settings);
+        Ok(Growing {
+            plan,
+            settings,
+            agg,
+            done: 0,
+        })
+    }
+
+    /// Replications run so far.
+    pub fn done(&self) -> u32 {
+        self.done
+    }
+
+    /// Runs the replications from [`Growing::done`] up to
+    /// `o.replications` and gives the report of all of them; `None` when
+    /// `o.replications` is below what was already run.
+    pub fn report(&mut self, h: &Hotline, o: &SimOptions) -> Result<Option<SimReport>, SimError> {
+        if o.replications < self.done {
+            return Ok(None);
+        }
+        let agg = &mut self.agg;
+        replications(
+            &self.plan,
+            self.settings,
+            o,
+            self.done..o.replications,
+            &mut |r| agg.add(r),
+            &|_, _| {},
+        )?;
+        self.done = o.replications;
+        Ok(Some(self.agg.clone().finish(h, o)))
+    }
+}
+
 /// Replications read back (the shards of a run, merged) folded into a
 /// report one at a time, in order, each checked against the run first
 /// ([`shard::Shape`]): memory does not grow with the replications.

@@ -11,6 +11,7 @@ use super::{IntervalReport, MAX_ROWS, PlotData, Rows, Series, Settings, SimOptio
 use crate::menu::{Channel, Hotline};
 
 /// Folds replications in order.
+#[derive(Clone)]
 pub(super) struct Aggregator {
     names_q: Vec<String>,
     names_seg: Vec<String>,

@@ -403,3 +403,29 @@ fn patience_is_per_contact_and_spent_by_every_wait_within_it() {
     let r = run(&redial, 2, 1);
     assert_eq!(r.queues["q"]["mean_wait_s"].mean, 100.0);
 }
+
+/// A run grown by replications (as the staffing search doubles a close
+/// plan's) reports exactly what one run of all of them reports.
+#[test]
+fn a_grown_run_equals_one_run_of_all_its_replications() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/bank.yaml");
+    let h = hotline::input::load(&path, &Default::default())
+        .expect("the bank menu reads")
+        .hotline
+        .expect("the bank menu is valid");
+    let mut o = SimOptions::from_menu(&h);
+    o.threads = 2;
+    o.replications = 4;
+    let mut grown = hotline::sim::Growing::new(&h, &o).expect("a run");
+    grown.report(&h, &o).expect("4 replications").expect("not fewer");
+    o.replications = 11;
+    let report = grown.report(&h, &o).expect("7 more").expect("not fewer");
+    assert_eq!(grown.done(), 11);
+    let once = simulate(&h, &o, &|_, _, _| {}).expect("one run of 11");
+    assert_eq!(
+        serde_json::to_string(&report).expect("JSON"),
+        serde_json::to_string(&once).expect("JSON")
+    );
+    o.replications = 5;
+    assert!(grown.report(&h, &o).expect("no run").is_none(), "a run does not shrink");
+}

@@ -184,11 +184,39 @@ pub(super) struct Layout<'a> {
     pub constant: bool,
 }
 
+/// The last plan simulated, kept so that doubling its replications runs
+/// only the new ones.
+struct Last {
+    seats: Vec<u32>,
+    seed: u64,
+    menu: Hotline,
+    run: crate::sim::Growing,
+}
+
 impl Layout<'_> {
-    fn run(&self, cells: &[Cell], o: &SimOptions) -> Result<SimReport, String> {
+    /// Simulates the plan `cells` with `o`; when the plan and the seed are
+    /// those of the last run and `o` asks for at least as many
+    /// replications, only the new replications run (same report, exactly).
+    fn run(&self, cells: &[Cell], o: &SimOptions, last: &mut Option<Last>) -> Result<SimReport, String> {
         let seats: Vec<u32> = cells.iter().map(|c| c.seats).collect();
-        let h = schedule::staffed(self.h, &seats, self.n, self.starts, self.constant);
-        crate::sim::simulate(&h, o, &|_, _, _| {}).map_err(String::from)
+        let reusable = last
+            .as_ref()
+            .is_some_and(|l| l.seats == seats && l.seed == o.seed && l.run.done() <= o.replications);
+        if !reusable {
+            let menu = schedule::staffed(self.h, &seats, self.n, self.starts, self.constant);
+            let run = crate::sim::Growing::new(&menu, o).map_err(String::from)?;
+            *last = Some(Last {
+                seats,
+                seed: o.seed,
+                menu,
+                run,
+            });
+        }
+        let l = last.as_mut().expect("the last run was just set");
+        l.run
+            .report(&l.menu, o)
+            .map_err(String::from)?
+            .ok_or_else(|| "the staffing search asked a run for fewer replications than it had".to_string())
     }
 }
 
@@ -201,10 +229,11 @@ pub(super) fn search(l: &Layout, o: &StaffOptions, cells: &mut [Cell], mut so: S
     let mut reps = base;
     let mut rounds = 0;
     let mut unsettled = true;
+    let mut last = None;
     while rounds < o.max_rounds {
         rounds += 1;
         so.replications = reps;
-        let r = l.run(cells, &so)?;
+        let r = l.run(cells, &so, &mut last)?;
         let mut changed = false;
         let mut any_close = false;
         for (c, cell) in cells.iter_mut().enumerate() {
@@ -258,7 +287,7 @@ pub(super) fn search(l: &Layout, o: &StaffOptions, cells: &mut [Cell], mut so: S
     loop {
         confirmations += 1;
         so.seed = crate::sim::replication_seed(o.sim.seed ^ 0xC0FF_1A11, confirmations as u64);
-        let r = l.run(cells, &so)?;
+        let r = l.run(cells, &so, &mut last)?;
         let mut raised = false;
         for (c, cell) in cells.iter_mut().enumerate() {
             if cell.ceiling == 0 || !cell.unmet.is_empty() {

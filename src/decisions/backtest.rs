@@ -105,7 +105,7 @@ pub fn backtest(h: &Hotline, fit: &FitReport, o: &SimOptions, interval: f64) -> 
             if !c.online {
                 l.offered += 1;
             }
-            if c.pool == u32::MAX || c.online {
+            if c.pool.is_none() || c.online {
                 continue;
             }
             l.queued += 1;

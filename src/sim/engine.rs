@@ -24,7 +24,7 @@ use rand::rngs::Xoshiro256PlusPlus as Rng;
 use rand_distr::{Distribution, Exp1};
 
 use super::events::{Deadlines, Event, EventQueue};
-use super::plan::{Plan, Step};
+use super::plan::{END, Plan, Step};
 use super::stats::{CallerAcc, ChannelAcc, ChatAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
 use crate::input::records::Outcome as LogOutcome;
 use crate::menu::BusyWhen;
@@ -447,7 +447,9 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                 if next < self.s.end {
                     self.push(next, Ev::OnlineArrival);
                 }
-                self.arrive(t, self.plan.online_entry)?;
+                if let Some(entry) = self.plan.online_entry {
+                    self.arrive(t, entry)?;
+                }
                 continue;
             }
             // Nothing is left to happen once the period is over, its last

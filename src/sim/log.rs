@@ -18,8 +18,8 @@ pub struct LogCall {
     pub caller: u32,
     /// When the contact began, seconds of simulated time.
     pub start: f64,
-    /// Its queue's pool (`u32::MAX`: never queued).
-    pub pool: u32,
+    /// Its queue's pool (`None`: never queued).
+    pub pool: Option<u32>,
     /// When it joined the queue.
     pub queued: f64,
     /// When an agent answered (NaN: never).
@@ -94,7 +94,7 @@ impl Logger {
         self.calls.push(LogCall {
             caller: s.0,
             start: s.1,
-            pool: pool as u32,
+            pool: Some(pool as u32),
             queued,
             answered,
             ended,
@@ -113,7 +113,7 @@ impl Logger {
         self.calls.push(LogCall {
             caller: s.0,
             start: s.1,
-            pool: u32::MAX,
+            pool: None,
             queued: f64::NAN,
             answered: f64::NAN,
             ended: self.now.max(s.1),
@@ -204,7 +204,7 @@ impl<'a> Writer<'a> {
             let at = |t: f64| base + t;
             let id = format!("r{rep}-{n}");
             let caller = format!("r{rep}-c{}", c.caller);
-            let pool = (c.pool != u32::MAX).then(|| self.pools[c.pool as usize].as_str());
+            let pool = c.pool.map(|p| self.pools[p as usize].as_str());
             match self.format {
                 Format::Csv => {
                     let opt = |t: f64| if t.is_finite() { time::iso(at(t)) } else { String::new() };
@@ -296,19 +296,20 @@ impl Writer<'_> {
             }
         }
         // Agents by pool: the lowest free number takes the next call.
-        let mut ends: Vec<(f64, bool, usize)> = Vec::new();
+        let mut ends: Vec<(f64, bool, usize, usize)> = Vec::new();
         for (i, c) in calls.iter().enumerate() {
-            if c.pool != u32::MAX && c.answered.is_finite() {
-                ends.push((c.answered, true, i));
-                ends.push((c.ended, false, i));
+            if let Some(p) = c.pool
+                && c.answered.is_finite()
+            {
+                ends.push((c.answered, true, i, p as usize));
+                ends.push((c.ended, false, i, p as usize));
             }
         }
         ends.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut free: Vec<std::collections::BTreeSet<u32>> = vec![Default::default(); self.pools.len()];
         let mut taken: Vec<u32> = vec![0; self.pools.len()];
         let mut agent = vec![0u32; calls.len()];
-        for (_, start, i) in ends {
-            let p = calls[i].pool as usize;
+        for (_, start, i, p) in ends {
             if start {
                 agent[i] = free[p].pop_first().unwrap_or_else(|| {
                     taken[p] += 1;
@@ -321,11 +322,9 @@ impl Writer<'_> {
         for (n, c) in calls.iter().enumerate() {
             let uid = format!("{}.{}", sec(c.start), n + 1);
             lines.push((c.start, 1, format!("{}|{uid}|NONE|NONE|DID|hotline", sec(c.start))));
-            if c.pool == u32::MAX {
-                continue;
-            }
+            let Some(pool) = c.pool else { continue };
             let caller = format!("r{rep}-c{}", c.caller);
-            let q = self.pools[c.pool as usize].replace('|', "_");
+            let q = self.pools[pool as usize].replace('|', "_");
             lines.push((
                 c.queued,
                 1,

@@ -129,7 +129,7 @@ pub enum Step {
         no_input: f64,
         /// Invalid-key chance per hearing (given some input).
         invalid: f64,
-        /// Where failures go (`u32::MAX`: none, cannot happen).
+        /// Where failures go ([`END`]: none, cannot happen).
         on_fail: u32,
         /// Recognition chance per spoken request.
         understood: f64,
@@ -176,12 +176,12 @@ pub struct QueuePlan {
     pub priority: i64,
     /// Busy rule: trigger, message time, deflected share, target.
     pub busy: Option<(BusyWhen, Sampler, f64, u32)>,
-    /// Disconnect after this long, and where to (`u32::MAX`: the call ends).
+    /// Disconnect after this long, and where to ([`END`]: the call ends).
     pub max_wait: Option<(f64, u32)>,
     /// Call-back offer: after, accepted share.
     pub callback: Option<(f64, f64)>,
-    /// Index among the chat queues (`u32::MAX`: a phone queue).
-    pub chat: u32,
+    /// Index among the chat queues (`None`: a phone queue).
+    pub chat: Option<u32>,
 }
 
 /// A pool.
@@ -199,6 +199,10 @@ pub struct PoolPlan {
     pub mean_handle: f64,
 }
 
+/// The target of a step that ends the call instead of leading to a node
+/// (a menu without `on_fail`, a `max_wait` without `on_max_wait`).
+pub const END: u32 = u32::MAX;
+
 /// The compiled hotline.
 #[derive(Clone, Debug)]
 pub struct Plan {
@@ -214,8 +218,8 @@ pub struct Plan {
     pub channel: Vec<u8>,
     /// Whether any node is online: the channel metrics are kept.
     pub has_online: bool,
-    /// Where online customers enter (`u32::MAX`: nowhere).
-    pub online_entry: u32,
+    /// Where online customers enter (`None`: nowhere).
+    pub online_entry: Option<u32>,
     /// Online arrivals: (seconds of day, rate per second), sorted (empty: none).
     pub online_arrivals: Vec<(f64, f64)>,
     /// Highest online arrival rate.
@@ -273,7 +277,7 @@ impl Plan {
             let target = |pred: &dyn Fn(&Via) -> bool| {
                 out.iter()
                     .find(|(_, _, t)| pred(&t.via))
-                    .map_or(u32::MAX, |(_, to, _)| to.index() as u32)
+                    .map_or(END, |(_, to, _)| to.index() as u32)
             };
             let table = |slot: usize| {
                 let seg = slot.checked_sub(1);
@@ -307,7 +311,7 @@ impl Plan {
                     invalid: input.invalid,
                     on_fail: target(&|v| *v == Via::Fail),
                     understood: 1.0,
-                    on_misunderstood: u32::MAX,
+                    on_misunderstood: END,
                 },
                 Kind::Speech(sp) => Step::Ask {
                     choices: (0..=n_seg).map(table).collect(),
@@ -341,9 +345,9 @@ impl Plan {
                 Kind::Queue(q) => {
                     let chat = if g[n].channel == Channel::Online {
                         chat_queues.push(queue_plans.len());
-                        chat_queues.len() as u32 - 1
+                        Some(chat_queues.len() as u32 - 1)
                     } else {
-                        u32::MAX
+                        None
                     };
                     queue_plans.push(QueuePlan {
                         chat,
@@ -392,7 +396,7 @@ impl Plan {
             entry: h.entry.index() as u32,
             channel: g.node_indices().map(|n| g[n].channel as u8).collect(),
             has_online: h.has_online(),
-            online_entry: h.online_entry.map_or(u32::MAX, |n| n.index() as u32),
+            online_entry: h.online_entry.map(|n| n.index() as u32),
             online_arrivals: callers.online_arrivals.iter().map(|(c, r)| (c.secs(), *r)).collect(),
             online_peak: callers.online_arrivals.iter().map(|&(_, r)| r).fold(0.0, f64::max),
             chat_queues,

@@ -152,11 +152,9 @@ impl<const LOG: bool> Engine<'_, LOG> {
         {
             // Customers who gave up on a chat come back to the chat.
             let q = self.callers[slot as usize].queue as usize;
-            let online = self.plan.queues[q].chat != u32::MAX && self.plan.online_entry != u32::MAX;
-            let start = if online {
-                self.plan.online_entry
-            } else {
-                self.plan.entry
+            let start = match (self.plan.queues[q].chat, self.plan.online_entry) {
+                (Some(_), Some(online)) => online,
+                _ => self.plan.entry,
             };
             let d = after.sample(&mut self.rng);
             self.push(t + d, Ev::NewCall(slot, start));
@@ -173,12 +171,10 @@ impl<const LOG: bool> Engine<'_, LOG> {
             return;
         }
         // The wait is `max_wait` exactly, a point mass of the waits.
-        let (max, to) = self.plan.queues[c.queue as usize]
-            .max_wait
-            .unwrap_or((t - c.enq, u32::MAX));
+        let (max, to) = self.plan.queues[c.queue as usize].max_wait.unwrap_or((t - c.enq, END));
         self.end_wait(slot, t, max, WaitEnd::Forced, true);
         self.callers[slot as usize].forced = true;
-        if to == u32::MAX {
+        if to == END {
             self.finish(slot, Outcome::ForcedOut);
         } else {
             self.walk(slot, to, t, t);
@@ -230,7 +226,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
         // that is shorter (the slot is held for the handle time alone).
         let mut reply = 0.0;
         let chat = plan.queues[q].chat;
-        let h = if chat != u32::MAX {
+        let h = if let Some(chat) = chat {
             reply = plan.pools[p].first_reply.sample(&mut self.rng);
             let h = plan.pools[p].handle.sample(&mut self.rng);
             reply = reply.min(h);

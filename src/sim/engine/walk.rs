@@ -150,7 +150,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
                     return;
                 }
             }
-            if node == u32::MAX {
+            if node == END {
                 self.mark(t);
                 let forced = self.callers[slot as usize].forced;
                 self.finish(slot, if forced { Outcome::ForcedOut } else { Outcome::HungUp });

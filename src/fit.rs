@@ -16,7 +16,7 @@ pub mod survival;
 mod write;
 
 pub use contacts::{REDIAL_WINDOW, Redials, Switches};
-pub use write::{overlay, to_text};
+pub use write::overlay;
 
 use std::collections::BTreeMap;
 use std::path::Path;

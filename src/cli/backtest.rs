@@ -50,7 +50,7 @@ pub fn exec(a: &BacktestArgs, ctx: &super::Context) -> Result<i32, Error> {
         crate::output::report::backtest::write_report(dir, &b, &loaded.path, &|| ctx.interrupted())?;
     }
     print(&match run.format {
-        Format::Text => crate::decisions::backtest::to_text(&b),
+        Format::Text => crate::output::text::backtest::to_text(&b),
         Format::Json => json_text(&b),
     })?;
     Ok(0)

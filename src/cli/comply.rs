@@ -75,7 +75,7 @@ pub fn exec(a: &ComplyArgs, ctx: &super::Context) -> Result<i32, Error> {
     };
     let verdicts = comply::verdicts(&h, &analysis, sim.as_ref(), &rules);
     print(&match a.format {
-        Format::Text => comply::to_text(&h.name, &verdicts),
+        Format::Text => crate::output::text::comply::to_text(&h.name, &verdicts),
         Format::Json => json_text(&Document {
             hotline: &h.name,
             packs: &a.rules,

@@ -90,7 +90,7 @@ pub fn exec(a: &FitArgs) -> Result<i32, Error> {
             "{}\n",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ))?,
-        Format::Text => print(&fit::to_text(&report))?,
+        Format::Text => print(&crate::output::text::fit::to_text(&report))?,
     }
     Ok(0)
 }

@@ -63,7 +63,7 @@ pub fn exec(a: &MergeArgs, ctx: &super::Context) -> Result<i32, Error> {
             .map_err(damaged)?;
         let s = parts.head.sweep(points);
         print(&match a.format {
-            Format::Text => crate::decisions::sweep::to_text(&s, crate::decisions::sweep::DEFAULT_METRICS),
+            Format::Text => crate::output::text::sweep::to_text(&s, crate::decisions::sweep::DEFAULT_METRICS),
             Format::Json => json_text(&s),
         })?;
         return Ok(0);
@@ -80,7 +80,7 @@ pub fn exec(a: &MergeArgs, ctx: &super::Context) -> Result<i32, Error> {
             .map_err(damaged)?;
         let s = crate::decisions::survey::from_parts(&parts.head, rows);
         print(&match a.format {
-            Format::Text => crate::decisions::survey::to_text(&s),
+            Format::Text => crate::output::text::survey::to_text(&s),
             Format::Json => json_text(&s),
         })?;
         return Ok(0);

@@ -104,10 +104,10 @@ pub fn exec(a: &PathsArgs) -> Result<i32, Error> {
         eprintln!("hotline: {}", crate::escape::terminal(why));
     }
     print(&match a.format {
-        PathsFormat::Text => paths::to_text(&p),
+        PathsFormat::Text => crate::output::text::paths::to_text(&p),
         PathsFormat::Json => json_text(&p),
-        PathsFormat::Csv => paths::to_csv(&p),
-        PathsFormat::Markdown => paths::to_markdown(&p, &h),
+        PathsFormat::Csv => crate::output::text::paths::to_csv(&p),
+        PathsFormat::Markdown => crate::output::text::paths::to_markdown(&p, &h),
     })?;
     Ok(0)
 }

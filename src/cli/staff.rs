@@ -163,7 +163,7 @@ pub fn exec(a: &StaffArgs, ctx: &super::Context) -> Result<i32, Error> {
         crate::output::report::staff::write_report(out, &s, &|| ctx.interrupted())?;
     }
     print(&match a.format {
-        Format::Text => staff::to_text(&s),
+        Format::Text => crate::output::text::staff::to_text(&s),
         Format::Json => json_text(&s),
     })?;
     // A target no number of seats meets is a problem of the input.

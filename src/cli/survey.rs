@@ -114,9 +114,9 @@ pub fn exec(a: &SurveyArgs) -> Result<i32, Error> {
         crate::output::report::survey::write_report(dir, &s, &|| false)?;
     }
     print(&match a.format {
-        SurveyFormat::Text => survey::to_text(&s),
+        SurveyFormat::Text => crate::output::text::survey::to_text(&s),
         SurveyFormat::Json => json_text(&s),
-        SurveyFormat::Csv => survey::to_csv(&s),
+        SurveyFormat::Csv => crate::output::text::survey::to_csv(&s),
     })?;
     Ok(0)
 }

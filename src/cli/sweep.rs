@@ -182,9 +182,9 @@ pub fn exec(a: &SweepArgs, ctx: &super::Context) -> Result<i32, Error> {
         crate::output::report::sweep::write_report(out, &s, &metrics, &|| ctx.interrupted())?;
     }
     print(&match a.format {
-        SweepFormat::Text => sweep::to_text(&s, &metrics),
+        SweepFormat::Text => crate::output::text::sweep::to_text(&s, &metrics),
         SweepFormat::Json => json_text(&s),
-        SweepFormat::Csv => sweep::to_csv(&s),
+        SweepFormat::Csv => crate::output::text::sweep::to_csv(&s),
     })?;
     Ok(0)
 }

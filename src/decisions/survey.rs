@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 mod calls;
-mod table;
 pub use calls::add_calls;
-pub use table::{to_csv, to_text};
 
 use super::comply::Rule;
 use crate::analysis::{self, rules::RuleSet};

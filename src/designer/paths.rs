@@ -11,10 +11,6 @@
 //! in a queue add up to the analysis's probability of reaching a human as
 //! the bound grows.
 
-mod write;
-
-pub use write::{to_csv, to_markdown, to_text};
-
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;

@@ -1,5 +1,13 @@
 //! Plain-text renderings of command results, for people at a terminal.
 
+pub mod backtest;
+pub mod comply;
+pub mod fit;
+pub mod paths;
+pub mod staff;
+pub mod survey;
+pub mod sweep;
+
 use std::fmt::Write;
 
 use crate::analysis::rules::RULES;

@@ -255,7 +255,7 @@ pub fn write_report(out: ReportDir, s: &Survey, interrupted: &dyn Fn() -> bool) 
     files.push(("index.html".into(), html.into_bytes()));
     files.push(("report.md".into(), md.into_bytes()));
     files.push(("survey.json".into(), crate::escape::json_text(s).into_bytes()));
-    files.push(("survey.csv".into(), crate::decisions::survey::to_csv(s).into_bytes()));
+    files.push(("survey.csv".into(), crate::output::text::survey::to_csv(s).into_bytes()));
     out.write(files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
 }
 

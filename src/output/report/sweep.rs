@@ -128,6 +128,6 @@ pub fn write_report(
     .ok();
     files.push(("index.html".into(), html.into_bytes()));
     files.push(("summary.json".into(), crate::escape::json_text(s).into_bytes()));
-    files.push(("points.csv".into(), crate::decisions::sweep::to_csv(s).into_bytes()));
+    files.push(("points.csv".into(), crate::output::text::sweep::to_csv(s).into_bytes()));
     out.write(files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
 }

@@ -1,7 +1,7 @@
 //! A survey written out: CSV, one row per hotline, and the table for
 //! people.
 
-use super::Survey;
+use crate::decisions::survey::Survey;
 
 /// The rows as CSV (one row per hotline, then no aggregate).
 pub fn to_csv(s: &Survey) -> String {

@@ -1,6 +1,7 @@
 //! The routes written out: text for people, CSV, and a Markdown test plan.
 
-use super::*;
+use crate::designer::paths::Paths;
+use crate::menu::{Channel, Hotline};
 
 /// A probability as a percentage people read (`35%`, `0.012%`).
 fn pct(p: f64) -> String {

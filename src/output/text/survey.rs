@@ -47,7 +47,6 @@ pub fn to_csv(s: &Survey) -> String {
 
 /// The survey as a text table with the aggregate below.
 pub fn to_text(s: &Survey) -> String {
-    use crate::diag::width;
     let yn = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" }).to_string();
     let header = [
         "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "online", "typed", "err", "warn",
@@ -74,17 +73,9 @@ pub fn to_text(s: &Survey) -> String {
             r.warnings.to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| table.iter().map(|row| width(&row[c])).max().unwrap_or(0))
-        .collect();
     let mut out = String::new();
-    for row in &table {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell}{}", " ".repeat(w - width(cell))))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
+    for line in super::aligned(&table) {
+        out.push_str(&line);
         out.push('\n');
     }
     for r in s.rows.iter().filter(|r| r.error.is_some()) {

@@ -31,7 +31,6 @@ pub fn to_csv(s: &Sweep) -> String {
 
 /// The sweep as a text table: one row per point, the chosen metrics.
 pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
-    use crate::diag::width;
     let shown: Vec<&str> = metrics
         .iter()
         .copied()
@@ -62,9 +61,6 @@ pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
         }));
         table.push(row);
     }
-    let widths: Vec<usize> = (0..table[0].len())
-        .map(|c| table.iter().map(|r| width(&r[c])).max().unwrap_or(0))
-        .collect();
     let mut out = format!(
         "{}: {} point(s), {} replications each, seed {} (the same seeds at every point)\n\n",
         s.hotline,
@@ -72,13 +68,8 @@ pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
         s.replications,
         s.seed
     );
-    for row in &table {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
-            .collect();
-        out.push_str(crate::escape::cell(cells.join("  ").trim_end()).as_ref());
+    for line in super::aligned(&table) {
+        out.push_str(crate::escape::cell(&line).as_ref());
         out.push('\n');
     }
     out

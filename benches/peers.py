@@ -12,55 +12,28 @@ arrived after the warm-up of 2 h) and callers simulated per second (best of
 """
 
 import argparse
-import random
+import pathlib
+import sys
 import time
 
-LAM, MU, C, THETA = 9.5, 1.0, 10, 0.5  # per minute
+# The exact Erlang A figures and the SimPy model are the example's
+# (python/examples/erlang_a_simpy.py), written once.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "python" / "examples"))
+import erlang_a_simpy as example  # noqa: E402
+
+LAM, MU, C, THETA = example.LAM, example.MU, example.C, example.THETA  # per minute
 WARMUP_H = 2.0
 
 
-def erlang_a(states: int = 400):
+def erlang_a():
     """P(abandon) and the mean wait (minutes) of M/M/c+M from its birth-death chain."""
-    p = [1.0]
-    for n in range(1, states):
-        p.append(p[-1] * LAM / (min(n, C) * MU + max(n - C, 0) * THETA))
-    total = sum(p)
-    queue = sum(max(n - C, 0) * x / total for n, x in enumerate(p))
-    return THETA * queue / LAM, queue / LAM
+    return example.erlang_a(LAM, MU, C, THETA)
 
 
 def simpy_run(hours: float, seed: int):
-    import simpy
-
-    rng = random.Random(seed)
-    env = simpy.Environment()
-    desk = simpy.Resource(env, capacity=C)
-    stats = {"callers": 0, "counted": 0, "abandoned": 0, "wait": 0.0}
-    warmup = WARMUP_H * 60
-
-    def caller(env):
-        arrived = env.now
-        patience = rng.expovariate(THETA)
-        with desk.request() as req:
-            got = yield req | env.timeout(patience)
-            if arrived >= warmup:
-                stats["counted"] += 1
-                stats["wait"] += env.now - arrived
-            if req not in got:
-                if arrived >= warmup:
-                    stats["abandoned"] += 1
-                return
-            yield env.timeout(rng.expovariate(MU))
-
-    def arrivals(env):
-        while True:
-            yield env.timeout(rng.expovariate(LAM))
-            stats["callers"] += 1
-            env.process(caller(env))
-
-    env.process(arrivals(env))
-    env.run(until=(WARMUP_H + hours) * 60)
-    return stats["callers"], stats["abandoned"] / stats["counted"], stats["wait"] / stats["counted"]
+    """The example's SimPy model: (callers, P(abandon), mean wait in minutes)."""
+    s = example.simpy_run(hours, WARMUP_H, seed)
+    return s["callers"], s["abandoned"] / s["counted"], s["wait"] / s["counted"]
 
 
 def ciw_run(hours: float, seed: int):

@@ -12,7 +12,6 @@ import math
 import random
 import time
 
-import hotline
 
 LAM, MU, C, THETA = 9.5, 1.0, 10, 0.5  # per minute
 
@@ -81,6 +80,7 @@ def main():
     ap.add_argument("--hours", type=float, default=100.0, help="measured hours per run (default 100)")
     ap.add_argument("--replications", type=int, default=10, help="hotline replications (default 10)")
     a = ap.parse_args()
+    import hotline  # here, so that benches/peers.py can use this file's models without it
 
     p_ab, wait = erlang_a(LAM, MU, C, THETA)
     print(f"Erlang A (exact):  P(abandon) = {p_ab:.4f}   mean wait = {wait * 60:.2f} s")

@@ -463,7 +463,7 @@ impl Fold {
 }
 
 /// The compiled hotline and the settings of its replications.
-pub(crate) fn setup(h: &Hotline, o: &SimOptions) -> Result<(Plan, RunSettings), String> {
+pub fn setup(h: &Hotline, o: &SimOptions) -> Result<(Plan, RunSettings), String> {
     let plan = Plan::new(h)?;
     check_runnable(h, &plan)?;
     let sim = &h.simulation;

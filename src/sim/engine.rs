@@ -13,6 +13,7 @@
 
 mod arrivals;
 mod books;
+mod fcfs;
 mod queues;
 mod walk;
 
@@ -201,6 +202,11 @@ struct Caller {
     patience: f64,
     /// Seconds waited in queues so far in the current contact.
     waited: f64,
+    /// Handle time of the agent who answers at the queue this call is
+    /// heading for, drawn when the walk reaches it (so that a caller's
+    /// draws do not depend on when an agent answers, and the two engines
+    /// draw the same stream).
+    handle: f64,
     /// Menu nodes passed in the current call (busy deflections and
     /// disconnections back into the menu included).
     steps: u32,
@@ -270,6 +276,10 @@ pub struct Engine<'a, const LOG: bool = false> {
     gap_scale: f64,
     /// Mean gap between arrivals at this day's peak rate.
     arrival_gap: f64,
+    /// Whether the replication runs by the recursion (see `fcfs.rs`).
+    fast_path: bool,
+    /// The recursion's state.
+    fast: fcfs::Fast,
     out: RepResult,
 }
 
@@ -336,6 +346,8 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
             log: LOG.then(Box::default),
             gap_scale: 1.0,
             arrival_gap: plan.peak_gap,
+            fast_path: !LOG && fcfs::eligible(plan),
+            fast: fcfs::Fast::new(plan),
             out: RepResult {
                 total: QueueAcc::default(),
                 queues: vec![QueueAcc::default(); nq],
@@ -370,6 +382,21 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
         self
     }
 
+    /// Runs the replication event by event even where the fast path
+    /// would give the same result (to compare the two).
+    pub fn events_only(mut self) -> Engine<'a, LOG> {
+        self.fast_path = false;
+        self
+    }
+
+    /// Whether the replication runs by the recursion of a first-come
+    /// queue rather than event by event (see `fcfs.rs`): menus without
+    /// an online channel, chats, redials, busy rules, call-backs or
+    /// priorities within a pool, and runs that keep no log.
+    pub fn fast_path(&self) -> bool {
+        self.fast_path
+    }
+
     #[inline(always)]
     fn push(&mut self, t: f64, ev: Ev) {
         self.seq += 1;
@@ -379,6 +406,9 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
 
     /// Runs the replication to the end.
     pub fn run(mut self) -> Result<RepResult, super::SimError> {
+        if self.fast_path {
+            return self.run_fast();
+        }
         // A day of its own: rates times a Gamma factor of mean 1 (drawn only
         // with rate_variation, so that other menus keep their streams).
         if self.plan.rate_variation > 0.0 {

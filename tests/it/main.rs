@@ -12,6 +12,7 @@ mod cli;
 mod comply;
 mod diagnostics;
 mod docs;
+mod fast_path;
 mod fit;
 mod fit_more;
 mod flows;

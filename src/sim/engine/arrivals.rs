@@ -101,10 +101,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
         self.active += 1;
         if self.active > self.s.max_in_system {
-            return Err(format!(
-                "more than {} callers were in the system at once: the queues grow without bound (is the load above the seats, with callers who never abandon?); raise --max-in-system to go on",
-                self.s.max_in_system
-            ));
+            return Err(self.too_many());
         }
         if counted {
             self.out.callers.callers += 1;
@@ -112,6 +109,15 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
         self.contact(slot, start, t);
         Ok(())
+    }
+
+    /// The error of a run with more than `max_in_system` callers at once.
+    #[inline(never)]
+    pub(super) fn too_many(&self) -> String {
+        format!(
+            "more than {} callers were in the system at once: the queues grow without bound (is the load above the seats, with callers who never abandon?); raise --max-in-system to go on",
+            self.s.max_in_system
+        )
     }
 
     /// Starts a contact (a first call or chat, a call-back, a redial) at

@@ -27,8 +27,9 @@ impl<const LOG: bool> Engine<'_, LOG> {
         c.waiting = false;
         if c.counted {
             let i = outcome as usize;
-            self.out.callers.outcomes[i] += 1;
-            self.out.seg_callers[c.seg as usize].outcomes[i] += 1;
+            let seg = c.seg as usize;
+            self.count_outcome(seg, outcome);
+            let c = &self.callers[slot as usize];
             if c.deflected {
                 self.out.callers.deflected += 1;
                 self.out.seg_callers[c.seg as usize].deflected += 1;
@@ -39,6 +40,14 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
         self.free.push(slot);
         self.active -= 1;
+    }
+
+    /// Counts a counted caller's journey ending with `outcome`.
+    #[inline(always)]
+    pub(super) fn count_outcome(&mut self, seg: usize, outcome: Outcome) {
+        let i = outcome as usize;
+        self.out.callers.outcomes[i] += 1;
+        self.out.seg_callers[seg].outcomes[i] += 1;
     }
 
     /// Counts a finished journey's channel, switches and bounce.
@@ -61,10 +70,17 @@ impl<const LOG: bool> Engine<'_, LOG> {
     #[inline]
     pub(super) fn queue_acc(&mut self, slot: u32, q: usize, f: impl Fn(&mut QueueAcc)) {
         let c = &self.callers[slot as usize];
-        if c.counted {
+        self.count_queue(c.counted, c.seg as usize, q, f);
+    }
+
+    /// [`Engine::queue_acc`] for a caller of segment slot `seg`, counted
+    /// or not.
+    #[inline(always)]
+    pub(super) fn count_queue(&mut self, counted: bool, seg: usize, q: usize, f: impl Fn(&mut QueueAcc)) {
+        if counted {
             f(&mut self.out.queues[q]);
             if self.out.seg_queue.len() > 1 {
-                f(&mut self.out.seg_queue[c.seg as usize]);
+                f(&mut self.out.seg_queue[seg]);
             }
         }
     }
@@ -159,8 +175,8 @@ impl<const LOG: bool> Engine<'_, LOG> {
     /// Counts a finished wait in its pool's staffing interval (by the time
     /// the call joined the queue).
     #[inline(never)]
-    pub(super) fn interval_acc(&mut self, slot: u32, q: usize, joined: f64, wait: f64, how: WaitEnd) {
-        if !self.callers[slot as usize].counted || joined < self.s.warmup || joined >= self.s.end {
+    pub(super) fn interval_acc(&mut self, counted: bool, q: usize, joined: f64, wait: f64, how: WaitEnd) {
+        if !counted || joined < self.s.warmup || joined >= self.s.end {
             return;
         }
         let n = intervals(&self.s);

@@ -130,7 +130,8 @@ impl<const LOG: bool> Engine<'_, LOG> {
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, how, sl, atom));
         if self.s.interval > 0.0 {
-            self.interval_acc(slot, q, t - wait, wait, how);
+            let counted = self.callers[slot as usize].counted;
+            self.interval_acc(counted, q, t - wait, wait, how);
         }
         q
     }
@@ -217,7 +218,8 @@ impl<const LOG: bool> Engine<'_, LOG> {
         let sl = self.s.sl_target;
         self.queue_acc(slot, q, |a| a.wait(wait, WaitEnd::Answered, sl, false));
         if self.s.interval > 0.0 {
-            self.interval_acc(slot, q, t - wait, wait, WaitEnd::Answered);
+            let counted = self.callers[slot as usize].counted;
+            self.interval_acc(counted, q, t - wait, wait, WaitEnd::Answered);
         }
         let plan = self.plan;
         let p = plan.queues[q].pool;
@@ -226,17 +228,13 @@ impl<const LOG: bool> Engine<'_, LOG> {
         // that is shorter (the slot is held for the handle time alone).
         let mut reply = 0.0;
         let chat = plan.queues[q].chat;
-        let h = if let Some(chat) = chat {
-            reply = plan.pools[p].first_reply.sample(&mut self.rng);
-            let h = plan.pools[p].handle.sample(&mut self.rng);
-            reply = reply.min(h);
+        let h = self.callers[slot as usize].handle;
+        if let Some(chat) = chat {
+            reply = plan.pools[p].first_reply.sample(&mut self.rng).min(h);
             if self.callers[slot as usize].counted {
                 self.out.chats[chat as usize].add(wait + reply);
             }
-            h
-        } else {
-            plan.pools[p].handle.sample(&mut self.rng)
-        };
+        }
         let c = &self.callers[slot as usize];
         if LOG
             && c.counted

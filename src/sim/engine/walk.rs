@@ -111,7 +111,15 @@ impl<const LOG: bool> Engine<'_, LOG> {
                 }
                 Step::Queue(q) => {
                     let q = *q as u32;
-                    self.callers[slot as usize].steps = steps;
+                    let handle = &plan.pools[plan.queues[q as usize].pool].handle;
+                    let h = handle.sample(&mut self.rng);
+                    let c = &mut self.callers[slot as usize];
+                    c.handle = h;
+                    c.steps = steps;
+                    if self.fast_path {
+                        self.fast_join(slot, q, t, now);
+                        return;
+                    }
                     if t > now {
                         self.push(t, Ev::QueueArrive(slot, q));
                         return;

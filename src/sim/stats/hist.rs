@@ -14,7 +14,9 @@ pub const HIST_BINS: usize = 600 + 660 + 600 + 1;
 pub(super) fn bin_of(x: f64) -> usize {
     // Most waits fall in the first band, one second per bin.
     if x < BANDS[0].2 as f64 {
-        return x as usize;
+        // Below the first band's end (and not negative): an `i32` holds it,
+        // whose conversion is cheaper.
+        return x as i32 as usize;
     }
     let mut first = 0;
     for (start, width, n) in BANDS {

@@ -1,0 +1,72 @@
+//! The seats of a pool as the times they free.
+
+/// When each seat of a pool frees, earliest first (a binary min-heap).
+#[derive(Default)]
+pub(super) struct Seats(Vec<f64>);
+
+impl Seats {
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The earliest (infinite without a seat).
+    #[inline(always)]
+    pub(super) fn first(&self) -> f64 {
+        self.0.first().copied().unwrap_or(f64::INFINITY)
+    }
+
+    pub(super) fn push(&mut self, t: f64) {
+        let v = &mut self.0;
+        v.push(t);
+        let mut i = v.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if v[parent] <= t {
+                break;
+            }
+            v[i] = v[parent];
+            i = parent;
+        }
+        v[i] = t;
+    }
+
+    /// Drops the earliest.
+    pub(super) fn pop_first(&mut self) {
+        if let Some(last) = self.0.pop()
+            && !self.0.is_empty()
+        {
+            self.0[0] = last;
+            self.sift_down();
+        }
+    }
+
+    /// The earliest seat frees at `t` instead.
+    #[inline(always)]
+    pub(super) fn replace_first(&mut self, t: f64) {
+        if let Some(first) = self.0.first_mut() {
+            *first = t;
+            self.sift_down();
+        }
+    }
+
+    #[inline(always)]
+    fn sift_down(&mut self) {
+        let v = &mut self.0;
+        let n = v.len();
+        let x = v[0];
+        let mut i = 0;
+        loop {
+            let l = 2 * i + 1;
+            if l >= n {
+                break;
+            }
+            let c = if l + 1 < n && v[l + 1] < v[l] { l + 1 } else { l };
+            if v[c] >= x {
+                break;
+            }
+            v[i] = v[c];
+            i = c;
+        }
+        v[i] = x;
+    }
+}

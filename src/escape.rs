@@ -152,6 +152,26 @@ pub fn csv_text(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text for HTML: the five markup characters as entities.
+///
+/// ```
+/// assert_eq!(hotline::escape::html("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+/// ```
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Text XML 1.0 can hold (SVG): characters it forbids (control characters
 /// but tab, newline and carriage return; U+FFFE, U+FFFF) written as
 /// `\u{…}`. Markup characters are escaped by the writer.

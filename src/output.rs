@@ -3,4 +3,5 @@
 
 pub mod graph;
 pub mod report;
+pub mod table;
 pub mod text;

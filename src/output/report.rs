@@ -157,22 +157,7 @@ pub(crate) fn embed_plots(
     Ok(())
 }
 
-/// Escapes text for HTML.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
+pub use crate::escape::html as escape_html;
 pub use crate::sim::metric::show;
 
 /// A table of estimates: a title, the metric keys (columns) and one row

@@ -230,24 +230,3 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
     }
     out
 }
-
-/// A table laid out for a terminal: each column as wide as its widest
-/// cell (by display width, so CJK text lines up), columns two spaces
-/// apart, no trailing spaces; one line per row, the header first.
-pub fn aligned(rows: &[Vec<String>]) -> Vec<String> {
-    use crate::diag::width;
-    let columns = rows.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| width(s))).max().unwrap_or(0))
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
-                .collect();
-            cells.join("  ").trim_end().to_string()
-        })
-        .collect()
-}

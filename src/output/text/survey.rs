@@ -3,10 +3,11 @@
 
 use crate::decisions::survey::Survey;
 
+use crate::output::table::{self, Cell, Table};
+
 /// The rows as CSV (one row per hotline, then no aggregate).
 pub fn to_csv(s: &Survey) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut t = Table::new(&[
         "name",
         "file",
         "reachable",
@@ -20,61 +21,59 @@ pub fn to_csv(s: &Survey) -> String {
         "errors",
         "warnings",
         "error",
-    ])
-    .ok();
-    let opt = |x: Option<String>| x.unwrap_or_default();
+    ]);
     for r in &s.rows {
-        let text = |s: &str| crate::escape::csv_text(s).into_owned();
-        w.write_record([
-            text(&r.name),
-            text(&r.file),
-            opt(r.reachable.map(|b| b.to_string())),
-            opt(r.selections.map(|b| b.to_string())),
-            opt(r.seconds.map(|b| b.to_string())),
-            opt(r.one_press_everywhere.map(|b| b.to_string())),
-            opt(r.elderly_line.map(|b| b.to_string())),
-            opt(r.deflection_loop.map(|b| b.to_string())),
-            opt(r.online_reachable.map(|b| b.to_string())),
-            opt(r.online_selections.map(|b| b.to_string())),
-            r.errors.to_string(),
-            r.warnings.to_string(),
-            text(r.error.as_deref().unwrap_or_default()),
-        ])
-        .ok();
+        t.push(vec![
+            Cell::Text(r.name.clone()),
+            Cell::Text(r.file.clone()),
+            Cell::bool(r.reachable),
+            Cell::int(r.selections),
+            Cell::num(r.seconds, None),
+            Cell::bool(r.one_press_everywhere),
+            Cell::bool(r.elderly_line),
+            Cell::bool(r.deflection_loop),
+            Cell::bool(r.online_reachable),
+            Cell::int(r.online_selections),
+            Cell::Int(r.errors as i64),
+            Cell::Int(r.warnings as i64),
+            Cell::Text(r.error.clone().unwrap_or_default()),
+        ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    table::to_csv(&t)
+}
+
+/// The hotlines' table: one row per hotline.
+pub fn hotlines(s: &Survey) -> Table {
+    let mut t = Table::new(&[
+        "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "online", "typed", "err", "warn",
+    ]);
+    for r in &s.rows {
+        t.push(vec![
+            if r.name.is_empty() {
+                Cell::Plain("(did not load)".into())
+            } else {
+                Cell::Text(r.name.clone())
+            },
+            Cell::Text(r.file.clone()),
+            Cell::bool(r.reachable),
+            Cell::int(r.selections),
+            Cell::num(r.seconds, None),
+            Cell::bool(r.one_press_everywhere),
+            Cell::bool(r.elderly_line),
+            Cell::bool(r.deflection_loop),
+            Cell::bool(r.online_reachable),
+            Cell::int(r.online_selections),
+            Cell::Int(r.errors as i64),
+            Cell::Int(r.warnings as i64),
+        ]);
+    }
+    t
 }
 
 /// The survey as a text table with the aggregate below.
 pub fn to_text(s: &Survey) -> String {
-    let yn = |b: Option<bool>| b.map_or("-", |b| if b { "yes" } else { "no" }).to_string();
-    let header = [
-        "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "online", "typed", "err", "warn",
-    ]
-    .map(String::from);
-    let mut table = vec![header.to_vec()];
-    for r in &s.rows {
-        table.push(vec![
-            if r.name.is_empty() {
-                "(did not load)".into()
-            } else {
-                crate::escape::cell(&r.name).into_owned()
-            },
-            crate::escape::cell(&r.file).into_owned(),
-            yn(r.reachable),
-            r.selections.map_or("-".into(), |x| x.to_string()),
-            r.seconds.map_or("-".into(), crate::menu::value::trim_float),
-            yn(r.one_press_everywhere),
-            yn(r.elderly_line),
-            yn(r.deflection_loop),
-            yn(r.online_reachable),
-            r.online_selections.map_or("-".into(), |x| x.to_string()),
-            r.errors.to_string(),
-            r.warnings.to_string(),
-        ]);
-    }
     let mut out = String::new();
-    for line in super::aligned(&table) {
+    for line in table::to_text(&hotlines(s)) {
         out.push_str(&line);
         out.push('\n');
     }

@@ -3,64 +3,69 @@
 
 use crate::decisions::sweep::*;
 
-/// The sweep as CSV: one row per point and metric.
-pub fn to_csv(s: &Sweep) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = s.swept.clone();
-    header.extend(["metric", "mean", "ci95_low", "ci95_high", "replications"].map(String::from));
-    w.write_record(&header).ok();
+use crate::output::table::{self, Cell, Table};
+
+/// The sweep's long table: one row per point and metric.
+pub fn long(s: &Sweep) -> Table {
+    let mut columns: Vec<&str> = s.swept.iter().map(String::as_str).collect();
+    columns.extend(["metric", "mean", "ci95_low", "ci95_high", "replications"]);
+    let mut t = Table::new(&columns);
     for p in &s.points {
         for (key, e) in &p.metrics {
-            let mut row: Vec<String> = p
-                .set
-                .values()
-                .map(|v| crate::escape::csv_text(v.to_string().trim_matches('"')).into_owned())
-                .collect();
+            let mut row: Vec<Cell> = p.set.values().map(|v| Cell::Text(value(v))).collect();
             row.extend([
-                key.clone(),
-                e.mean.to_string(),
-                e.ci95[0].to_string(),
-                e.ci95[1].to_string(),
-                e.n.to_string(),
+                Cell::Plain(key.clone()),
+                Cell::Num(e.mean, None),
+                Cell::Num(e.ci95[0], None),
+                Cell::Num(e.ci95[1], None),
+                Cell::Int(e.n as i64),
             ]);
-            w.write_record(&row).ok();
+            t.push(row);
         }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    t
 }
 
-/// The sweep as a text table: one row per point, the chosen metrics.
-pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
+/// The sweep's table for people: one row per point, the chosen metrics.
+pub fn points(s: &Sweep, metrics: &[&str]) -> Table {
     let shown: Vec<&str> = metrics
         .iter()
         .copied()
         .filter(|k| s.points.iter().any(|p| p.metrics.contains_key(*k)))
         .collect();
-    let mut table: Vec<Vec<String>> = vec![
-        s.swept
-            .iter()
-            .cloned()
-            .chain(shown.iter().map(|k| k.to_string()))
-            .collect(),
-    ];
+    let columns: Vec<&str> = s
+        .swept
+        .iter()
+        .map(String::as_str)
+        .chain(shown.iter().copied())
+        .collect();
+    let mut t = Table::new(&columns).missing("–");
     for p in &s.points {
-        let mut row: Vec<String> = p
-            .set
-            .values()
-            .map(|v| v.to_string().trim_matches('"').to_string())
-            .collect();
+        let mut row: Vec<Cell> = p.set.values().map(|v| Cell::Text(value(v))).collect();
         row.extend(shown.iter().map(|k| {
-            p.metrics.get(*k).map_or("–".into(), |e| {
-                format!(
-                    "{} [{}, {}]",
-                    crate::sim::metric::show(k, e.mean),
-                    crate::sim::metric::show(k, e.ci95[0]),
-                    crate::sim::metric::show(k, e.ci95[1])
-                )
+            p.metrics.get(*k).map_or(Cell::Missing, |e| Cell::Estimate {
+                key: k.to_string(),
+                mean: e.mean,
+                ci95: e.ci95,
             })
         }));
-        table.push(row);
+        t.push(row);
     }
+    t
+}
+
+/// A swept value as written (strings without their quotes).
+fn value(v: &impl std::fmt::Display) -> String {
+    v.to_string().trim_matches('"').to_string()
+}
+
+/// The sweep as CSV: one row per point and metric.
+pub fn to_csv(s: &Sweep) -> String {
+    table::to_csv(&long(s))
+}
+
+/// The sweep as a text table: one row per point, the chosen metrics.
+pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
     let mut out = format!(
         "{}: {} point(s), {} replications each, seed {} (the same seeds at every point)\n\n",
         s.hotline,
@@ -68,8 +73,8 @@ pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
         s.replications,
         s.seed
     );
-    for line in super::aligned(&table) {
-        out.push_str(crate::escape::cell(&line).as_ref());
+    for line in table::to_text(&points(s, metrics)) {
+        out.push_str(&line);
         out.push('\n');
     }
     out

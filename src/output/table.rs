@@ -1,0 +1,354 @@
+//! Tables: a result is described once as a [`Table`] of typed cells, and
+//! each format only says how a table looks — [`to_text`] for a terminal,
+//! [`to_markdown`], [`to_csv`], [`to_html`] (hyperfine's exporters are
+//! the model). The exporters escape what the user wrote for their format.
+
+use std::fmt::Write;
+
+use crate::escape;
+use crate::menu::value::trim_float;
+
+/// How a column's cells sit in their width (text only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    /// Padded on the right.
+    Left,
+    /// Padded on the left.
+    Right,
+}
+
+/// A column: its header, how its text lines up and what separates it from
+/// the column before (text only).
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// The header.
+    pub name: String,
+    /// Alignment in the text table.
+    pub align: Align,
+    /// Width in the text table: `None` as wide as the widest cell of the
+    /// column (header included); `Some(w)` at least `w` for each cell on
+    /// its own, as a format width does.
+    pub width: Option<usize>,
+    /// Text before the column in the text table (ignored for the first).
+    pub gap: &'static str,
+}
+
+impl Column {
+    /// A left-aligned column as wide as its widest cell, two spaces after
+    /// the one before.
+    pub fn new(name: &str) -> Column {
+        Column {
+            name: name.to_string(),
+            align: Align::Left,
+            width: None,
+            gap: "  ",
+        }
+    }
+
+    /// The column with a fixed minimum width, one space after the one
+    /// before.
+    pub fn fixed(mut self, width: usize, align: Align) -> Column {
+        self.width = Some(width);
+        self.align = align;
+        self.gap = " ";
+        self
+    }
+
+    /// The column with another gap before it.
+    pub fn after(mut self, gap: &'static str) -> Column {
+        self.gap = gap;
+        self
+    }
+}
+
+/// A cell, typed: each format shows it its own way.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Text the user wrote (a name, a file, a route): escaped for each
+    /// format.
+    Text(String),
+    /// hotline's own words (labels, verdicts): as they are, but escaped in
+    /// HTML.
+    Plain(String),
+    /// A whole number.
+    Int(i64),
+    /// A number: text with this many decimals, or without trailing zeros
+    /// (`None`); CSV at full precision.
+    Num(f64, Option<usize>),
+    /// Yes or no: `yes`/`no` in text, `true`/`false` in CSV.
+    Bool(bool),
+    /// A metric's estimate, shown by the metric's kind as `mean [low,
+    /// high]` (CSV: the mean).
+    Estimate {
+        /// The metric key (it decides percent or seconds).
+        key: String,
+        /// The mean over replications.
+        mean: f64,
+        /// The 95% confidence interval.
+        ci95: [f64; 2],
+    },
+    /// A cell with a class for HTML (the text is hotline's own).
+    Marked {
+        /// The class.
+        class: String,
+        /// The text.
+        text: String,
+    },
+    /// No value: the table's `missing` mark in text, empty in CSV.
+    Missing,
+}
+
+impl Cell {
+    /// A number or the missing mark.
+    pub fn num(x: Option<f64>, decimals: Option<usize>) -> Cell {
+        x.map_or(Cell::Missing, |x| Cell::Num(x, decimals))
+    }
+
+    /// A whole number or the missing mark.
+    pub fn int(x: Option<impl Into<i64>>) -> Cell {
+        x.map_or(Cell::Missing, |x| Cell::Int(x.into()))
+    }
+
+    /// Yes, no or the missing mark.
+    pub fn bool(x: Option<bool>) -> Cell {
+        x.map_or(Cell::Missing, Cell::Bool)
+    }
+
+    /// The cell as text for people (not escaped).
+    fn shown(&self, missing: &str) -> String {
+        match self {
+            Cell::Text(s) | Cell::Plain(s) => s.clone(),
+            Cell::Marked { text, .. } => text.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x, Some(d)) => format!("{x:.d$}"),
+            Cell::Num(x, None) => trim_float(*x),
+            Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+            Cell::Estimate { key, mean, ci95 } => {
+                let show = |x| crate::sim::metric::show(key, x);
+                format!("{} [{}, {}]", show(*mean), show(ci95[0]), show(ci95[1]))
+            }
+            Cell::Missing => missing.to_string(),
+        }
+    }
+
+    /// The cell as a CSV field (user text guarded against formulas).
+    fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) => escape::csv_text(s).into_owned(),
+            Cell::Plain(s) => s.clone(),
+            Cell::Marked { text, .. } => text.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x, _) => x.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Estimate { mean, .. } => mean.to_string(),
+            Cell::Missing => String::new(),
+        }
+    }
+}
+
+/// A table: columns and rows of cells.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// The rows, each with one cell per column.
+    pub rows: Vec<Vec<Cell>>,
+    /// What a missing value shows in text, Markdown and HTML.
+    pub missing: &'static str,
+}
+
+impl Table {
+    /// A table with these columns (as wide as their widest cells, two
+    /// spaces apart) and no row yet.
+    pub fn new(columns: &[&str]) -> Table {
+        Table::with(columns.iter().map(|c| Column::new(c)).collect())
+    }
+
+    /// A table with these columns and no row yet.
+    pub fn with(columns: Vec<Column>) -> Table {
+        Table {
+            columns,
+            rows: Vec::new(),
+            missing: "-",
+        }
+    }
+
+    /// The table with another missing mark.
+    pub fn missing(mut self, mark: &'static str) -> Table {
+        self.missing = mark;
+        self
+    }
+
+    /// Adds a row.
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+}
+
+/// The table for a terminal, one line per row with the header first,
+/// without trailing spaces; user text escaped for the terminal, widths by
+/// display width (CJK text lines up).
+pub fn to_text(t: &Table) -> Vec<String> {
+    use crate::diag::width;
+    let lines: Vec<Vec<String>> = std::iter::once(t.columns.iter().map(|c| c.name.clone()).collect())
+        .chain(t.rows.iter().map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    Cell::Text(s) => escape::cell(s).into_owned(),
+                    c => c.shown(t.missing),
+                })
+                .collect()
+        }))
+        .collect();
+    let widths: Vec<usize> = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c.width {
+            Some(w) => w,
+            None => lines
+                .iter()
+                .map(|l| l.get(i).map_or(0, |s| width(s)))
+                .max()
+                .unwrap_or(0),
+        })
+        .collect();
+    lines
+        .iter()
+        .map(|cells| {
+            let mut line = String::new();
+            for (i, (cell, col)) in cells.iter().zip(&t.columns).enumerate() {
+                if i > 0 {
+                    line.push_str(col.gap);
+                }
+                let pad = " ".repeat(widths[i].saturating_sub(width(cell)));
+                match col.align {
+                    Align::Left => {
+                        line.push_str(cell);
+                        line.push_str(&pad);
+                    }
+                    Align::Right => {
+                        line.push_str(&pad);
+                        line.push_str(cell);
+                    }
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// The table as Markdown: a header row, a rule, one row per row; user
+/// text escaped for Markdown.
+pub fn to_markdown(t: &Table) -> String {
+    let mut out = String::new();
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    writeln!(out, "| {} |\n|{}", names.join(" | "), "---|".repeat(names.len())).ok();
+    for row in &t.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => escape::markdown(s),
+                c => c.shown(t.missing),
+            })
+            .collect();
+        writeln!(out, "| {} |", cells.join(" | ")).ok();
+    }
+    out
+}
+
+/// The table as CSV: the header, then the rows, numbers at full precision.
+pub fn to_csv(t: &Table) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(t.columns.iter().map(|c| c.name.as_str())).ok();
+    for row in &t.rows {
+        w.write_record(row.iter().map(Cell::csv)).ok();
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The table as HTML, one line per row; every cell escaped.
+pub fn to_html(t: &Table) -> String {
+    let mut out = String::from("<table><tr>");
+    for c in &t.columns {
+        write!(out, "<th>{}</th>", escape::html(&c.name)).ok();
+    }
+    out.push_str("</tr>\n");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for c in row {
+            match c {
+                Cell::Marked { class, text } => {
+                    write!(out, "<td class=\"{}\">{}</td>", escape::html(class), escape::html(text)).ok()
+                }
+                c => write!(out, "<td>{}</td>", escape::html(&c.shown(t.missing))).ok(),
+            };
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        let mut t = Table::new(&["name", "calls", "share", "ok"]);
+        t.push(vec![
+            Cell::Text("热线 | <b>".into()),
+            Cell::Int(12),
+            Cell::Num(0.125, Some(2)),
+            Cell::Bool(true),
+        ]);
+        t.push(vec![
+            Cell::Text("=cmd".into()),
+            Cell::Missing,
+            Cell::Num(2.50, None),
+            Cell::bool(None),
+        ]);
+        t
+    }
+
+    #[test]
+    fn text_lines_up_by_display_width_without_trailing_spaces() {
+        assert_eq!(
+            to_text(&sample()),
+            [
+                "name        calls  share  ok",
+                "热线 | <b>  12     0.12   yes",
+                "=cmd        -      2.5    -",
+            ]
+        );
+    }
+
+    #[test]
+    fn fixed_columns_pad_each_cell_as_a_format_width_does() {
+        let mut t = Table::with(vec![
+            Column::new("pool").fixed(6, Align::Left),
+            Column::new("seats").fixed(6, Align::Right),
+            Column::new("note").after("  "),
+        ]);
+        t.push(vec![
+            Cell::Text("a-very-long-pool".into()),
+            Cell::Int(4),
+            Cell::Plain("x".into()),
+        ]);
+        assert_eq!(to_text(&t), ["pool    seats  note", "a-very-long-pool      4  x"]);
+    }
+
+    #[test]
+    fn each_format_escapes_user_text_its_own_way() {
+        let t = sample();
+        assert_eq!(
+            to_markdown(&t),
+            "| name | calls | share | ok |\n|---|---|---|---|\n| 热线 \\| &lt;b&gt; | 12 | 0.12 | yes |\n| =cmd | - | 2.5 | - |\n"
+        );
+        assert_eq!(
+            to_csv(&t),
+            "name,calls,share,ok\n热线 | <b>,12,0.125,true\n'=cmd,,2.5,\n"
+        );
+        assert!(to_html(&t).contains("<td>热线 | &lt;b&gt;</td><td>12</td><td>0.12</td><td>yes</td>"));
+    }
+}

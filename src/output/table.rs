@@ -87,10 +87,13 @@ pub enum Cell {
         /// The 95% confidence interval.
         ci95: [f64; 2],
     },
-    /// A cell with a class for HTML (the text is hotline's own).
-    Marked {
-        /// The class.
-        class: String,
+    /// hotline's own text with an attribute on its HTML cell (a class, or
+    /// `data-metric` for the tests that read a report).
+    Tagged {
+        /// The attribute's name.
+        attr: &'static str,
+        /// Its value.
+        value: String,
         /// The text.
         text: String,
     },
@@ -118,7 +121,7 @@ impl Cell {
     fn shown(&self, missing: &str) -> String {
         match self {
             Cell::Text(s) | Cell::Plain(s) => s.clone(),
-            Cell::Marked { text, .. } => text.clone(),
+            Cell::Tagged { text, .. } => text.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Num(x, Some(d)) => format!("{x:.d$}"),
             Cell::Num(x, None) => trim_float(*x),
@@ -136,7 +139,7 @@ impl Cell {
         match self {
             Cell::Text(s) => escape::csv_text(s).into_owned(),
             Cell::Plain(s) => s.clone(),
-            Cell::Marked { text, .. } => text.clone(),
+            Cell::Tagged { text, .. } => text.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Num(x, _) => x.to_string(),
             Cell::Bool(b) => b.to_string(),
@@ -239,20 +242,33 @@ pub fn to_text(t: &Table) -> Vec<String> {
 }
 
 /// The table as Markdown: a header row, a rule, one row per row; user
-/// text escaped for Markdown.
+/// text escaped for Markdown, an empty cell as ` |`.
 pub fn to_markdown(t: &Table) -> String {
-    let mut out = String::new();
-    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
-    writeln!(out, "| {} |\n|{}", names.join(" | "), "---|".repeat(names.len())).ok();
+    let line = |cells: Vec<String>| {
+        let mut l = String::from("|");
+        for c in cells {
+            if !c.is_empty() {
+                l.push(' ');
+                l.push_str(&c);
+            }
+            l.push_str(" |");
+        }
+        l
+    };
+    let mut out = line(t.columns.iter().map(|c| c.name.clone()).collect());
+    out.push_str("\n|");
+    out.push_str(&"---|".repeat(t.columns.len()));
+    out.push('\n');
     for row in &t.rows {
-        let cells: Vec<String> = row
+        let cells = row
             .iter()
             .map(|c| match c {
                 Cell::Text(s) => escape::markdown(s),
                 c => c.shown(t.missing),
             })
             .collect();
-        writeln!(out, "| {} |", cells.join(" | ")).ok();
+        out.push_str(&line(cells));
+        out.push('\n');
     }
     out
 }
@@ -278,9 +294,13 @@ pub fn to_html(t: &Table) -> String {
         out.push_str("<tr>");
         for c in row {
             match c {
-                Cell::Marked { class, text } => {
-                    write!(out, "<td class=\"{}\">{}</td>", escape::html(class), escape::html(text)).ok()
-                }
+                Cell::Tagged { attr, value, text } => write!(
+                    out,
+                    "<td {attr}=\"{}\">{}</td>",
+                    escape::html(value),
+                    escape::html(text)
+                )
+                .ok(),
                 c => write!(out, "<td>{}</td>", escape::html(&c.shown(t.missing))).ok(),
             };
         }

@@ -13,6 +13,7 @@ use super::plots::{bar_plot, cdf_plot};
 use super::{HEADLINE, escape_html as e, show};
 use crate::analysis::Reach;
 use crate::error::Error;
+use crate::output::table::{self, Align, Cell, Column, Table};
 use crate::sim::SimReport;
 use crate::sim::stats::{Estimate, Outcome, Welford};
 
@@ -107,6 +108,47 @@ fn difference(key: &str, e: &Estimate) -> String {
     format!("{} [{}, {}]", f(e.mean), f(e.ci95[0]), f(e.ci95[1]))
 }
 
+/// The rows of what the menus promise: selections and seconds to a
+/// human, the share of callers who reach a queue.
+fn menu_rows(c: &Comparison) -> Vec<Vec<Cell>> {
+    let sel = |r: &Reach| Cell::int(r.selections);
+    let secs = |r: &Reach| Cell::num(r.seconds, None);
+    vec![
+        vec![
+            Cell::Plain("selections to a human".into()),
+            sel(&c.a.reach_human),
+            sel(&c.b.reach_human),
+        ],
+        vec![
+            Cell::Plain("seconds to a human".into()),
+            secs(&c.a.reach_human),
+            secs(&c.b.reach_human),
+        ],
+        vec![
+            Cell::Plain("P(reach a queue), from the menu".into()),
+            Cell::Plain(c.a.reach_human.probability_pct()),
+            Cell::Plain(c.b.reach_human.probability_pct()),
+        ],
+    ]
+}
+
+/// The rows of the simulated headline metrics: A, B and the paired
+/// difference, each cell with the key the report's `data-metric` names.
+fn simulated_rows(c: &Comparison) -> Vec<Vec<(Cell, Option<String>)>> {
+    HEADLINE
+        .iter()
+        .filter_map(|(key, label)| {
+            let m = c.metrics.get(*key)?;
+            Some(vec![
+                (Cell::Plain((*label).to_string()), None),
+                (Cell::Plain(interval(key, &m.a)), Some(format!("a.{key}"))),
+                (Cell::Plain(interval(key, &m.b)), Some(format!("b.{key}"))),
+                (Cell::Plain(difference(key, &m.difference)), None),
+            ])
+        })
+        .collect()
+}
+
 /// The comparison as a text table.
 pub fn to_text(c: &Comparison) -> String {
     let mut o = String::new();
@@ -123,50 +165,30 @@ pub fn to_text(c: &Comparison) -> String {
         .max()
         .unwrap_or(0)
         .max(32);
-    let sel = |r: &Reach| r.selections.map_or("–".into(), |s| s.to_string());
-    writeln!(o, "{:<w$} {:>22} {:>22}", "menu", "A", "B").ok();
-    writeln!(
-        o,
-        "{:<w$} {:>22} {:>22}",
-        "selections to a human",
-        sel(&c.a.reach_human),
-        sel(&c.b.reach_human)
-    )
-    .ok();
-    let secs = |r: &Reach| r.seconds.map_or("–".into(), crate::menu::value::trim_float);
-    writeln!(
-        o,
-        "{:<w$} {:>22} {:>22}",
-        "seconds to a human",
-        secs(&c.a.reach_human),
-        secs(&c.b.reach_human)
-    )
-    .ok();
-    writeln!(
-        o,
-        "{:<w$} {:>22} {:>22}\n",
-        "P(reach a queue), from the menu",
-        c.a.reach_human.probability_pct(),
-        c.b.reach_human.probability_pct()
-    )
-    .ok();
-    writeln!(
-        o,
-        "{:<w$} {:>26} {:>26} {:>28}",
-        "simulated", "A", "B", "B − A (paired)"
-    )
-    .ok();
-    for (key, label) in HEADLINE {
-        if let Some(m) = c.metrics.get(*key) {
-            writeln!(
-                o,
-                "{label:<w$} {:>26} {:>26} {:>28}",
-                interval(key, &m.a),
-                interval(key, &m.b),
-                difference(key, &m.difference)
-            )
-            .ok();
-        }
+    let mut menu = Table::with(vec![
+        Column::new("menu").fixed(w, Align::Left),
+        Column::new("A").fixed(22, Align::Right),
+        Column::new("B").fixed(22, Align::Right),
+    ])
+    .missing("–");
+    for row in menu_rows(c) {
+        menu.push(row);
+    }
+    let mut simulated = Table::with(vec![
+        Column::new("simulated").fixed(w, Align::Left),
+        Column::new("A").fixed(26, Align::Right),
+        Column::new("B").fixed(26, Align::Right),
+        Column::new("B − A (paired)").fixed(28, Align::Right),
+    ]);
+    for row in simulated_rows(c) {
+        simulated.push(row.into_iter().map(|(cell, _)| cell).collect());
+    }
+    for line in table::to_text(&menu) {
+        writeln!(o, "{line}").ok();
+    }
+    writeln!(o).ok();
+    for line in table::to_text(&simulated) {
+        writeln!(o, "{line}").ok();
     }
     o
 }
@@ -239,49 +261,26 @@ pub fn write_report(
         c.a.hotline, c.b.hotline, c.a.path, c.b.path, c.replications, c.seed
     )
     .ok();
-    writeln!(
-        html,
-        "<table><tr><th>metric</th><th>A</th><th>B</th><th>B − A (paired 95% interval)</th></tr>"
-    )
-    .ok();
-    writeln!(md, "| metric | A | B | B − A (paired) |\n|---|---|---|---|").ok();
-    let sel = |r: &Reach| r.selections.map_or("–".into(), |s| s.to_string());
-    writeln!(
-        html,
-        "<tr><td>selections to a human</td><td>{}</td><td>{}</td><td></td></tr>",
-        sel(&c.a.reach_human),
-        sel(&c.b.reach_human)
-    )
-    .ok();
-    writeln!(
-        md,
-        "| selections to a human | {} | {} | |",
-        sel(&c.a.reach_human),
-        sel(&c.b.reach_human)
-    )
-    .ok();
-    for (key, label) in HEADLINE {
-        if let Some(m) = c.metrics.get(*key) {
-            writeln!(
-                html,
-                "<tr><td>{}</td><td data-metric=\"a.{key}\">{}</td><td data-metric=\"b.{key}\">{}</td><td>{}</td></tr>",
-                e(label),
-                interval(key, &m.a),
-                interval(key, &m.b),
-                difference(key, &m.difference)
-            )
-            .ok();
-            writeln!(
-                md,
-                "| {label} | {} | {} | {} |",
-                interval(key, &m.a),
-                interval(key, &m.b),
-                difference(key, &m.difference)
-            )
-            .ok();
-        }
+    let mut t = Table::new(&["metric", "A", "B", "B − A (paired 95% interval)"]).missing("–");
+    let selections = menu_rows(c).swap_remove(0);
+    t.push(selections.into_iter().chain([Cell::Plain(String::new())]).collect());
+    for row in simulated_rows(c) {
+        t.push(
+            row.into_iter()
+                .map(|(cell, metric)| match (cell, metric) {
+                    (Cell::Plain(text), Some(value)) => Cell::Tagged {
+                        attr: "data-metric",
+                        value,
+                        text,
+                    },
+                    (cell, _) => cell,
+                })
+                .collect(),
+        );
     }
-    writeln!(html, "</table>").ok();
+    html.push_str(&table::to_html(&t));
+    t.columns[3].name = "B − A (paired)".into();
+    md.push_str(&table::to_markdown(&t));
     for (name, caption, svg) in &svgs {
         let svg = svg.trim_start_matches(|ch| ch != '<');
         writeln!(

@@ -9,6 +9,7 @@ use super::plots::{Curve, Plot, curve_plot, step_plot};
 use super::{ReportDir, escape_html as e};
 use crate::error::Error;
 use crate::fit::{FitReport, dist};
+use crate::output::table::{self, Cell, Table};
 
 fn clock(s: &str) -> f64 {
     crate::menu::value::Clock::parse(s).map_or(0.0, |c| c.secs())
@@ -142,22 +143,20 @@ fn extras(html: &mut String, r: &FitReport) {
     if let Some(p) = &r.paths
         && !p.shares.is_empty()
     {
-        writeln!(html, "<h2>Key shares from the paths</h2>\n<table><tr><th>node</th><th>option</th><th>to</th><th>chosen</th><th>share</th></tr>").ok();
+        let mut t = Table::new(&["node", "option", "to", "chosen", "share"]);
         for n in &p.shares {
             for o in &n.options {
-                writeln!(
-                    html,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
-                    e(&n.node),
-                    e(&o.key),
-                    e(&o.to),
-                    o.count,
-                    o.share * 100.0
-                )
-                .ok();
+                t.push(vec![
+                    Cell::Text(n.node.clone()),
+                    Cell::Text(o.key.clone()),
+                    Cell::Text(o.to.clone()),
+                    Cell::Int(o.count.try_into().unwrap_or(i64::MAX)),
+                    Cell::Plain(format!("{:.1}%", o.share * 100.0)),
+                ]);
             }
         }
-        writeln!(html, "</table>").ok();
+        writeln!(html, "<h2>Key shares from the paths</h2>").ok();
+        html.push_str(&table::to_html(&t));
     }
     if let Some(d) = &r.redials {
         writeln!(
@@ -190,22 +189,16 @@ fn extras(html: &mut String, r: &FitReport) {
         )
         .ok();
         if !b.examples.is_empty() {
-            writeln!(
-                html,
-                "<table><tr><th>call</th><th>at</th><th>queue</th><th>idle agents</th></tr>"
-            )
-            .ok();
+            let mut t = Table::new(&["call", "at", "queue", "idle agents"]);
             for (id, at, queue, idle) in &b.examples {
-                writeln!(
-                    html,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{idle}</td></tr>",
-                    e(id),
-                    e(at),
-                    e(queue)
-                )
-                .ok();
+                t.push(vec![
+                    Cell::Text(id.clone()),
+                    Cell::Text(at.clone()),
+                    Cell::Text(queue.clone()),
+                    Cell::Int((*idle).into()),
+                ]);
             }
-            writeln!(html, "</table>").ok();
+            html.push_str(&table::to_html(&t));
         }
     }
 }
@@ -230,26 +223,35 @@ pub fn write_report(out: ReportDir, r: &FitReport, interrupted: &dyn Fn() -> boo
         r.arrivals.rate_variation * 100.0
     )
     .ok();
-    writeln!(html, "<table><tr><th>queue</th><th>pool</th><th>calls</th><th>answered</th><th>abandoned</th><th>handle time</th><th>patience</th><th>naive patience</th></tr>").ok();
+    let mut t = Table::new(&[
+        "queue",
+        "pool",
+        "calls",
+        "answered",
+        "abandoned",
+        "handle time",
+        "patience",
+        "naive patience",
+    ])
+    .missing("–");
     for (name, q) in &r.queues {
-        writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            e(name),
-            e(&q.pool),
-            q.calls,
-            q.answered,
-            q.abandoned,
-            q.handle_time.as_ref().map_or("–".into(), |h| e(&h.fit)),
-            q.patience.as_ref().map_or("–".into(), |p| e(&p.fit)),
+        t.push(vec![
+            Cell::Text(name.clone()),
+            Cell::Text(q.pool.clone()),
+            Cell::Int(q.calls.try_into().unwrap_or(i64::MAX)),
+            Cell::Int(q.answered.try_into().unwrap_or(i64::MAX)),
+            Cell::Int(q.abandoned.try_into().unwrap_or(i64::MAX)),
+            q.handle_time
+                .as_ref()
+                .map_or(Cell::Missing, |h| Cell::Text(h.fit.clone())),
+            q.patience.as_ref().map_or(Cell::Missing, |p| Cell::Text(p.fit.clone())),
             q.patience
                 .as_ref()
                 .and_then(|p| p.naive_mean_s)
-                .map_or("–".into(), |m| format!("{m:.1} s"))
-        )
-        .ok();
+                .map_or(Cell::Missing, |m| Cell::Plain(format!("{m:.1} s"))),
+        ]);
     }
-    writeln!(html, "</table>").ok();
+    html.push_str(&table::to_html(&t));
     extras(&mut html, r);
     for w in &r.warnings {
         writeln!(html, "<p class=\"muted\">warning: {}</p>", e(w)).ok();

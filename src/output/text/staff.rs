@@ -1,6 +1,42 @@
 //! A staffing plan written out for people.
 
 use crate::decisions::staff::Staffing;
+use crate::output::table::{self, Align, Cell, Column, Table};
+
+/// The plan's rows: seats per pool and interval, with what they achieve.
+pub fn plan(s: &Staffing) -> Table {
+    let mut t = Table::with(vec![
+        Column::new("pool").fixed(16, Align::Left),
+        Column::new("interval").fixed(13, Align::Left),
+        Column::new("seats").fixed(6, Align::Right),
+        Column::new("scheduled").fixed(9, Align::Right),
+        Column::new("Erlang C").fixed(8, Align::Right),
+        Column::new("offered/h").fixed(9, Align::Right),
+        Column::new("achieved").after("  "),
+    ]);
+    for row in &s.plan {
+        let achieved: Vec<String> = row
+            .achieved
+            .iter()
+            .filter(|(k, _)| ["service_level", "p_abandon", "mean_wait_s", "occupancy"].contains(&k.as_str()))
+            .map(|(k, e)| format!("{k} {}", crate::sim::metric::show(k, e.mean)))
+            .collect();
+        t.push(vec![
+            Cell::Text(row.pool.clone()),
+            Cell::Plain(format!("{}-{}", row.from, row.to)),
+            Cell::Int(row.seats.into()),
+            Cell::Int(row.scheduled.into()),
+            Cell::Int(row.erlang_c.into()),
+            Cell::Num(row.offered_per_h, Some(1)),
+            Cell::Plain(format!(
+                "{}{}",
+                achieved.join(", "),
+                if row.close { " (close)" } else { "" }
+            )),
+        ]);
+    }
+    t
+}
 
 /// The plan as text.
 pub fn to_text(s: &Staffing) -> String {
@@ -33,32 +69,9 @@ pub fn to_text(s: &Staffing) -> String {
         }
     )
     .ok();
-    writeln!(
-        out,
-        "\n{:<16} {:<13} {:>6} {:>9} {:>8} {:>9}  achieved",
-        "pool", "interval", "seats", "scheduled", "Erlang C", "offered/h"
-    )
-    .ok();
-    for row in &s.plan {
-        let achieved: Vec<String> = row
-            .achieved
-            .iter()
-            .filter(|(k, _)| ["service_level", "p_abandon", "mean_wait_s", "occupancy"].contains(&k.as_str()))
-            .map(|(k, e)| format!("{k} {}", crate::sim::metric::show(k, e.mean)))
-            .collect();
-        writeln!(
-            out,
-            "{:<16} {:<13} {:>6} {:>9} {:>8} {:>9.1}  {}{}",
-            crate::escape::cell(&row.pool),
-            format!("{}-{}", row.from, row.to),
-            row.seats,
-            row.scheduled,
-            row.erlang_c,
-            row.offered_per_h,
-            achieved.join(", "),
-            if row.close { " (close)" } else { "" }
-        )
-        .ok();
+    out.push('\n');
+    for line in table::to_text(&plan(s)) {
+        writeln!(out, "{line}").ok();
     }
     writeln!(
         out,

@@ -26,6 +26,7 @@ use indexmap::IndexMap;
 use crate::analysis::Analysis;
 use crate::error::Error;
 use crate::menu::Hotline;
+use crate::output::table::{self, Cell};
 use crate::sim::SimReport;
 use crate::sim::stats::Estimate;
 
@@ -186,6 +187,72 @@ impl Table<'_> {
             )
         })
     }
+}
+
+impl Table<'_> {
+    /// The table's cells: a row name, then per key the mean with its
+    /// interval as a band.
+    pub fn cells(&self, replications: u32) -> table::Table {
+        let names: Vec<&str> = std::iter::once("").chain(self.keys.iter().copied()).collect();
+        let mut t = table::Table::new(&names).missing("–");
+        for (name, m) in &self.rows {
+            t.push(
+                std::iter::once(Cell::Text(name.clone()))
+                    .chain(self.keys.iter().map(|k| {
+                        self.cell(m, k, replications)
+                            .map_or(Cell::Missing, |(main, band)| Cell::Banded { main, band })
+                    }))
+                    .collect(),
+            );
+        }
+        t
+    }
+}
+
+/// How each kind of caller reaches a human, from the menu itself.
+pub fn reach_table(a: &Analysis) -> table::Table {
+    let mut t = table::Table::new(&[
+        "caller",
+        "reachable",
+        "selections",
+        "seconds",
+        "route",
+        "P(reach a queue)",
+        "expected IVR time (s)",
+    ])
+    .missing("–");
+    for (who, x) in a.by_caller() {
+        t.push(vec![
+            Cell::Text(who),
+            Cell::Bool(x.reachable),
+            Cell::int(x.selections),
+            Cell::num(x.seconds, None),
+            Cell::Text(x.route.join(" → ")),
+            Cell::Plain(x.probability_pct()),
+            Cell::Plain(x.expected_text()),
+        ]);
+    }
+    t
+}
+
+/// The findings, the severity tagged with its class for HTML.
+pub fn findings_table(a: &Analysis) -> table::Table {
+    let mut t = table::Table::new(&["severity", "rule", "node", "where", "finding", "source"]);
+    for f in &a.findings {
+        t.push(vec![
+            Cell::Tagged {
+                attr: "class",
+                value: f.severity.to_string(),
+                text: f.severity.to_string(),
+            },
+            Cell::Plain(f.rule.to_string()),
+            Cell::Text(f.node.clone()),
+            Cell::Plain(format!("{}:{}", f.line, f.column)),
+            Cell::Text(f.message.clone()),
+            Cell::Text(f.source.to_string()),
+        ]);
+    }
+    t
 }
 
 /// The per-scope tables of a simulation report: queues, segments and

@@ -97,6 +97,14 @@ pub enum Cell {
         /// The text.
         text: String,
     },
+    /// A figure with a band after it (an interval, a note), the band muted
+    /// in HTML (CSV: the figure).
+    Banded {
+        /// The figure.
+        main: String,
+        /// What follows it.
+        band: String,
+    },
     /// No value: the table's `missing` mark in text, empty in CSV.
     Missing,
 }
@@ -122,6 +130,7 @@ impl Cell {
         match self {
             Cell::Text(s) | Cell::Plain(s) => s.clone(),
             Cell::Tagged { text, .. } => text.clone(),
+            Cell::Banded { main, band } => format!("{main} {band}"),
             Cell::Int(n) => n.to_string(),
             Cell::Num(x, Some(d)) => format!("{x:.d$}"),
             Cell::Num(x, None) => trim_float(*x),
@@ -140,6 +149,7 @@ impl Cell {
             Cell::Text(s) => escape::csv_text(s).into_owned(),
             Cell::Plain(s) => s.clone(),
             Cell::Tagged { text, .. } => text.clone(),
+            Cell::Banded { main, .. } => main.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Num(x, _) => x.to_string(),
             Cell::Bool(b) => b.to_string(),
@@ -299,6 +309,13 @@ pub fn to_html(t: &Table) -> String {
                     "<td {attr}=\"{}\">{}</td>",
                     escape::html(value),
                     escape::html(text)
+                )
+                .ok(),
+                Cell::Banded { main, band } => write!(
+                    out,
+                    "<td>{} <span class=\"muted\">{}</span></td>",
+                    escape::html(main),
+                    escape::html(band)
                 )
                 .ok(),
                 c => write!(out, "<td>{}</td>", escape::html(&c.shown(t.missing))).ok(),

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::{Export, HEADLINE, Report, escape_html as e, show};
 use crate::menu::value::trim_float;
+use crate::output::table;
 
 /// The HTML page.
 pub struct Html;
@@ -82,43 +83,13 @@ impl Export for Html {
         }
 
         writeln!(o, "<h2>Reaching a human</h2>\n<p class=\"muted\">From the menu itself, before any wait (see the README for the definitions).</p>").ok();
-        writeln!(o, "<table><tr><th>caller</th><th>reachable</th><th>selections</th><th>seconds</th><th>route</th><th>P(reach a queue)</th><th>expected IVR time (s)</th></tr>").ok();
         let a = r.analysis;
-        for (who, x) in a.by_caller() {
-            writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                e(&who),
-                if x.reachable { "yes" } else { "no" },
-                x.selections.map_or("–".into(), |v| v.to_string()),
-                x.seconds.map_or("–".into(), trim_float),
-                e(&x.route.join(" → ")),
-                x.probability_pct(),
-                x.expected_text()
-            )
-            .ok();
-        }
-        writeln!(o, "</table>").ok();
+        o.push_str(&table::to_html(&super::reach_table(a)));
         writeln!(o, "<h2>Findings</h2>").ok();
         if a.findings.is_empty() {
             writeln!(o, "<p>No rule is broken.</p>").ok();
         } else {
-            writeln!(o, "<table><tr><th>severity</th><th>rule</th><th>node</th><th>where</th><th>finding</th><th>source</th></tr>").ok();
-            for f in &a.findings {
-                writeln!(
-                    o,
-                    "<tr><td class=\"{sev}\">{sev}</td><td>{}</td><td>{}</td><td>{}:{}</td><td>{}</td><td>{}</td></tr>",
-                    f.rule,
-                    e(&f.node),
-                    f.line,
-                    f.column,
-                    e(&f.message),
-                    e(f.source),
-                    sev = f.severity
-                )
-                .ok();
-            }
-            writeln!(o, "</table>").ok();
+            o.push_str(&table::to_html(&super::findings_table(a)));
         }
 
         writeln!(o, "<h2>Plots</h2>").ok();
@@ -140,27 +111,8 @@ impl Export for Html {
         }
 
         for t in super::tables(s) {
-            writeln!(
-                o,
-                "<h2>{}</h2>\n<table><tr><th></th>{}</tr>",
-                e(t.title),
-                t.keys.iter().map(|k| format!("<th>{k}</th>")).collect::<String>()
-            )
-            .ok();
-            for (name, m) in &t.rows {
-                let cells: String = t
-                    .keys
-                    .iter()
-                    .map(|k| {
-                        t.cell(m, k, s.replications)
-                            .map_or("<td>–</td>".into(), |(mean, band)| {
-                                format!("<td>{mean} <span class=\"muted\">{}</span></td>", e(&band))
-                            })
-                    })
-                    .collect();
-                writeln!(o, "<tr><td>{}</td>{cells}</tr>", e(name)).ok();
-            }
-            writeln!(o, "</table>").ok();
+            writeln!(o, "<h2>{}</h2>", e(t.title)).ok();
+            o.push_str(&table::to_html(&t.cells(s.replications)));
         }
         writeln!(
             o,

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::{Export, HEADLINE, Report, show};
 use crate::menu::value::trim_float;
+use crate::output::table;
 
 /// The Markdown report.
 pub struct Markdown;
@@ -58,44 +59,13 @@ impl Export for Markdown {
             writeln!(o, "\n> Note: {}", cell(w)).ok();
         }
         let a = r.analysis;
-        writeln!(o, "\n## Reaching a human\n\n| caller | reachable | selections | seconds | route | P(reach a queue) | expected IVR time (s) |\n|---|---|---|---|---|---|---|").ok();
-        for (who, x) in a.by_caller() {
-            writeln!(
-                o,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                cell(&who),
-                if x.reachable { "yes" } else { "no" },
-                x.selections.map_or("–".into(), |v| v.to_string()),
-                x.seconds.map_or("–".into(), trim_float),
-                cell(&x.route.join(" → ")),
-                x.probability_pct(),
-                x.expected_text()
-            )
-            .ok();
-        }
+        writeln!(o, "\n## Reaching a human\n").ok();
+        o.push_str(&table::to_markdown(&super::reach_table(a)));
         writeln!(o, "\n## Findings\n").ok();
         if a.findings.is_empty() {
             writeln!(o, "No rule is broken.").ok();
         } else {
-            writeln!(
-                o,
-                "| severity | rule | node | where | finding | source |\n|---|---|---|---|---|---|"
-            )
-            .ok();
-            for f in &a.findings {
-                writeln!(
-                    o,
-                    "| {} | {} | {} | {}:{} | {} | {} |",
-                    f.severity,
-                    f.rule,
-                    cell(&f.node),
-                    f.line,
-                    f.column,
-                    cell(&f.message),
-                    cell(f.source)
-                )
-                .ok();
-            }
+            o.push_str(&table::to_markdown(&super::findings_table(a)));
         }
         writeln!(o, "\n## Plots\n").ok();
         for p in &r.plots {
@@ -110,25 +80,8 @@ impl Export for Markdown {
             .ok();
         }
         for t in super::tables(s) {
-            writeln!(
-                o,
-                "## {}\n\n| | {} |\n|---|{}",
-                t.title,
-                t.keys.join(" | "),
-                "---|".repeat(t.keys.len())
-            )
-            .ok();
-            for (name, m) in &t.rows {
-                let cells: Vec<String> = t
-                    .keys
-                    .iter()
-                    .map(|k| {
-                        t.cell(m, k, s.replications)
-                            .map_or("–".into(), |(mean, band)| format!("{mean} {band}"))
-                    })
-                    .collect();
-                writeln!(o, "| {} | {} |", cell(name), cells.join(" | ")).ok();
-            }
+            writeln!(o, "## {}\n", t.title).ok();
+            o.push_str(&table::to_markdown(&t.cells(s.replications)));
             writeln!(o).ok();
         }
         vec![("report.md".into(), o.into_bytes())]

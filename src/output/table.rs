@@ -78,7 +78,7 @@ pub enum Cell {
     /// Yes or no: `yes`/`no` in text, `true`/`false` in CSV.
     Bool(bool),
     /// A metric's estimate, shown by the metric's kind as `mean [low,
-    /// high]` (CSV: the mean).
+    /// high]`, the interval muted in HTML (CSV: the mean).
     Estimate {
         /// The metric key (it decides percent or seconds).
         key: String,
@@ -104,6 +104,14 @@ pub enum Cell {
         main: String,
         /// What follows it.
         band: String,
+    },
+    /// Several cells in one: `, ` between them in text and CSV, a line
+    /// break in HTML; hotline's own words after the last.
+    Lines {
+        /// The cells.
+        cells: Vec<Cell>,
+        /// What follows the last (` (close)`).
+        after: String,
     },
     /// No value: the table's `missing` mark in text, empty in CSV.
     Missing,
@@ -131,6 +139,10 @@ impl Cell {
             Cell::Text(s) | Cell::Plain(s) => s.clone(),
             Cell::Tagged { text, .. } => text.clone(),
             Cell::Banded { main, band } => format!("{main} {band}"),
+            Cell::Lines { cells, after } => {
+                let shown: Vec<String> = cells.iter().map(|c| c.shown(missing)).collect();
+                format!("{}{after}", shown.join(", "))
+            }
             Cell::Int(n) => n.to_string(),
             Cell::Num(x, Some(d)) => format!("{x:.d$}"),
             Cell::Num(x, None) => trim_float(*x),
@@ -143,6 +155,29 @@ impl Cell {
         }
     }
 
+    /// The cell's content as HTML, escaped.
+    fn html(&self, missing: &str) -> String {
+        let banded = |main: &str, band: &str| {
+            format!(
+                "{} <span class=\"muted\">{}</span>",
+                escape::html(main),
+                escape::html(band)
+            )
+        };
+        match self {
+            Cell::Estimate { key, mean, ci95 } => {
+                let show = |x| crate::sim::metric::show(key, x);
+                banded(&show(*mean), &format!("[{}, {}]", show(ci95[0]), show(ci95[1])))
+            }
+            Cell::Banded { main, band } => banded(main, band),
+            Cell::Lines { cells, after } => {
+                let lines: Vec<String> = cells.iter().map(|c| c.html(missing)).collect();
+                format!("{}{}", lines.join("<br>"), escape::html(after))
+            }
+            c => escape::html(&c.shown(missing)),
+        }
+    }
+
     /// The cell as a CSV field (user text guarded against formulas).
     fn csv(&self) -> String {
         match self {
@@ -150,6 +185,10 @@ impl Cell {
             Cell::Plain(s) => s.clone(),
             Cell::Tagged { text, .. } => text.clone(),
             Cell::Banded { main, .. } => main.clone(),
+            Cell::Lines { cells, after } => {
+                let fields: Vec<String> = cells.iter().map(Cell::csv).collect();
+                format!("{}{after}", fields.join(", "))
+            }
             Cell::Int(n) => n.to_string(),
             Cell::Num(x, _) => x.to_string(),
             Cell::Bool(b) => b.to_string(),
@@ -304,22 +343,13 @@ pub fn to_html(t: &Table) -> String {
         out.push_str("<tr>");
         for c in row {
             match c {
-                Cell::Tagged { attr, value, text } => write!(
-                    out,
-                    "<td {attr}=\"{}\">{}</td>",
-                    escape::html(value),
-                    escape::html(text)
-                )
-                .ok(),
-                Cell::Banded { main, band } => write!(
-                    out,
-                    "<td>{} <span class=\"muted\">{}</span></td>",
-                    escape::html(main),
-                    escape::html(band)
-                )
-                .ok(),
-                c => write!(out, "<td>{}</td>", escape::html(&c.shown(t.missing))).ok(),
-            };
+                Cell::Tagged { attr, value, .. } => {
+                    write!(out, "<td {attr}=\"{}\">", escape::html(value)).ok();
+                }
+                _ => out.push_str("<td>"),
+            }
+            out.push_str(&c.html(t.missing));
+            out.push_str("</td>");
         }
         out.push_str("</tr>\n");
     }

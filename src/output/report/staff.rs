@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::plots::{Plot, Step, step_plot};
-use super::{ReportDir, escape_html as e, show};
+use super::{ReportDir, escape_html as e};
 use crate::decisions::staff::{PlanRow, Staffing};
 use crate::error::Error;
 
@@ -157,39 +157,13 @@ pub fn write_report(out: ReportDir, s: &Staffing, interrupted: &dyn Fn() -> bool
         writeln!(html, "<p class=\"muted\">warning: {}</p>", e(w)).ok();
     }
     super::embed_plots(&plots, out.path(), &mut html, &mut files)?;
-    writeln!(html, "<h2>Plan</h2>\n<table><tr><th>pool</th><th>interval</th><th>seats</th><th>scheduled</th><th>Erlang C</th><th>offered/h</th><th>achieved</th></tr>").ok();
-    for r in &s.plan {
-        let achieved: Vec<String> = r
-            .achieved
-            .iter()
-            .filter(|(k, _)| ["service_level", "p_abandon", "mean_wait_s", "occupancy"].contains(&k.as_str()))
-            .map(|(k, x)| {
-                format!(
-                    "{k} {} <span class=\"muted\">[{}, {}]</span>",
-                    show(k, x.mean),
-                    show(k, x.ci95[0]),
-                    show(k, x.ci95[1])
-                )
-            })
-            .collect();
-        writeln!(
-            html,
-            "<tr><td>{}</td><td>{}–{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td><td>{}{}</td></tr>",
-            e(&r.pool),
-            r.from,
-            r.to,
-            r.seats,
-            r.scheduled,
-            r.erlang_c,
-            r.offered_per_h,
-            achieved.join("<br>"),
-            if r.close { " (close)" } else { "" }
-        )
-        .ok();
-    }
+    writeln!(html, "<h2>Plan</h2>").ok();
+    html.push_str(&crate::output::table::to_html(&crate::output::text::staff::plan(
+        s, true,
+    )));
     writeln!(
         html,
-        "</table>\n<p class=\"muted\">Files: <a href=\"summary.json\">summary.json</a> · <a href=\"plan.csv\">plan.csv</a>. Written by hotline {}.</p>\n</body>\n</html>",
+        "<p class=\"muted\">Files: <a href=\"summary.json\">summary.json</a> · <a href=\"plan.csv\">plan.csv</a>. Written by hotline {}.</p>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION")
     )
     .ok();

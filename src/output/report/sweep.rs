@@ -6,9 +6,11 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::plots::{Plot, SweepLine, sweep_plot};
-use super::{ReportDir, escape_html as e, show};
+use super::{ReportDir, escape_html as e};
 use crate::decisions::sweep::Sweep;
 use crate::error::Error;
+use crate::output::table;
+use crate::output::text::sweep::value;
 
 /// The plots of a sweep: `metrics` against the first swept path, one line
 /// per combination of the others.
@@ -20,7 +22,7 @@ pub fn plots(s: &Sweep, metrics: &[&str]) -> Vec<Plot> {
     let firsts: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
         for p in &s.points {
-            let x = text(&p.set[first]);
+            let x = value(&p.set[first]);
             if !v.contains(&x) {
                 v.push(x);
             }
@@ -40,9 +42,9 @@ pub fn plots(s: &Sweep, metrics: &[&str]) -> Vec<Plot> {
         let mut lines: Vec<SweepLine> = Vec::new();
         for p in &s.points {
             let Some(est) = p.metrics.get(*key) else { continue };
-            let others: Vec<String> = p.set.iter().skip(1).map(|(k, v)| format!("{k}={}", text(v))).collect();
+            let others: Vec<String> = p.set.iter().skip(1).map(|(k, v)| format!("{k}={}", value(v))).collect();
             let label = others.join(", ");
-            let point = (position(&text(&p.set[first])), est.mean, est.ci95[0], est.ci95[1]);
+            let point = (position(&value(&p.set[first])), est.mean, est.ci95[0], est.ci95[1]);
             match lines.iter_mut().find(|(l, _)| *l == label) {
                 Some((_, pts)) => pts.push(point),
                 None => lines.push((label, vec![point])),
@@ -62,11 +64,6 @@ pub fn plots(s: &Sweep, metrics: &[&str]) -> Vec<Plot> {
         ));
     }
     out
-}
-
-/// A swept value as text.
-fn text(v: &serde_json::Value) -> String {
-    v.as_str().map_or_else(|| v.to_string(), str::to_string)
 }
 
 /// Writes the report of a sweep into `out`.
@@ -91,38 +88,11 @@ pub fn write_report(
     )
     .ok();
     super::embed_plots(&plots, out.path(), &mut html, &mut files)?;
-    let shown: Vec<&str> = metrics
-        .iter()
-        .copied()
-        .filter(|k| s.points.iter().any(|p| p.metrics.contains_key(*k)))
-        .collect();
+    writeln!(html, "<h2>Points</h2>").ok();
+    html.push_str(&table::to_html(&crate::output::text::sweep::points(s, metrics)));
     writeln!(
         html,
-        "<h2>Points</h2>\n<table><tr>{}{}</tr>",
-        s.swept.iter().map(|k| format!("<th>{}</th>", e(k))).collect::<String>(),
-        shown.iter().map(|k| format!("<th>{k}</th>")).collect::<String>()
-    )
-    .ok();
-    for p in &s.points {
-        let set: String = p.set.values().map(|v| format!("<td>{}</td>", e(&text(v)))).collect();
-        let cells: String = shown
-            .iter()
-            .map(|k| {
-                p.metrics.get(*k).map_or("<td>–</td>".into(), |x| {
-                    format!(
-                        "<td>{} <span class=\"muted\">[{}, {}]</span></td>",
-                        show(k, x.mean),
-                        show(k, x.ci95[0]),
-                        show(k, x.ci95[1])
-                    )
-                })
-            })
-            .collect();
-        writeln!(html, "<tr>{set}{cells}</tr>").ok();
-    }
-    writeln!(
-        html,
-        "</table>\n<p class=\"muted\">Files: <a href=\"summary.json\">summary.json</a> · <a href=\"points.csv\">points.csv</a>. Written by hotline {}.</p>\n</body>\n</html>",
+        "<p class=\"muted\">Files: <a href=\"summary.json\">summary.json</a> · <a href=\"points.csv\">points.csv</a>. Written by hotline {}.</p>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION")
     )
     .ok();

@@ -3,8 +3,9 @@
 use crate::decisions::staff::Staffing;
 use crate::output::table::{self, Align, Cell, Column, Table};
 
-/// The plan's rows: seats per pool and interval, with what they achieve.
-pub fn plan(s: &Staffing) -> Table {
+/// The plan's rows: seats per pool and interval, with what they achieve
+/// (with their intervals where `intervals`, as the report shows them).
+pub fn plan(s: &Staffing, intervals: bool) -> Table {
     let mut t = Table::with(vec![
         Column::new("pool").fixed(16, Align::Left),
         Column::new("interval").fixed(13, Align::Left),
@@ -14,25 +15,35 @@ pub fn plan(s: &Staffing) -> Table {
         Column::new("offered/h").fixed(9, Align::Right),
         Column::new("achieved").after("  "),
     ]);
+    let show = crate::sim::metric::show;
     for row in &s.plan {
-        let achieved: Vec<String> = row
+        let achieved = row
             .achieved
             .iter()
             .filter(|(k, _)| ["service_level", "p_abandon", "mean_wait_s", "occupancy"].contains(&k.as_str()))
-            .map(|(k, e)| format!("{k} {}", crate::sim::metric::show(k, e.mean)))
+            .map(|(k, e)| {
+                let main = format!("{k} {}", show(k, e.mean));
+                if intervals {
+                    Cell::Banded {
+                        main,
+                        band: format!("[{}, {}]", show(k, e.ci95[0]), show(k, e.ci95[1])),
+                    }
+                } else {
+                    Cell::Plain(main)
+                }
+            })
             .collect();
         t.push(vec![
             Cell::Text(row.pool.clone()),
-            Cell::Plain(format!("{}-{}", row.from, row.to)),
+            Cell::Plain(format!("{}{}{}", row.from, if intervals { "–" } else { "-" }, row.to)),
             Cell::Int(row.seats.into()),
             Cell::Int(row.scheduled.into()),
             Cell::Int(row.erlang_c.into()),
             Cell::Num(row.offered_per_h, Some(1)),
-            Cell::Plain(format!(
-                "{}{}",
-                achieved.join(", "),
-                if row.close { " (close)" } else { "" }
-            )),
+            Cell::Lines {
+                cells: achieved,
+                after: if row.close { " (close)" } else { "" }.to_string(),
+            },
         ]);
     }
     t
@@ -70,7 +81,7 @@ pub fn to_text(s: &Staffing) -> String {
     )
     .ok();
     out.push('\n');
-    for line in table::to_text(&plan(s)) {
+    for line in table::to_text(&plan(s, false)) {
         writeln!(out, "{line}").ok();
     }
     writeln!(

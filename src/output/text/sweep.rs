@@ -54,9 +54,9 @@ pub fn points(s: &Sweep, metrics: &[&str]) -> Table {
     t
 }
 
-/// A swept value as written (strings without their quotes).
-fn value(v: &impl std::fmt::Display) -> String {
-    v.to_string().trim_matches('"').to_string()
+/// A swept value as written (a string as it is, without quotes).
+pub fn value(v: &serde_json::Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
 }
 
 /// The sweep as CSV: one row per point and metric.

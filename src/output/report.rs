@@ -240,11 +240,7 @@ pub fn findings_table(a: &Analysis) -> table::Table {
     let mut t = table::Table::new(&["severity", "rule", "node", "where", "finding", "source"]);
     for f in &a.findings {
         t.push(vec![
-            Cell::Tagged {
-                attr: "class",
-                value: f.severity.to_string(),
-                text: f.severity.to_string(),
-            },
+            Cell::tagged("class", f.severity.to_string(), Cell::Plain(f.severity.to_string())),
             Cell::Plain(f.rule.to_string()),
             Cell::Text(f.node.clone()),
             Cell::Plain(format!("{}:{}", f.line, f.column)),

@@ -87,14 +87,23 @@ pub enum Cell {
         /// The 95% confidence interval.
         ci95: [f64; 2],
     },
-    /// hotline's own text with an attribute on its HTML cell (a class, or
-    /// `data-metric` for the tests that read a report).
+    /// A cell with an attribute on its HTML cell (a class, a `colspan`,
+    /// or `data-metric` for the tests that read a report).
     Tagged {
         /// The attribute's name.
         attr: &'static str,
         /// Its value.
         value: String,
-        /// The text.
+        /// The cell inside.
+        cell: Box<Cell>,
+    },
+    /// User text that links to a place in an HTML page (text elsewhere).
+    Link {
+        /// Where it points (`#h3`).
+        href: String,
+        /// The tooltip, if any.
+        title: Option<String>,
+        /// What it shows: user text, escaped as [`Cell::Text`].
         text: String,
     },
     /// A figure with a band after it (an interval, a note), the band muted
@@ -128,19 +137,30 @@ impl Cell {
         x.map_or(Cell::Missing, |x| Cell::Int(x.into()))
     }
 
+    /// The cell with an attribute on its HTML cell.
+    pub fn tagged(attr: &'static str, value: impl Into<String>, cell: Cell) -> Cell {
+        Cell::Tagged {
+            attr,
+            value: value.into(),
+            cell: Box::new(cell),
+        }
+    }
+
     /// Yes, no or the missing mark.
     pub fn bool(x: Option<bool>) -> Cell {
         x.map_or(Cell::Missing, Cell::Bool)
     }
 
-    /// The cell as text for people (not escaped).
-    fn shown(&self, missing: &str) -> String {
+    /// The cell as text for people, user text passed through `user` (an
+    /// escape for the format).
+    fn shown_as(&self, missing: &str, user: &dyn Fn(&str) -> String) -> String {
         match self {
-            Cell::Text(s) | Cell::Plain(s) => s.clone(),
-            Cell::Tagged { text, .. } => text.clone(),
+            Cell::Text(s) | Cell::Link { text: s, .. } => user(s),
+            Cell::Plain(s) => s.clone(),
+            Cell::Tagged { cell, .. } => cell.shown_as(missing, user),
             Cell::Banded { main, band } => format!("{main} {band}"),
             Cell::Lines { cells, after } => {
-                let shown: Vec<String> = cells.iter().map(|c| c.shown(missing)).collect();
+                let shown: Vec<String> = cells.iter().map(|c| c.shown_as(missing, user)).collect();
                 format!("{}{after}", shown.join(", "))
             }
             Cell::Int(n) => n.to_string(),
@@ -153,6 +173,11 @@ impl Cell {
             }
             Cell::Missing => missing.to_string(),
         }
+    }
+
+    /// The cell as text for people (not escaped).
+    fn shown(&self, missing: &str) -> String {
+        self.shown_as(missing, &str::to_string)
     }
 
     /// The cell's content as HTML, escaped.
@@ -170,6 +195,15 @@ impl Cell {
                 banded(&show(*mean), &format!("[{}, {}]", show(ci95[0]), show(ci95[1])))
             }
             Cell::Banded { main, band } => banded(main, band),
+            Cell::Tagged { cell, .. } => cell.html(missing),
+            Cell::Link { href, title, text } => format!(
+                "<a href=\"{}\"{}>{}</a>",
+                escape::html(href),
+                title
+                    .as_ref()
+                    .map_or(String::new(), |t| format!(" title=\"{}\"", escape::html(t))),
+                escape::html(text)
+            ),
             Cell::Lines { cells, after } => {
                 let lines: Vec<String> = cells.iter().map(|c| c.html(missing)).collect();
                 format!("{}{}", lines.join("<br>"), escape::html(after))
@@ -181,9 +215,9 @@ impl Cell {
     /// The cell as a CSV field (user text guarded against formulas).
     fn csv(&self) -> String {
         match self {
-            Cell::Text(s) => escape::csv_text(s).into_owned(),
+            Cell::Text(s) | Cell::Link { text: s, .. } => escape::csv_text(s).into_owned(),
             Cell::Plain(s) => s.clone(),
-            Cell::Tagged { text, .. } => text.clone(),
+            Cell::Tagged { cell, .. } => cell.csv(),
             Cell::Banded { main, .. } => main.clone(),
             Cell::Lines { cells, after } => {
                 let fields: Vec<String> = cells.iter().map(Cell::csv).collect();
@@ -207,6 +241,8 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// What a missing value shows in text, Markdown and HTML.
     pub missing: &'static str,
+    /// A last row of totals (HTML: header cells).
+    pub footer: Option<Vec<Cell>>,
 }
 
 impl Table {
@@ -222,6 +258,7 @@ impl Table {
             columns,
             rows: Vec::new(),
             missing: "-",
+            footer: None,
         }
     }
 
@@ -243,12 +280,9 @@ impl Table {
 pub fn to_text(t: &Table) -> Vec<String> {
     use crate::diag::width;
     let lines: Vec<Vec<String>> = std::iter::once(t.columns.iter().map(|c| c.name.clone()).collect())
-        .chain(t.rows.iter().map(|row| {
+        .chain(t.rows.iter().chain(&t.footer).map(|row| {
             row.iter()
-                .map(|c| match c {
-                    Cell::Text(s) => escape::cell(s).into_owned(),
-                    c => c.shown(t.missing),
-                })
+                .map(|c| c.shown_as(t.missing, &|s| escape::cell(s).into_owned()))
                 .collect()
         }))
         .collect();
@@ -308,14 +342,8 @@ pub fn to_markdown(t: &Table) -> String {
     out.push_str("\n|");
     out.push_str(&"---|".repeat(t.columns.len()));
     out.push('\n');
-    for row in &t.rows {
-        let cells = row
-            .iter()
-            .map(|c| match c {
-                Cell::Text(s) => escape::markdown(s),
-                c => c.shown(t.missing),
-            })
-            .collect();
+    for row in t.rows.iter().chain(&t.footer) {
+        let cells = row.iter().map(|c| c.shown_as(t.missing, &escape::markdown)).collect();
         out.push_str(&line(cells));
         out.push('\n');
     }
@@ -326,7 +354,7 @@ pub fn to_markdown(t: &Table) -> String {
 pub fn to_csv(t: &Table) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(t.columns.iter().map(|c| c.name.as_str())).ok();
-    for row in &t.rows {
+    for row in t.rows.iter().chain(&t.footer) {
         w.write_record(row.iter().map(Cell::csv)).ok();
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -350,6 +378,13 @@ pub fn to_html(t: &Table) -> String {
             }
             out.push_str(&c.html(t.missing));
             out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    if let Some(footer) = &t.footer {
+        out.push_str("<tr>");
+        for c in footer {
+            write!(out, "<th>{}</th>", c.html(t.missing)).ok();
         }
         out.push_str("</tr>\n");
     }

@@ -268,12 +268,8 @@ pub fn write_report(
         t.push(
             row.into_iter()
                 .map(|(cell, metric)| match (cell, metric) {
-                    (Cell::Plain(text), Some(value)) => Cell::Tagged {
-                        attr: "data-metric",
-                        value,
-                        text,
-                    },
-                    (cell, _) => cell,
+                    (cell, Some(metric)) => Cell::tagged("data-metric", metric, cell),
+                    (cell, None) => cell,
                 })
                 .collect(),
         );

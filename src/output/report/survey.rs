@@ -4,6 +4,7 @@
 //! test calls against the menus, and one card per hotline with its route
 //! to a human.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -11,6 +12,7 @@ use super::plots::{Plot, shares_plot};
 use super::{ReportDir, escape_html as e};
 use crate::decisions::survey::{Row, Survey};
 use crate::error::Error;
+use crate::output::table::{self, Cell, Table};
 
 /// The headline shares: (label, share, how many of how many).
 pub fn headline(s: &Survey) -> Vec<(String, f64, String)> {
@@ -169,79 +171,30 @@ pub fn write_report(out: ReportDir, s: &Survey, interrupted: &dyn Fn() -> bool) 
     )
     .ok();
     writeln!(md, "# Survey: {} hotline(s), {} file(s)\n", a.hotlines, a.files).ok();
-    writeln!(html, "<table><tr><th>headline</th><th>share</th><th>hotlines</th></tr>").ok();
-    writeln!(md, "| headline | share | hotlines |\n|---|---|---|").ok();
+    let mut t = Table::new(&["headline", "share", "hotlines"]);
     for (label, share, of) in headline(s) {
-        writeln!(
-            html,
-            "<tr><td>{}</td><td>{:.0}%</td><td>{of}</td></tr>",
-            e(&label),
-            share * 100.0
-        )
-        .ok();
-        writeln!(md, "| {label} | {:.0}% | {of} |", share * 100.0).ok();
+        t.push(vec![
+            Cell::Plain(label),
+            Cell::Plain(format!("{:.0}%", share * 100.0)),
+            Cell::Plain(of),
+        ]);
     }
     if let Some(m) = a.median_seconds_to_human {
-        writeln!(
-            html,
-            "<tr><td>median seconds of menu before a human</td><td>{m:.0} s</td><td></td></tr>"
-        )
-        .ok();
-        writeln!(md, "| median seconds of menu before a human | {m:.0} s | |").ok();
+        t.push(vec![
+            Cell::Plain("median seconds of menu before a human".into()),
+            Cell::Plain(format!("{m:.0} s")),
+            Cell::Plain(String::new()),
+        ]);
     }
-    writeln!(html, "</table>").ok();
+    html.push_str(&table::to_html(&t));
+    md.push_str(&table::to_markdown(&t));
     super::embed_plots(&plots, out.path(), &mut html, &mut files)?;
-    let index: std::collections::HashMap<&str, usize> =
-        s.rows.iter().enumerate().map(|(i, r)| (r.file.as_str(), i)).collect();
-    // The ranking.
-    writeln!(html, "<h2>Ranking</h2>\n<table><tr><th>#</th><th>hotline</th><th>selections</th><th>seconds</th><th>one press everywhere</th><th>65+ line</th><th>deflection loop</th><th>online typed requests</th><th>errors</th></tr>").ok();
-    writeln!(
-        md,
-        "\n## Ranking\n\n| # | hotline | file | selections | seconds | errors |\n|---|---|---|---|---|---|"
-    )
-    .ok();
-    for (k, r) in ranking(s).into_iter().enumerate() {
-        let i = index[r.file.as_str()];
-        let yes = |b: Option<bool>| match b {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "–",
-        };
-        let sel = match r.reachable {
-            Some(false) => "no human".to_string(),
-            _ => opt(r.selections),
-        };
-        writeln!(
-            html,
-            "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            k + 1,
-            anchor(i),
-            e(title(r)),
-            sel,
-            opt(r.seconds.map(crate::menu::value::trim_float)),
-            yes(r.one_press_everywhere),
-            yes(r.elderly_line),
-            yes(r.deflection_loop),
-            match r.online_reachable {
-                Some(false) => "no person".into(),
-                _ => opt(r.online_selections),
-            },
-            r.errors
-        )
-        .ok();
-        writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} |",
-            k + 1,
-            title(r).replace('|', "\\|"),
-            r.file.replace('|', "\\|"),
-            sel,
-            opt(r.seconds.map(crate::menu::value::trim_float)),
-            r.errors
-        )
-        .ok();
-    }
-    writeln!(html, "</table>").ok();
+    let index: HashMap<&str, usize> = s.rows.iter().enumerate().map(|(i, r)| (r.file.as_str(), i)).collect();
+    let (ranked, short) = ranking_tables(s, &index);
+    writeln!(html, "<h2>Ranking</h2>").ok();
+    html.push_str(&table::to_html(&ranked));
+    writeln!(md, "\n## Ranking\n").ok();
+    md.push_str(&table::to_markdown(&short));
     simulated(&mut html, &mut md, s, &index);
     matrix(&mut html, &mut md, s, &index);
     calls(&mut html, s, &index);
@@ -259,162 +212,205 @@ pub fn write_report(out: ReportDir, s: &Survey, interrupted: &dyn Fn() -> bool) 
     out.write(files, &|tmp| super::write_pngs(&plots, tmp), interrupted)
 }
 
+/// A hotline's name linking to its card.
+fn link(r: &Row, i: usize) -> Cell {
+    Cell::Link {
+        href: format!("#{}", anchor(i)),
+        title: None,
+        text: title(r).to_string(),
+    }
+}
+
+/// The ranking, fewest selections first: the whole table for the page,
+/// a short one (with the file) for Markdown.
+fn ranking_tables(s: &Survey, index: &HashMap<&str, usize>) -> (Table, Table) {
+    let mut ranked = Table::new(&[
+        "#",
+        "hotline",
+        "selections",
+        "seconds",
+        "one press everywhere",
+        "65+ line",
+        "deflection loop",
+        "online typed requests",
+        "errors",
+    ])
+    .missing("–");
+    let mut short = Table::new(&["#", "hotline", "file", "selections", "seconds", "errors"]).missing("–");
+    for (k, r) in ranking(s).into_iter().enumerate() {
+        let sel = match r.reachable {
+            Some(false) => Cell::Plain("no human".into()),
+            _ => Cell::int(r.selections),
+        };
+        let secs = Cell::num(r.seconds, None);
+        let rank = Cell::Int(k as i64 + 1);
+        let errors = Cell::Int(r.errors as i64);
+        ranked.push(vec![
+            rank.clone(),
+            link(r, index[r.file.as_str()]),
+            sel.clone(),
+            secs.clone(),
+            Cell::bool(r.one_press_everywhere),
+            Cell::bool(r.elderly_line),
+            Cell::bool(r.deflection_loop),
+            match r.online_reachable {
+                Some(false) => Cell::Plain("no person".into()),
+                _ => Cell::int(r.online_selections),
+            },
+            errors.clone(),
+        ]);
+        short.push(vec![
+            rank,
+            Cell::Text(title(r).to_string()),
+            Cell::Text(r.file.clone()),
+            sel,
+            secs,
+            errors,
+        ]);
+    }
+    (ranked, short)
+}
+
 /// The simulated headline metrics per hotline, with their intervals.
-fn simulated(html: &mut String, md: &mut String, s: &Survey, index: &std::collections::HashMap<&str, usize>) {
+fn simulated(html: &mut String, md: &mut String, s: &Survey, index: &HashMap<&str, usize>) {
     let rows: Vec<&Row> = s.rows.iter().filter(|r| r.simulated.is_some()).collect();
     if rows.is_empty() {
         return;
     }
     let keys = crate::decisions::survey::SIMULATED;
     let show = |key: &str, x: f64| {
-        if key.starts_with("p_") {
+        if crate::sim::metric::is_share(key) {
             format!("{:.1}%", x * 100.0)
         } else {
             format!("{x:.1}")
         }
     };
-    writeln!(
-        html,
-        "<h2>Simulated</h2>\n<p>Each hotline with a caller model, over its own replications; the mean with its 95% interval.</p>\n<table><tr><th>hotline</th>{}</tr>",
-        keys.iter().map(|k| format!("<th>{k}</th>")).collect::<String>()
-    )
-    .ok();
-    writeln!(
-        md,
-        "\n## Simulated\n\n| hotline | {} |\n|---|{}",
-        keys.join(" | "),
-        "---|".repeat(keys.len())
-    )
-    .ok();
+    let columns: Vec<&str> = std::iter::once("hotline").chain(keys.iter().copied()).collect();
+    let mut t = Table::new(&columns).missing("–");
     for r in rows {
         let sim = r.simulated.as_ref().expect("filtered");
-        let link = format!("<a href=\"#{}\">{}</a>", anchor(index[r.file.as_str()]), e(title(r)));
-        if let Some(note) = &sim.note {
-            writeln!(
-                html,
-                "<tr><td>{link}</td><td colspan=\"{}\">{}</td></tr>",
-                keys.len(),
-                e(note)
-            )
-            .ok();
-            writeln!(md, "| {} | {} |", title(r).replace('|', "\\|"), note).ok();
-            continue;
+        let mut row = vec![link(r, index[r.file.as_str()])];
+        match &sim.note {
+            Some(note) => row.push(Cell::tagged(
+                "colspan",
+                keys.len().to_string(),
+                Cell::Text(note.clone()),
+            )),
+            None => row.extend(keys.iter().map(|k| {
+                sim.metrics.get(*k).map_or(Cell::Missing, |est| {
+                    Cell::Plain(format!(
+                        "{} [{}, {}]",
+                        show(k, est.mean),
+                        show(k, est.ci95[0]),
+                        show(k, est.ci95[1])
+                    ))
+                })
+            })),
         }
-        let cells: Vec<String> = keys
-            .iter()
-            .map(|k| match sim.metrics.get(*k) {
-                Some(est) => format!(
-                    "{} [{}, {}]",
-                    show(k, est.mean),
-                    show(k, est.ci95[0]),
-                    show(k, est.ci95[1])
-                ),
-                None => "–".into(),
-            })
-            .collect();
-        writeln!(
-            html,
-            "<tr><td>{link}</td>{}</tr>",
-            cells.iter().map(|c| format!("<td>{c}</td>")).collect::<String>()
-        )
-        .ok();
-        writeln!(md, "| {} | {} |", title(r).replace('|', "\\|"), cells.join(" | ")).ok();
+        t.push(row);
     }
-    writeln!(html, "</table>").ok();
+    writeln!(
+        html,
+        "<h2>Simulated</h2>\n<p>Each hotline with a caller model, over its own replications; the mean with its 95% interval.</p>"
+    )
+    .ok();
+    html.push_str(&table::to_html(&t));
+    writeln!(md, "\n## Simulated\n").ok();
+    md.push_str(&table::to_markdown(&t));
 }
 
 /// The compliance matrix: hotline by rule, each cell linking to the card
 /// with the evidence.
-fn matrix(html: &mut String, md: &mut String, s: &Survey, index: &std::collections::HashMap<&str, usize>) {
+fn matrix(html: &mut String, md: &mut String, s: &Survey, index: &HashMap<&str, usize>) {
     let rules: Vec<&str> = s.aggregate.verdicts.iter().map(|v| v.0.as_str()).collect();
     if rules.is_empty() {
         return;
     }
-    writeln!(
-        html,
-        "<h2>Compliance</h2>\n<table><tr><th>hotline</th>{}</tr>",
-        rules.iter().map(|r| format!("<th>{}</th>", e(r))).collect::<String>()
-    )
-    .ok();
-    writeln!(
-        md,
-        "\n## Compliance\n\n| rule | pass | fail | inconclusive |\n|---|---|---|---|"
-    )
-    .ok();
+    let columns: Vec<&str> = std::iter::once("hotline").chain(rules.iter().copied()).collect();
+    let mut t = Table::new(&columns).missing("–");
     for r in s.rows.iter().filter(|r| r.verdicts.is_some()) {
         let i = index[r.file.as_str()];
-        let cells: String = rules
-            .iter()
-            .map(
-                |rule| match r.verdicts.as_ref().and_then(|v| v.iter().find(|x| x.rule == *rule)) {
-                    Some(v) => format!(
-                        "<td class=\"{}\"><a href=\"#{}\" title=\"{}\">{}</a></td>",
-                        e(&v.status),
-                        anchor(i),
-                        e(&v.finding),
-                        match v.status.as_str() {
+        let mut row = vec![link(r, i)];
+        row.extend(rules.iter().map(|rule| {
+            match r.verdicts.as_ref().and_then(|v| v.iter().find(|x| x.rule == *rule)) {
+                Some(v) => Cell::tagged(
+                    "class",
+                    v.status.clone(),
+                    Cell::Link {
+                        href: format!("#{}", anchor(i)),
+                        title: Some(v.finding.clone()),
+                        text: match v.status.as_str() {
                             "pass" => "pass",
                             "fail" => "FAIL",
                             _ => "?",
                         }
-                    ),
-                    None => "<td>–</td>".into(),
-                },
+                        .to_string(),
+                    },
+                ),
+                None => Cell::Missing,
+            }
+        }));
+        t.push(row);
+    }
+    t.footer = Some(
+        std::iter::once(Cell::Plain("pass / fail / ?".into()))
+            .chain(
+                s.aggregate
+                    .verdicts
+                    .iter()
+                    .map(|(_, p, f, q)| Cell::Plain(format!("{p} / {f} / {q}"))),
             )
-            .collect();
-        writeln!(
-            html,
-            "<tr><td><a href=\"#{}\">{}</a></td>{cells}</tr>",
-            anchor(i),
-            e(title(r))
-        )
-        .ok();
-    }
-    writeln!(
-        html,
-        "<tr><th>pass / fail / ?</th>{}</tr></table>",
-        s.aggregate
-            .verdicts
-            .iter()
-            .map(|(_, p, f, q)| format!("<th>{p} / {f} / {q}</th>"))
-            .collect::<String>()
-    )
-    .ok();
+            .collect(),
+    );
+    writeln!(html, "<h2>Compliance</h2>").ok();
+    html.push_str(&table::to_html(&t));
+    let mut counts = Table::new(&["rule", "pass", "fail", "inconclusive"]);
     for (rule, p, f, q) in &s.aggregate.verdicts {
-        writeln!(md, "| {rule} | {p} | {f} | {q} |").ok();
+        counts.push(vec![
+            Cell::Text(rule.clone()),
+            Cell::Int(*p as i64),
+            Cell::Int(*f as i64),
+            Cell::Int(*q as i64),
+        ]);
     }
+    writeln!(md, "\n## Compliance\n").ok();
+    md.push_str(&table::to_markdown(&counts));
 }
 
 /// The test calls against the menus.
-fn calls(html: &mut String, s: &Survey, index: &std::collections::HashMap<&str, usize>) {
+fn calls(html: &mut String, s: &Survey, index: &HashMap<&str, usize>) {
     let rows: Vec<&Row> = s.rows.iter().filter(|r| r.calls.is_some()).collect();
     if rows.is_empty() {
         return;
     }
-    writeln!(html, "<h2>Test calls</h2>\n<table><tr><th>hotline</th><th>calls</th><th>reached a human</th><th>selections: declared / observed</th><th>seconds: declared / observed</th><th>bounced</th><th>findings</th></tr>").ok();
+    let mut t = Table::new(&[
+        "hotline",
+        "calls",
+        "reached a human",
+        "selections: declared / observed",
+        "seconds: declared / observed",
+        "bounced",
+        "findings",
+    ]);
+    let trim = |x: Option<f64>| opt(x.map(crate::menu::value::trim_float));
     for r in rows {
         let c = r.calls.as_ref().expect("filtered");
-        writeln!(
-            html,
-            "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{:.0}%</td><td>{} / {}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>",
-            anchor(index[r.file.as_str()]),
-            e(title(r)),
-            c.count,
-            c.reached_human * 100.0,
-            opt(r.selections),
-            opt(c.median_selections.map(crate::menu::value::trim_float)),
-            opt(r.seconds.map(crate::menu::value::trim_float)),
-            opt(c.median_seconds_to_human.map(crate::menu::value::trim_float)),
-            c.bounced,
+        t.push(vec![
+            link(r, index[r.file.as_str()]),
+            Cell::Int(c.count as i64),
+            Cell::Plain(format!("{:.0}%", c.reached_human * 100.0)),
+            Cell::Plain(format!("{} / {}", opt(r.selections), trim(c.median_selections))),
+            Cell::Plain(format!("{} / {}", trim(r.seconds), trim(c.median_seconds_to_human))),
+            Cell::Int(c.bounced as i64),
             if c.findings.is_empty() {
-                "agree with the menu".into()
+                Cell::Plain("agree with the menu".into())
             } else {
-                e(&c.findings.join("; "))
-            }
-        )
-        .ok();
+                Cell::Text(c.findings.join("; "))
+            },
+        ]);
     }
-    writeln!(html, "</table>").ok();
+    writeln!(html, "<h2>Test calls</h2>").ok();
+    html.push_str(&table::to_html(&t));
 }
 
 /// One card per hotline: its figures, its route to a human drawn, its

@@ -47,24 +47,6 @@ pub struct Reach {
     pub expected_undecided: bool,
 }
 
-impl Reach {
-    /// The probability as a percentage with one decimal, or `undecided`.
-    pub fn probability_pct(&self) -> String {
-        self.probability
-            .map_or_else(|| "undecided".into(), |p| format!("{:.1}%", p * 100.0))
-    }
-
-    /// The expected time in the menu with one decimal; `unbounded` when
-    /// callers are trapped, `undecided` when it could not be computed.
-    pub fn expected_text(&self) -> String {
-        match self.expected_ivr_seconds {
-            Some(v) => format!("{v:.1}"),
-            None if self.expected_undecided => "undecided".into(),
-            None => "unbounded".into(),
-        }
-    }
-}
-
 /// The whole analysis of a hotline.
 #[derive(Clone, Debug, Serialize)]
 pub struct Analysis {

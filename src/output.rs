@@ -3,5 +3,6 @@
 
 pub mod graph;
 pub mod report;
+pub mod show;
 pub mod table;
 pub mod text;

@@ -159,7 +159,7 @@ pub(crate) fn embed_plots(
 }
 
 pub use crate::escape::html as escape_html;
-pub use crate::sim::metric::show;
+pub use crate::output::show::metric as show;
 
 /// A table of estimates: a title, the metric keys (columns) and one row
 /// per named scope, each cell the estimate when the scope has it.
@@ -182,7 +182,7 @@ impl Table<'_> {
                     "[{}, {}]{}",
                     show(key, x.ci95[0]),
                     show(key, x.ci95[1]),
-                    x.rests_on(replications)
+                    crate::output::show::rests_on(x, replications)
                 ),
             )
         })
@@ -228,8 +228,8 @@ pub fn reach_table(a: &Analysis) -> table::Table {
             Cell::int(x.selections),
             Cell::num(x.seconds, None),
             Cell::Text(x.route.join(" → ")),
-            Cell::Plain(x.probability_pct()),
-            Cell::Plain(x.expected_text()),
+            Cell::Plain(crate::output::show::reach_probability(x)),
+            Cell::Plain(crate::output::show::expected_ivr(x)),
         ]);
     }
     t

@@ -168,7 +168,7 @@ impl Cell {
             Cell::Num(x, None) => trim_float(*x),
             Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
             Cell::Estimate { key, mean, ci95 } => {
-                let show = |x| crate::sim::metric::show(key, x);
+                let show = |x| crate::output::show::metric(key, x);
                 format!("{} [{}, {}]", show(*mean), show(ci95[0]), show(ci95[1]))
             }
             Cell::Missing => missing.to_string(),
@@ -191,7 +191,7 @@ impl Cell {
         };
         match self {
             Cell::Estimate { key, mean, ci95 } => {
-                let show = |x| crate::sim::metric::show(key, x);
+                let show = |x| crate::output::show::metric(key, x);
                 banded(&show(*mean), &format!("[{}, {}]", show(ci95[0]), show(ci95[1])))
             }
             Cell::Banded { main, band } => banded(main, band),

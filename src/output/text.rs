@@ -13,6 +13,7 @@ use std::fmt::Write;
 use crate::analysis::rules::RULES;
 use crate::analysis::{Analysis, Reach};
 use crate::menu::value::trim_float;
+use crate::output::table::{self, Align, Cell, Column, Table};
 
 /// `hotline rules` as a table, each column as wide as its widest cell.
 pub fn rules() -> String {
@@ -20,28 +21,25 @@ pub fn rules() -> String {
         r.threshold
             .map_or_else(|| "-".into(), |t| format!("{} {}", trim_float(t), r.unit))
     };
-    let width = |cells: &mut dyn Iterator<Item = usize>, head: &str| cells.max().unwrap_or(0).max(head.chars().count());
-    let w_id = width(&mut RULES.iter().map(|r| r.id.to_string().chars().count()), "rule");
-    let w_sev = width(&mut RULES.iter().map(|r| r.severity.to_string().len()), "severity");
-    let w_thr = width(&mut RULES.iter().map(|r| threshold(r).chars().count()), "threshold");
-    let mut out = String::new();
-    writeln!(
-        out,
-        "{:<w_id$} {:<w_sev$} {:<w_thr$} source / what it checks",
-        "rule", "severity", "threshold"
-    )
-    .ok();
+    let mut t = Table::with(
+        ["rule", "severity", "threshold", "source / what it checks"]
+            .iter()
+            .map(|c| Column::new(c).after(" "))
+            .collect(),
+    );
     for r in RULES {
-        writeln!(
-            out,
-            "{:<w_id$} {:<w_sev$} {:<w_thr$} {}",
-            r.id,
-            r.severity.to_string(),
-            threshold(r),
-            r.source
-        )
-        .ok();
-        writeln!(out, "{:<w$} {}", "", r.summary, w = w_id + w_sev + w_thr + 2).ok();
+        t.push(vec![
+            Cell::Plain(r.id.to_string()),
+            Cell::Plain(r.severity.to_string()),
+            Cell::Plain(threshold(r)),
+            Cell::Plain(r.source.to_string()),
+        ]);
+        let blank = || Cell::Plain(String::new());
+        t.push(vec![blank(), blank(), blank(), Cell::Plain(r.summary.to_string())]);
+    }
+    let mut out = String::new();
+    for line in table::to_text(&t) {
+        writeln!(out, "{line}").ok();
     }
     out
 }
@@ -60,7 +58,7 @@ fn reach(out: &mut String, r: &Reach) {
         None => writeln!(out, "  P(reach a human)     undecided"),
     }
     .ok();
-    match (r.expected_ivr_seconds, r.expected_text().as_str()) {
+    match (r.expected_ivr_seconds, crate::output::show::expected_ivr(r).as_str()) {
         (Some(s), _) => writeln!(
             out,
             "  expected IVR time    {} s",
@@ -131,20 +129,20 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
         r.calls
     )
     .ok();
+    let f = |x: f64, pct: bool| {
+        if pct {
+            format!("{:.1}%", x * 100.0)
+        } else {
+            format!("{x:.1}")
+        }
+    };
     let fmt = |e: &Estimate, pct: bool| {
-        let f = |x: f64| {
-            if pct {
-                format!("{:.1}%", x * 100.0)
-            } else {
-                format!("{x:.1}")
-            }
-        };
         format!(
             "{:>9}  [{}, {}]{}",
-            f(e.mean),
-            f(e.ci95[0]),
-            f(e.ci95[1]),
-            e.rests_on(r.replications)
+            f(e.mean, pct),
+            f(e.ci95[0], pct),
+            f(e.ci95[1], pct),
+            crate::output::show::rests_on(e, r.replications)
         )
     };
     let rows: &[(&str, &str, bool)] = &[
@@ -170,11 +168,27 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
         ("channel_switches_per_caller", "channel switches per customer", false),
         ("p_bounced_back_to_phone", "bounced phone → online → phone", true),
     ];
-    writeln!(out, "{:<40} {:>9}  95% interval", "metric", "mean").ok();
+    let mut t = Table::with(vec![
+        Column::new("metric").fixed(40, Align::Left),
+        Column::new("mean").fixed(9, Align::Right),
+        Column::new("95% interval"),
+    ]);
     for (key, label, pct) in rows {
         if let Some(e) = r.metrics.get(*key) {
-            writeln!(out, "{label:<40} {}", fmt(e, *pct)).ok();
+            t.push(vec![
+                Cell::Plain(label.to_string()),
+                Cell::Plain(f(e.mean, *pct)),
+                Cell::Plain(format!(
+                    "[{}, {}]{}",
+                    f(e.ci95[0], *pct),
+                    f(e.ci95[1], *pct),
+                    crate::output::show::rests_on(e, r.replications)
+                )),
+            ]);
         }
+    }
+    for line in table::to_text(&t) {
+        writeln!(out, "{line}").ok();
     }
     for (name, m) in &r.queues {
         if let (Some(sl), Some(w), Some(ab)) = (m.get("service_level"), m.get("mean_wait_s"), m.get("p_abandon")) {

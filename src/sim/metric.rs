@@ -32,20 +32,3 @@ pub fn kind(key: &str) -> Kind {
 pub fn is_share(key: &str) -> bool {
     kind(key) == Kind::Share
 }
-
-/// A metric's value for people: shares as percentages with one decimal,
-/// small figures with three decimals, the rest with one; "–" when there
-/// is no value.
-pub fn show(key: &str, x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    if is_share(key) {
-        format!("{:.1}%", x * 100.0)
-    } else if x != 0.0 && x.abs() < 1.0 {
-        // Small figures (switches per caller, queue lengths) keep three decimals.
-        format!("{x:.3}")
-    } else {
-        format!("{x:.1}")
-    }
-}

@@ -292,18 +292,6 @@ pub struct Estimate {
     pub n: u64,
 }
 
-impl Estimate {
-    /// ` (n of R replications)` when the figure rests on fewer than all
-    /// `replications`, else nothing.
-    pub fn rests_on(&self, replications: u32) -> String {
-        if self.n < u64::from(replications) {
-            format!(" ({} of {replications} replications)", self.n)
-        } else {
-            String::new()
-        }
-    }
-}
-
 /// Welford accumulator of one metric across replications.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Welford {

@@ -126,8 +126,8 @@ fn menu_rows(c: &Comparison) -> Vec<Vec<Cell>> {
         ],
         vec![
             Cell::Plain("P(reach a queue), from the menu".into()),
-            Cell::Plain(c.a.reach_human.probability_pct()),
-            Cell::Plain(c.b.reach_human.probability_pct()),
+            Cell::Plain(crate::output::show::reach_probability(&c.a.reach_human)),
+            Cell::Plain(crate::output::show::reach_probability(&c.b.reach_human)),
         ],
     ]
 }

@@ -71,7 +71,7 @@ impl Export for Html {
                     show(key, m.mean),
                     show(key, m.ci95[0]),
                     show(key, m.ci95[1]),
-                    m.rests_on(s.replications),
+                    crate::output::show::rests_on(m, s.replications),
                     e(label)
                 )
                 .ok();

@@ -9,6 +9,7 @@ use super::plots::{Plot, Step, step_plot};
 use super::{ReportDir, escape_html as e};
 use crate::decisions::staff::{PlanRow, Staffing};
 use crate::error::Error;
+use crate::output::table::{self, Cell, Table};
 
 /// Seconds of day of a plan row's start or end (`08:30`); an end at
 /// midnight or before the start is the next day's.
@@ -100,8 +101,7 @@ pub fn plots(s: &Staffing) -> Vec<Plot> {
 
 /// The plan as CSV.
 pub fn to_csv(s: &Staffing) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut t = Table::new(&[
         "pool",
         "from",
         "to",
@@ -111,23 +111,21 @@ pub fn to_csv(s: &Staffing) -> String {
         "offered_per_h",
         "offered_erlangs",
         "close",
-    ])
-    .ok();
+    ]);
     for r in &s.plan {
-        w.write_record([
-            crate::escape::csv_text(&r.pool).into_owned(),
-            r.from.clone(),
-            r.to.clone(),
-            r.seats.to_string(),
-            r.scheduled.to_string(),
-            r.erlang_c.to_string(),
-            r.offered_per_h.to_string(),
-            r.offered_erlangs.to_string(),
-            r.close.to_string(),
-        ])
-        .ok();
+        t.push(vec![
+            Cell::Text(r.pool.clone()),
+            Cell::Plain(r.from.clone()),
+            Cell::Plain(r.to.clone()),
+            Cell::Int(r.seats.into()),
+            Cell::Int(r.scheduled.into()),
+            Cell::Int(r.erlang_c.into()),
+            Cell::Num(r.offered_per_h, None),
+            Cell::Num(r.offered_erlangs, None),
+            Cell::Bool(r.close),
+        ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    table::to_csv(&t)
 }
 
 /// Writes the report of a plan into `out`.

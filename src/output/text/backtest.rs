@@ -1,6 +1,36 @@
 //! A backtest written out for people.
 
 use crate::decisions::backtest::Backtest;
+use crate::output::table::{self, Align, Cell, Column, Table};
+
+/// Per interval and metric: the logged figure, the simulated one with its
+/// band, and whether the logged one is inside.
+pub fn intervals(b: &Backtest) -> Table {
+    let mut t = Table::with(vec![
+        Column::new("interval").fixed(12, Align::Left),
+        Column::new("metric").fixed(16, Align::Left),
+        Column::new("logged").fixed(10, Align::Right),
+        Column::new("simulated").fixed(10, Align::Right),
+        Column::new("band").fixed(23, Align::Left).after("  "),
+        Column::new("inside").after(" "),
+    ]);
+    for r in &b.intervals {
+        let show = |x: f64| crate::output::show::metric(r.metric, x);
+        t.push(vec![
+            Cell::Plain(format!("{}-{}", r.from, r.to)),
+            Cell::Plain(r.metric.to_string()),
+            Cell::Plain(show(r.logged)),
+            Cell::Plain(show(r.simulated.mean)),
+            Cell::Plain(format!(
+                "[{}, {}]",
+                show(r.simulated.ci95[0]),
+                show(r.simulated.ci95[1])
+            )),
+            Cell::Plain(if r.inside { "yes" } else { "NO" }.to_string()),
+        ]);
+    }
+    t
+}
 
 /// The backtest for people.
 pub fn to_text(b: &Backtest) -> String {
@@ -16,23 +46,9 @@ pub fn to_text(b: &Backtest) -> String {
             let _ = writeln!(s, "  {m:<16} {:>5.0}% inside", share * 100.0);
         }
     }
-    let _ = writeln!(
-        s,
-        "\n{:<12} {:<16} {:>10} {:>10}  {:<23} inside",
-        "interval", "metric", "logged", "simulated", "band"
-    );
-    for r in &b.intervals {
-        let show = |x: f64| crate::sim::metric::show(r.metric, x);
-        let _ = writeln!(
-            s,
-            "{:<12} {:<16} {:>10} {:>10}  {:<23} {}",
-            format!("{}-{}", r.from, r.to),
-            r.metric,
-            show(r.logged),
-            show(r.simulated.mean),
-            format!("[{}, {}]", show(r.simulated.ci95[0]), show(r.simulated.ci95[1])),
-            if r.inside { "yes" } else { "NO" }
-        );
+    s.push('\n');
+    for line in table::to_text(&intervals(b)) {
+        let _ = writeln!(s, "{line}");
     }
     s
 }

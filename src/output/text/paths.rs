@@ -2,6 +2,7 @@
 
 use crate::designer::paths::Paths;
 use crate::menu::{Channel, Hotline};
+use crate::output::table::{self, Cell, Table};
 
 /// A probability as a percentage people read (`35%`, `0.012%`).
 fn pct(p: f64) -> String {
@@ -52,8 +53,7 @@ pub fn to_text(p: &Paths) -> String {
 
 /// The routes as CSV, one row per route.
 pub fn to_csv(p: &Paths) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut t = Table::new(&[
         "rank",
         "start",
         "probability",
@@ -63,28 +63,25 @@ pub fn to_csv(p: &Paths) -> String {
         "input",
         "nodes",
         "prompts",
-    ])
-    .ok();
-    let text = |s: &str| crate::escape::csv_text(s).into_owned();
+    ]);
     for (i, r) in p.paths.iter().enumerate() {
         let end = serde_json::to_value(r.end)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        w.write_record([
-            (i + 1).to_string(),
-            text(&r.start),
-            r.probability.to_string(),
-            r.seconds.to_string(),
-            text(&r.outcome),
-            end,
-            text(&r.input.join(" ")),
-            text(&r.nodes.join(" > ")),
-            text(&r.prompts.join(" | ")),
-        ])
-        .ok();
+        t.push(vec![
+            Cell::Int(i as i64 + 1),
+            Cell::Text(r.start.clone()),
+            Cell::Num(r.probability, None),
+            Cell::Num(r.seconds, None),
+            Cell::Text(r.outcome.clone()),
+            Cell::Plain(end),
+            Cell::Text(r.input.join(" ")),
+            Cell::Text(r.nodes.join(" > ")),
+            Cell::Text(r.prompts.join(" | ")),
+        ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    table::to_csv(&t)
 }
 
 /// The routes as a Markdown test plan: one numbered test case per route.

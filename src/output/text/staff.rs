@@ -15,7 +15,7 @@ pub fn plan(s: &Staffing, intervals: bool) -> Table {
         Column::new("offered/h").fixed(9, Align::Right),
         Column::new("achieved").after("  "),
     ]);
-    let show = crate::sim::metric::show;
+    let show = crate::output::show::metric;
     for row in &s.plan {
         let achieved = row
             .achieved

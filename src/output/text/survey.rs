@@ -1,9 +1,26 @@
 //! A survey written out: CSV, one row per hotline, and the table for
 //! people.
 
-use crate::decisions::survey::Survey;
+use crate::decisions::survey::{Row, Survey};
 
 use crate::output::table::{self, Cell, Table};
+
+/// A hotline's file and figures, as both tables show them.
+fn figures(r: &Row) -> [Cell; 11] {
+    [
+        Cell::Text(r.file.clone()),
+        Cell::bool(r.reachable),
+        Cell::int(r.selections),
+        Cell::num(r.seconds, None),
+        Cell::bool(r.one_press_everywhere),
+        Cell::bool(r.elderly_line),
+        Cell::bool(r.deflection_loop),
+        Cell::bool(r.online_reachable),
+        Cell::int(r.online_selections),
+        Cell::Int(r.errors as i64),
+        Cell::Int(r.warnings as i64),
+    ]
+}
 
 /// The rows as CSV (one row per hotline, then no aggregate).
 pub fn to_csv(s: &Survey) -> String {
@@ -23,21 +40,10 @@ pub fn to_csv(s: &Survey) -> String {
         "error",
     ]);
     for r in &s.rows {
-        t.push(vec![
-            Cell::Text(r.name.clone()),
-            Cell::Text(r.file.clone()),
-            Cell::bool(r.reachable),
-            Cell::int(r.selections),
-            Cell::num(r.seconds, None),
-            Cell::bool(r.one_press_everywhere),
-            Cell::bool(r.elderly_line),
-            Cell::bool(r.deflection_loop),
-            Cell::bool(r.online_reachable),
-            Cell::int(r.online_selections),
-            Cell::Int(r.errors as i64),
-            Cell::Int(r.warnings as i64),
-            Cell::Text(r.error.clone().unwrap_or_default()),
-        ]);
+        let mut row = vec![Cell::Text(r.name.clone())];
+        row.extend(figures(r));
+        row.push(Cell::Text(r.error.clone().unwrap_or_default()));
+        t.push(row);
     }
     table::to_csv(&t)
 }
@@ -48,24 +54,13 @@ pub fn hotlines(s: &Survey) -> Table {
         "hotline", "file", "human", "sel.", "secs", "0-out", "65+", "deflect", "online", "typed", "err", "warn",
     ]);
     for r in &s.rows {
-        t.push(vec![
-            if r.name.is_empty() {
-                Cell::Plain("(did not load)".into())
-            } else {
-                Cell::Text(r.name.clone())
-            },
-            Cell::Text(r.file.clone()),
-            Cell::bool(r.reachable),
-            Cell::int(r.selections),
-            Cell::num(r.seconds, None),
-            Cell::bool(r.one_press_everywhere),
-            Cell::bool(r.elderly_line),
-            Cell::bool(r.deflection_loop),
-            Cell::bool(r.online_reachable),
-            Cell::int(r.online_selections),
-            Cell::Int(r.errors as i64),
-            Cell::Int(r.warnings as i64),
-        ]);
+        let mut row = vec![if r.name.is_empty() {
+            Cell::Plain("(did not load)".into())
+        } else {
+            Cell::Text(r.name.clone())
+        }];
+        row.extend(figures(r));
+        t.push(row);
     }
     t
 }

@@ -453,4 +453,56 @@ mod tests {
         );
         assert!(to_html(&t).contains("<td>热线 | &lt;b&gt;</td><td>12</td><td>0.12</td><td>yes</td>"));
     }
+
+    #[test]
+    fn links_tags_lines_and_the_footer_in_each_format() {
+        let mut t = Table::new(&["hotline", "verdict", "figures"]).missing("–");
+        t.push(vec![
+            Cell::Link {
+                href: "#h0".into(),
+                title: Some("a \"quote\"".into()),
+                text: "<热线>".into(),
+            },
+            Cell::tagged("class", "fail", Cell::Plain("FAIL".into())),
+            Cell::Lines {
+                cells: vec![
+                    Cell::Banded {
+                        main: "sl 80.0%".into(),
+                        band: "[78.0%, 82.0%]".into(),
+                    },
+                    Cell::Missing,
+                ],
+                after: " (close)".into(),
+            },
+        ]);
+        t.footer = Some(vec![
+            Cell::Plain("all".into()),
+            Cell::Int(1),
+            Cell::Plain(String::new()),
+        ]);
+        assert_eq!(
+            to_html(&t),
+            "<table><tr><th>hotline</th><th>verdict</th><th>figures</th></tr>\n\
+             <tr><td><a href=\"#h0\" title=\"a &quot;quote&quot;\">&lt;热线&gt;</a></td><td class=\"fail\">FAIL</td>\
+             <td>sl 80.0% <span class=\"muted\">[78.0%, 82.0%]</span><br>– (close)</td></tr>\n\
+             <tr><th>all</th><th>1</th><th></th></tr>\n</table>\n"
+        );
+        assert_eq!(
+            to_markdown(&t),
+            "| hotline | verdict | figures |\n|---|---|---|\n\
+             | &lt;热线&gt; | FAIL | sl 80.0% [78.0%, 82.0%], – (close) |\n| all | 1 | |\n"
+        );
+        assert_eq!(
+            to_csv(&t),
+            "hotline,verdict,figures\n<热线>,FAIL,\"sl 80.0%,  (close)\"\nall,1,\n"
+        );
+        assert_eq!(
+            to_text(&t),
+            [
+                "hotline  verdict  figures",
+                "<热线>   FAIL     sl 80.0% [78.0%, 82.0%], – (close)",
+                "all      1",
+            ]
+        );
+    }
 }

@@ -275,9 +275,9 @@ impl Table {
 }
 
 /// The table for a terminal, one line per row with the header first,
-/// without trailing spaces; user text escaped for the terminal, widths by
-/// display width (CJK text lines up).
-pub fn to_text(t: &Table) -> Vec<String> {
+/// each ending in a newline, without trailing spaces; user text escaped for
+/// the terminal, widths by display width (CJK text lines up).
+pub fn to_text(t: &Table) -> String {
     use crate::diag::width;
     let lines: Vec<Vec<String>> = std::iter::once(t.columns.iter().map(|c| c.name.clone()).collect())
         .chain(t.rows.iter().chain(&t.footer).map(|row| {
@@ -319,7 +319,9 @@ pub fn to_text(t: &Table) -> Vec<String> {
                     }
                 }
             }
-            line.trim_end().to_string()
+            let mut line = line.trim_end().to_string();
+            line.push('\n');
+            line
         })
         .collect()
 }
@@ -417,11 +419,7 @@ mod tests {
     fn text_lines_up_by_display_width_without_trailing_spaces() {
         assert_eq!(
             to_text(&sample()),
-            [
-                "name        calls  share  ok",
-                "热线 | <b>  12     0.12   yes",
-                "=cmd        -      2.5    -",
-            ]
+            "name        calls  share  ok\n热线 | <b>  12     0.12   yes\n=cmd        -      2.5    -\n"
         );
     }
 
@@ -437,7 +435,7 @@ mod tests {
             Cell::Int(4),
             Cell::Plain("x".into()),
         ]);
-        assert_eq!(to_text(&t), ["pool    seats  note", "a-very-long-pool      4  x"]);
+        assert_eq!(to_text(&t), "pool    seats  note\na-very-long-pool      4  x\n");
     }
 
     #[test]
@@ -498,11 +496,7 @@ mod tests {
         );
         assert_eq!(
             to_text(&t),
-            [
-                "hotline  verdict  figures",
-                "<热线>   FAIL     sl 80.0% [78.0%, 82.0%], – (close)",
-                "all      1",
-            ]
+            "hotline  verdict  figures\n<热线>   FAIL     sl 80.0% [78.0%, 82.0%], – (close)\nall      1\n"
         );
     }
 }

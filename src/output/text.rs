@@ -37,11 +37,7 @@ pub fn rules() -> String {
         let blank = || Cell::Plain(String::new());
         t.push(vec![blank(), blank(), blank(), Cell::Plain(r.summary.to_string())]);
     }
-    let mut out = String::new();
-    for line in table::to_text(&t) {
-        writeln!(out, "{line}").ok();
-    }
-    out
+    table::to_text(&t)
 }
 
 fn reach(out: &mut String, r: &Reach) {
@@ -187,9 +183,7 @@ pub fn simulation(r: &crate::sim::SimReport) -> String {
             ]);
         }
     }
-    for line in table::to_text(&t) {
-        writeln!(out, "{line}").ok();
-    }
+    out.push_str(&table::to_text(&t));
     for (name, m) in &r.queues {
         if let (Some(sl), Some(w), Some(ab)) = (m.get("service_level"), m.get("mean_wait_s"), m.get("p_abandon")) {
             writeln!(

@@ -183,13 +183,9 @@ pub fn to_text(c: &Comparison) -> String {
     for row in simulated_rows(c) {
         simulated.push(row.into_iter().map(|(cell, _)| cell).collect());
     }
-    for line in table::to_text(&menu) {
-        writeln!(o, "{line}").ok();
-    }
+    o.push_str(&table::to_text(&menu));
     writeln!(o).ok();
-    for line in table::to_text(&simulated) {
-        writeln!(o, "{line}").ok();
-    }
+    o.push_str(&table::to_text(&simulated));
     o
 }
 
@@ -267,9 +263,9 @@ pub fn write_report(
     for row in simulated_rows(c) {
         t.push(
             row.into_iter()
-                .map(|(cell, metric)| match (cell, metric) {
-                    (cell, Some(metric)) => Cell::tagged("data-metric", metric, cell),
-                    (cell, None) => cell,
+                .map(|(cell, metric)| match metric {
+                    Some(metric) => Cell::tagged("data-metric", metric, cell),
+                    None => cell,
                 })
                 .collect(),
         );

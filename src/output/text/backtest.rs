@@ -47,8 +47,6 @@ pub fn to_text(b: &Backtest) -> String {
         }
     }
     s.push('\n');
-    for line in table::to_text(&intervals(b)) {
-        let _ = writeln!(s, "{line}");
-    }
+    s.push_str(&table::to_text(&intervals(b)));
     s
 }

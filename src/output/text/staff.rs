@@ -81,9 +81,7 @@ pub fn to_text(s: &Staffing) -> String {
     )
     .ok();
     out.push('\n');
-    for line in table::to_text(&plan(s, false)) {
-        writeln!(out, "{line}").ok();
-    }
+    out.push_str(&table::to_text(&plan(s, false)));
     writeln!(
         out,
         "\nagent hours {} (scheduled {} with {:.0}% shrinkage); Erlang C: {}",

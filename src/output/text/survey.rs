@@ -68,10 +68,7 @@ pub fn hotlines(s: &Survey) -> Table {
 /// The survey as a text table with the aggregate below.
 pub fn to_text(s: &Survey) -> String {
     let mut out = String::new();
-    for line in table::to_text(&hotlines(s)) {
-        out.push_str(&line);
-        out.push('\n');
-    }
+    out.push_str(&table::to_text(&hotlines(s)));
     for r in s.rows.iter().filter(|r| r.error.is_some()) {
         out.push_str(&format!(
             "{}: {}\n",

@@ -73,9 +73,6 @@ pub fn to_text(s: &Sweep, metrics: &[&str]) -> String {
         s.replications,
         s.seed
     );
-    for line in table::to_text(&points(s, metrics)) {
-        out.push_str(&line);
-        out.push('\n');
-    }
+    out.push_str(&table::to_text(&points(s, metrics)));
     out
 }

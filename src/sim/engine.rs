@@ -376,7 +376,8 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
     }
 
     /// Stops the replication (with [`super::SimError::Interrupted`]) soon after
-    /// `flag` is set: it is read every 65,536 events.
+    /// `flag` is set: it is read every 65,536 events (every 1,024
+    /// arrivals or fewer on the fast path).
     pub fn with_stop(mut self, flag: Option<&'a AtomicBool>) -> Engine<'a, LOG> {
         self.stop = flag;
         self

@@ -233,3 +233,62 @@ fn an_overloaded_queue_stops_the_fast_path_as_it_stops_the_events() {
         assert!(a.to_string().contains("more than 300 callers"), "{a}");
     }
 }
+
+/// A menu whose entry is a queue, with the patience, handle time, arrival
+/// profile and day-to-day variation given: the fast path draws the
+/// standard exponentials of such a menu ahead in blocks (`fcfs/draws.rs`)
+/// when every draw is one, and one by one otherwise.
+fn direct_menu(patience: &str, handle: &str, extra_queue: &str, arrivals: &str, seats: u32) -> String {
+    format!(
+        "hotline: 直线\nentry: 排队\nnodes:\n  排队:\n    kind: queue\n    pool: 坐席\n{extra_queue}  bye: {{ kind: hangup }}\n\
+         agents:\n  坐席:\n    seats: {seats}\n    handle_time: {handle}\n    schedule: [ {{ from: \"08:00\", seats: {seats} }}, {{ from: \"20:00\", seats: {} }} ]\n\
+         callers:\n  arrivals: {arrivals}\n{patience}\
+         simulation: {{ start: \"06:00\", duration: 30h, warmup: 1h, replications: 2, seed: 4 }}\n",
+        seats / 2
+    )
+}
+
+#[test]
+fn a_queue_at_the_entry_gives_the_event_engines_replication_whatever_it_draws() {
+    let patiences = [
+        "",
+        "  patience: exp(mean=3m)\n",
+        "  patience: 70s\n",
+        "  patience: \"gamma(mean=90s, sd=40s)\"\n",
+        "  patience: exp(mean=2m)\n  segments:\n    old: { share: 0.3, patience: 5m }\n",
+        "  patience: exp(mean=2m)\n  rate_variation: 0.2\n",
+    ];
+    let handles = ["exp(mean=4m)", "3m", "\"lognormal(mean=4m, sd=2m)\""];
+    let waits = ["", "    max_wait: 100s\n", "    max_wait: 100s\n    on_max_wait: bye\n"];
+    let arrivals = [
+        "130/h",
+        "[ { from: \"07:00\", rate: 60/h }, { from: \"12:00\", rate: 150/h }, { from: \"19:00\", rate: 30/h } ]",
+    ];
+    let mut case = 0;
+    for patience in patiences {
+        for handle in handles {
+            for wait in waits {
+                for arrival in arrivals {
+                    case += 1;
+                    let text = direct_menu(patience, handle, wait, arrival, 10);
+                    let loaded = load_str(&text, "direct.yaml", &Default::default());
+                    assert!(!loaded.has_errors(), "{}\n{text}", loaded.render());
+                    let h = loaded.hotline.expect("the menu loads");
+                    let mut o = SimOptions::from_menu(&h);
+                    if case % 2 == 0 {
+                        o.interval = 1800.0;
+                    }
+                    let (plan, s) = setup(&h, &o).expect("the menu runs");
+                    let e = Engine::new(&plan, s, case);
+                    assert!(e.fast_path(), "{text}");
+                    let a = e.run().expect("the fast path runs");
+                    let b = Engine::new(&plan, s, case).events_only().run().expect("the events run");
+                    if let Err(e) = same(&json(&a), &json(&b), "") {
+                        panic!("case {case}: the fast path differs at {e}\n{text}");
+                    }
+                    assert!(a.callers.callers > 1000, "case {case}: {}\n{text}", a.callers.callers);
+                }
+            }
+        }
+    }
+}

@@ -19,19 +19,9 @@ impl<const LOG: bool> Engine<'_, LOG> {
 
     /// The next arrival after `t` (thinning for a day profile).
     #[inline(always)]
-    pub(super) fn next_arrival(&mut self, mut t: f64) -> f64 {
-        let peak = self.plan.peak_rate;
-        loop {
-            let e: f64 = Exp1.sample(&mut self.rng);
-            t += e * self.arrival_gap;
-            if t >= self.s.end {
-                return t;
-            }
-            let rate = self.plan.rate_at(self.s.clock0 + t);
-            if rate >= peak || self.rng.random::<f64>() * peak < rate {
-                return t;
-            }
-        }
+    pub(super) fn next_arrival(&mut self, t: f64) -> f64 {
+        let gap = self.arrival_gap;
+        next_arrival(&mut self.rng, self.plan, &self.s, gap, t)
     }
 
     /// The next online arrival after `t` (thinning for a day profile).
@@ -194,6 +184,24 @@ impl<const LOG: bool> Engine<'_, LOG> {
             let acc = &mut self.out.channels[usize::from(ch)];
             acc.contacts += 1;
             acc.customers += u64::from(first_time);
+        }
+    }
+}
+
+/// The next arrival after `t` (thinning for a day profile) with mean gap
+/// `gap` at the peak rate.
+#[inline(always)]
+pub(super) fn next_arrival(rng: &mut Rng, plan: &Plan, s: &RunSettings, gap: f64, mut t: f64) -> f64 {
+    let peak = plan.peak_rate;
+    loop {
+        let e: f64 = Exp1.sample(rng);
+        t += e * gap;
+        if t >= s.end {
+            return t;
+        }
+        let rate = plan.rate_at(s.clock0 + t);
+        if rate >= peak || rng.random::<f64>() * peak < rate {
+            return t;
         }
     }
 }

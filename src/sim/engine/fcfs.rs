@@ -17,17 +17,57 @@
 //! same stream and give the same replication (`tests/it/fast_path.rs`
 //! compares them on random menus). The pools' time integrals are added
 //! per caller, clipped to the measured period and split over its time
-//! bins, instead of snapshots.
+//! bins, instead of snapshots (`fcfs/line.rs`).
+//!
+//! A menu whose entry is a queue needs no walk: its callers are run by a
+//! loop of their own that holds the queue's line and counters at hand,
+//! takes its draws from `fcfs/draws.rs` (standard exponentials made ahead
+//! in blocks when every draw is one) and copies the time to a human from
+//! the wait, which it is.
 
 mod bins;
+mod draws;
+mod line;
 mod seats;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::*;
-use bins::{Bin, spread};
-use seats::Seats;
+use bins::Bin;
+use draws::{Drawn, Draws, Exponentials, Stream};
+use line::{Join, Line, Place, Served};
+
+/// The checks before each arrival, made only when they could fail: the
+/// callers in the system (in the menu or waiting) are counted exactly,
+/// and as only an arrival adds one, the count cannot pass
+/// `max_in_system` before as many arrivals as are left below it (and at
+/// most every 1,024, to keep the lines' `leaves` short); the stop flag is
+/// read then too.
+struct Count {
+    /// Arrivals before the next check.
+    left: usize,
+}
+
+impl Count {
+    fn new() -> Count {
+        Count { left: 1 }
+    }
+
+    /// Counts an arrival: whether the checks are due.
+    #[inline(always)]
+    fn due(&mut self) -> bool {
+        self.left -= 1;
+        self.left == 0
+    }
+
+    /// The checks with `n` callers in the system: whether one more is
+    /// too many.
+    fn full(&mut self, n: usize, max: usize) -> bool {
+        self.left = max.saturating_sub(n).min(1024);
+        n + 1 > max
+    }
+}
 
 /// What the recursion needs of a caller who joins a queue.
 #[derive(Clone, Copy)]
@@ -57,22 +97,28 @@ pub(super) struct Fast {
     /// (time as bits, order, slot, queue), earliest first.
     pending: BinaryHeap<Reverse<(u64, u64, u32, u32)>>,
     order: u64,
-    pools: Vec<FastPool>,
+    /// Per pool.
+    lines: Vec<Line>,
+    queues: Vec<FastQueue>,
     /// Per queue: integral of callers waiting over the measured period.
     queue_area: Vec<f64>,
     /// The time bin found last.
     bin: Bin,
+    /// Whether the segment counters are the totals' copy, filled at the
+    /// end (callers who arrive straight at the queue, without segments).
+    copy_segment: bool,
+    /// The queue callers arrive at straight, when the entry is one: their
+    /// time to a human is their wait, whose figures are copied at the end.
+    direct: Option<usize>,
 }
 
-struct FastPool {
-    /// When each seat frees.
-    free: Seats,
-    /// When the seats change next (infinite without a schedule).
-    next_shift: f64,
-    /// When the callers who joined leave the line (answered or not), in
-    /// the order they joined, from the first who may still wait: an upper
-    /// bound of the callers waiting, exact when they leave in order.
-    leaves: VecDeque<f64>,
+/// What a join needs of its queue, at hand.
+#[derive(Clone, Copy)]
+struct FastQueue {
+    pool: usize,
+    /// `max_wait` (infinite without) and where it leads.
+    max_wait: f64,
+    to: u32,
 }
 
 /// Whether the fast path gives `plan` exactly what the event engine does:
@@ -94,23 +140,29 @@ pub(super) fn eligible(plan: &Plan) -> bool {
 }
 
 impl Fast {
+    /// The state for `plan`: its lines are set up when
+    /// [`Engine::run_fast`] starts (the event engine does not use them).
     pub(super) fn new(plan: &Plan) -> Fast {
         Fast {
             pending: BinaryHeap::new(),
             order: 0,
-            pools: plan.pools.iter().map(|_| FastPool::default()).collect(),
+            lines: Vec::new(),
+            queues: plan
+                .queues
+                .iter()
+                .map(|q| {
+                    let (max_wait, to) = q.max_wait.unwrap_or((f64::INFINITY, END));
+                    FastQueue {
+                        pool: q.pool,
+                        max_wait,
+                        to,
+                    }
+                })
+                .collect(),
             queue_area: vec![0.0; plan.queues.len()],
             bin: Bin::default(),
-        }
-    }
-}
-
-impl Default for FastPool {
-    fn default() -> FastPool {
-        FastPool {
-            free: Seats::default(),
-            next_shift: f64::INFINITY,
-            leaves: VecDeque::new(),
+            copy_segment: false,
+            direct: None,
         }
     }
 }
@@ -121,70 +173,184 @@ impl<const LOG: bool> Engine<'_, LOG> {
         if self.plan.rate_variation > 0.0 {
             self.draw_day();
         }
-        for p in 0..self.pools.len() {
-            let (cap, shift) = (self.pools[p].cap, self.shift_after(p, 0.0));
-            let pool = &mut self.fast.pools[p];
-            for _ in 0..cap {
-                pool.free.push(0.0);
-            }
-            pool.next_shift = shift;
-        }
-        let mut t = if self.plan.peak_rate > 0.0 {
+        let bins = self.out.bin_time.len();
+        self.fast.lines = (0..self.plan.pools.len())
+            .map(|p| Line::new(&self.place(p), bins))
+            .collect();
+        let t = if self.plan.peak_rate > 0.0 {
             self.next_arrival(0.0)
         } else {
             f64::INFINITY
         };
         // A menu whose entry is a queue needs no walk and no caller slot.
-        let direct = match self.plan.steps[self.plan.entry as usize] {
-            Step::Queue(q) => Some(q),
-            _ => None,
-        };
-        let mut arrivals: u32 = 0;
-        // Callers in the system (in the menu or waiting) at the last count,
-        // and arrivals since: only an arrival adds one, so the count is
-        // taken again only when it could pass `max_in_system`, or every
-        // 1,024 arrivals to keep `leaves` short.
-        let (mut counted, mut since) = (0, 0);
-        while t < self.s.end {
-            if arrivals & 0xFFFF == 0xFFFF && self.stop.is_some_and(|f| f.load(Ordering::Relaxed)) {
-                return Err(crate::sim::SimError::Interrupted);
+        match self.plan.steps[self.plan.entry as usize] {
+            Step::Queue(q) => {
+                self.fast.copy_segment = self.plan.segment_cum.is_empty();
+                self.fast.direct = Some(q);
+                self.arrivals_at_queue(t, q)?;
             }
-            arrivals = arrivals.wrapping_add(1);
-            let next = self.next_arrival(t);
-            self.flush(t);
-            since += 1;
-            if since >= 1024 || counted + since > self.s.max_in_system {
-                counted = self.active + self.waiting_at(t);
-                since = 1;
-                if counted + 1 > self.s.max_in_system {
-                    return Err(self.too_many().into());
-                }
-            }
-            match direct {
-                Some(q) => self.arrive_at_queue(t, q),
-                None => self.arrive(t, self.plan.entry)?,
-            }
-            t = next;
+            _ => self.arrivals_walking(t)?,
         }
         self.flush(f64::INFINITY);
         self.close_fast();
         Ok(self.out)
     }
 
-    /// When pool `p`'s seats change next after `t` (the event engine's
-    /// [`Engine::schedule_shift`], to the same rounding).
-    fn shift_after(&self, p: usize, t: f64) -> f64 {
-        let sched = &self.plan.pools[p].schedule;
-        if sched.is_empty() {
-            return f64::INFINITY;
+    /// Pool `p`'s place.
+    fn place(&self, p: usize) -> Place<'_> {
+        Place {
+            plan: self.plan,
+            s: &self.s,
+            pool: p,
         }
-        let day = (self.s.clock0 + t).rem_euclid(86400.0);
-        let next = sched
-            .iter()
-            .map(|&(c, _)| c)
-            .find(|&c| c > day + 1e-9)
-            .map_or(86400.0 - day + sched[0].0, |c| c - day);
-        t + next
+    }
+
+    /// Runs the arrivals from the first, at `t`, of a menu whose callers
+    /// walk before they reach a queue.
+    #[inline(never)]
+    fn arrivals_walking(&mut self, mut t: f64) -> Result<(), crate::sim::SimError> {
+        let mut count = Count::new();
+        while t < self.s.end {
+            let next = self.next_arrival(t);
+            self.flush(t);
+            if count.due() {
+                self.stopped()?;
+                let waiting: usize = self.fast.lines.iter_mut().map(|l| l.waiting_at(t)).sum();
+                if count.full(self.active + waiting, self.s.max_in_system) {
+                    return Err(self.too_many().into());
+                }
+            }
+            self.arrive(t, self.plan.entry)?;
+            t = next;
+        }
+        Ok(())
+    }
+
+    /// Runs the arrivals from the first, at `t`, of a menu whose entry is
+    /// queue `q`: the event engine's arrival, contact and one-step walk,
+    /// without a caller slot (the same draws in the same order). The
+    /// queue's line and counters are held at hand for the whole run.
+    #[inline(never)]
+    fn arrivals_at_queue(&mut self, t: f64, q: usize) -> Result<(), crate::sim::SimError> {
+        let p = self.fast.queues[q].pool;
+        let mut line = std::mem::take(&mut self.fast.lines[p]);
+        let mut acc = std::mem::take(&mut self.out.queues[q]);
+        let mut area = 0.0;
+        // The stream at hand (nothing else draws until the run ends).
+        let (plan, s) = (self.plan, self.s);
+        let (rng, gap, handle) = (self.rng.clone(), self.arrival_gap, &plan.pools[p].handle);
+        let run = match Exponentials::new(rng.clone(), plan, gap, handle) {
+            Some(draws) => self.direct(draws, t, q, &mut line, &mut acc, &mut area),
+            None => {
+                let draws = Stream {
+                    rng,
+                    plan,
+                    s: &s,
+                    gap,
+                    handle,
+                };
+                self.direct(draws, t, q, &mut line, &mut acc, &mut area)
+            }
+        };
+        self.fast.lines[p] = line;
+        self.out.queues[q] = acc;
+        self.fast.queue_area[q] += area;
+        run
+    }
+
+    /// The loop of [`Engine::arrivals_at_queue`], drawing from `draws`.
+    #[inline(always)]
+    fn direct<D: Draws>(
+        &mut self,
+        mut draws: D,
+        mut t: f64,
+        q: usize,
+        line: &mut Line,
+        acc: &mut QueueAcc,
+        area: &mut f64,
+    ) -> Result<(), crate::sim::SimError> {
+        let (plan, s) = (self.plan, self.s);
+        let fq = self.fast.queues[q];
+        let place = Place {
+            plan,
+            s: &s,
+            pool: fq.pool,
+        };
+        let mut bin = self.fast.bin;
+        let mut count = Count::new();
+        // (Without segments the segment counters are filled at the end.)
+        let (segments, per_interval) = (self.out.seg_queue.len() > 1, s.interval > 0.0);
+        while t < s.end {
+            if count.due() {
+                self.stopped()?;
+                // Nobody walks the menu: the callers in the system are
+                // those waiting.
+                if count.full(line.waiting_at(t), s.max_in_system) {
+                    return Err(self.too_many().into());
+                }
+            }
+            let Drawn {
+                next,
+                seg,
+                patience,
+                fixed,
+                handle,
+            } = draws.caller(t);
+            let counted = t >= s.warmup;
+            if counted {
+                self.out.callers.callers += 1;
+                self.out.callers.calls += 1;
+                if segments {
+                    let acc = &mut self.out.seg_callers[seg];
+                    acc.callers += 1;
+                    acc.calls += 1;
+                }
+            }
+            let join = Join {
+                at: t,
+                patience,
+                max_wait: fq.max_wait,
+                handle,
+                fixed,
+            };
+            match line.serve(&place, &mut bin, area, join) {
+                // (Without a slot, a caller forced out walks on to its one
+                // hangup step: the step limit is above two.)
+                Some(sv) => {
+                    if counted {
+                        sv.count(acc, s.sl_target);
+                        self.out.callers.outcomes[sv.outcome as usize] += 1;
+                        if segments {
+                            sv.count(&mut self.out.seg_queue[seg], s.sl_target);
+                            self.out.seg_callers[seg].outcomes[sv.outcome as usize] += 1;
+                        }
+                    }
+                    if per_interval {
+                        self.interval_acc(counted, q, sv.joined, sv.wait, sv.how);
+                    }
+                }
+                None if counted => {
+                    // Still waiting at the drain limit.
+                    acc.queued += 1;
+                    if segments {
+                        self.out.seg_queue[seg].queued += 1;
+                    }
+                }
+                None => {}
+            }
+            t = next;
+        }
+        self.rng = draws.into_rng();
+        self.fast.bin = bin;
+        Ok(())
+    }
+
+    /// Fails when the replication is asked to stop.
+    fn stopped(&self) -> Result<(), crate::sim::SimError> {
+        match self.stop {
+            Some(f) if f.load(Ordering::Relaxed) => Err(crate::sim::SimError::Interrupted),
+            _ => Ok(()),
+        }
     }
 
     /// A caller's walk reaches queue `q` at `t` (`now`: the time of the
@@ -223,63 +389,9 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
     }
 
-    /// Callers waiting at `t` (exact: the bound of `leaves` is counted out
-    /// only when it is too high).
-    fn waiting_at(&mut self, t: f64) -> usize {
-        let mut bound = 0;
-        for pool in &mut self.fast.pools {
-            while pool.leaves.front().is_some_and(|&l| l <= t) {
-                pool.leaves.pop_front();
-            }
-            bound += pool.leaves.len();
-        }
-        if self.active + 1 + bound <= self.s.max_in_system {
-            return bound;
-        }
-        let f = &mut self.fast;
-        f.pools
-            .iter()
-            .map(|p| p.leaves.iter().filter(|&&l| l > t).count())
-            .sum()
-    }
-
-    /// The first time at or after `t` a seat of pool `p` is free, the
-    /// shifts up to it applied (infinite when the pool has no seat left).
-    #[inline(always)]
-    fn first_free(&mut self, p: usize, t: f64) -> f64 {
-        loop {
-            let pool = &self.fast.pools[p];
-            let start = later(pool.free.first(), t);
-            let shift = pool.next_shift;
-            if shift > start || shift > self.s.end + DRAIN_LIMIT {
-                return start;
-            }
-            self.apply_shift(p, shift);
-        }
-    }
-
-    /// Pool `p`'s seats change at `t`.
-    #[inline(never)]
-    fn apply_shift(&mut self, p: usize, t: f64) {
-        let cap = self.plan.seats_at(p, self.s.clock0 + t);
-        let next = self.shift_after(p, t);
-        let pool = &mut self.fast.pools[p];
-        pool.next_shift = next;
-        let seats = pool.free.len();
-        let cap = cap as usize;
-        if cap > seats {
-            for _ in seats..cap {
-                pool.free.push(t);
-            }
-        }
-        for _ in cap..seats {
-            // The seats that free first go: no one is answered until fewer
-            // agents are busy than seated.
-            pool.free.pop_first();
-        }
-    }
-
-    /// A caller the walk brought to queue `q` at `t` joins it.
+    /// A caller the walk brought to queue `q` at `t` joins it: answered at
+    /// the first free seat, or gone when its patience or the queue's
+    /// `max_wait` runs out before that.
     fn join_slot(&mut self, slot: u32, q: usize, t: f64) {
         let c = &self.callers[slot as usize];
         let who = Joiner {
@@ -290,115 +402,66 @@ impl<const LOG: bool> Engine<'_, LOG> {
             fixed: self.plan.fixed_patience[c.seg as usize] && c.waited == 0.0,
             handle: c.handle,
         };
-        self.join_fast(who, Some(slot), q, t);
-    }
-
-    /// A caller arrives at `t` straight at queue `q`, the menu's entry:
-    /// the event engine's arrival, contact and one-step walk, without a
-    /// caller slot (the same draws in the same order).
-    #[inline(always)]
-    fn arrive_at_queue(&mut self, t: f64, q: usize) {
-        let plan = self.plan;
-        let seg = plan.draw_segment(&mut self.rng);
-        let patience = match &plan.patience[seg] {
-            Some(p) => p.sample(&mut self.rng),
-            None => f64::INFINITY,
+        let fq = self.fast.queues[q];
+        let join = Join {
+            at: t,
+            patience: who.patience,
+            max_wait: fq.max_wait,
+            handle: who.handle,
+            fixed: who.fixed,
         };
-        let counted = t >= self.s.warmup;
-        if counted {
-            self.out.callers.callers += 1;
-            self.out.callers.calls += 1;
-            let acc = &mut self.out.seg_callers[seg];
-            acc.callers += 1;
-            acc.calls += 1;
-        }
-        let handle = plan.pools[plan.queues[q].pool].handle.sample(&mut self.rng);
-        let who = Joiner {
-            seg,
-            counted,
-            first: t,
-            patience,
-            fixed: plan.fixed_patience[seg],
-            handle,
+        let place = Place {
+            plan: self.plan,
+            s: &self.s,
+            pool: fq.pool,
         };
-        self.join_fast(who, None, q, t);
-    }
-
-    /// A caller joins queue `q` at `t`: answered at the first free seat,
-    /// or gone when its patience or the queue's `max_wait` runs out before
-    /// that. `slot`: the caller's slot, when it has one (callers who
-    /// arrive straight at the queue have none).
-    #[inline(always)]
-    fn join_fast(&mut self, who: Joiner, slot: Option<u32>, q: usize, t: f64) {
-        let plan = self.plan;
-        let qp = &plan.queues[q];
-        let p = qp.pool;
-        let start = self.first_free(p, t);
-        let gives_up = t + who.patience;
-        let forced = qp.max_wait.map_or(f64::INFINITY, |(m, _)| t + m);
-        let leave = earlier(earlier(start, gives_up), forced);
-        if leave > t {
-            self.add_wait_area(p, q, t, leave);
-            self.fast.pools[p].leaves.push_back(leave);
+        let Fast {
+            lines, queue_area, bin, ..
+        } = &mut self.fast;
+        let served = lines[fq.pool].serve(&place, bin, &mut queue_area[q], join);
+        if who.counted {
+            let acc = &mut self.out.queues[q];
+            match &served {
+                Some(sv) => sv.count(acc, self.s.sl_target),
+                None => acc.queued += 1,
+            }
         }
-        if leave > self.s.end + DRAIN_LIMIT {
+        let Some(sv) = served else {
             // The event engine stops at the drain limit with the caller
             // still waiting.
-            self.count_queue(who.counted, who.seg, q, |a| a.queued += 1);
+            self.unserved(who.counted, who.seg);
+            return;
+        };
+        self.settled(&who, q, &sv);
+        if sv.outcome == Outcome::ForcedOut && fq.to != END {
+            // On to the hangup node `max_wait` names.
+            self.callers[slot as usize].forced = true;
+            self.walk(slot, fq.to, sv.start, sv.start);
             return;
         }
-        let sl = self.s.sl_target;
-        let outcome = if start <= leave {
-            let end = start + who.handle;
-            self.fast.pools[p].free.replace_first(end);
-            self.add_busy_area(p, start, end);
-            let wait = if start > t { start - t } else { 0.0 };
-            self.count_queue(who.counted, who.seg, q, |a| {
-                a.queued += 1;
-                a.wait(wait, WaitEnd::Answered, sl, false);
-            });
-            if self.s.interval > 0.0 {
-                self.interval_acc(who.counted, q, start - wait, wait, WaitEnd::Answered);
-            }
-            if who.counted {
-                self.time_to_human(who.seg, start + 0.0 - who.first);
-            }
-            Outcome::Answered
-        } else if gives_up <= forced {
-            let wait = who.patience;
-            self.count_queue(who.counted, who.seg, q, |a| {
-                a.queued += 1;
-                a.wait(wait, WaitEnd::Abandoned, sl, who.fixed);
-            });
-            if self.s.interval > 0.0 {
-                self.interval_acc(who.counted, q, gives_up - wait, wait, WaitEnd::Abandoned);
-            }
-            Outcome::Abandoned
-        } else {
-            let (m, to) = qp.max_wait.unwrap_or((0.0, END));
-            self.count_queue(who.counted, who.seg, q, |a| {
-                a.queued += 1;
-                a.wait(m, WaitEnd::Forced, sl, true);
-            });
-            if self.s.interval > 0.0 {
-                self.interval_acc(who.counted, q, forced - m, m, WaitEnd::Forced);
-            }
-            if let Some(slot) = slot
-                && to != END
-            {
-                // On to the hangup node `max_wait` names.
-                self.callers[slot as usize].forced = true;
-                self.walk(slot, to, forced, forced);
-                return;
-            }
-            // Without a slot the walk on is its one hangup step (the
-            // step limit is above two).
-            Outcome::ForcedOut
-        };
-        match slot {
-            Some(slot) => self.finish(slot, outcome),
-            None if who.counted => self.count_outcome(who.seg, outcome),
-            None => {}
+        self.finish(slot, sv.outcome);
+    }
+
+    /// Counts a wait in queue `q` beyond the queue's own counters: the
+    /// segment's, the staffing interval's, the time to a human.
+    #[inline(always)]
+    fn settled(&mut self, who: &Joiner, q: usize, sv: &Served) {
+        if who.counted && self.out.seg_queue.len() > 1 {
+            sv.count(&mut self.out.seg_queue[who.seg], self.s.sl_target);
+        }
+        if self.s.interval > 0.0 {
+            self.interval_acc(who.counted, q, sv.joined, sv.wait, sv.how);
+        }
+        if who.counted && sv.outcome == Outcome::Answered {
+            self.time_to_human(who.seg, sv.start + 0.0 - who.first);
+        }
+    }
+
+    /// Counts a call still waiting at the drain limit in its segment.
+    #[inline(never)]
+    fn unserved(&mut self, counted: bool, seg: usize) {
+        if counted && self.out.seg_queue.len() > 1 {
+            self.out.seg_queue[seg].queued += 1;
         }
     }
 
@@ -414,29 +477,6 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
     }
 
-    /// Adds a wait in queue `q` of pool `p` from `a` to `b` to the areas.
-    #[inline(always)]
-    fn add_wait_area(&mut self, p: usize, q: usize, a: f64, b: f64) {
-        let (a, b) = (later(a, self.s.warmup), earlier(b, self.s.end));
-        if a < b {
-            self.fast.queue_area[q] += b - a;
-            let acc = &mut self.out.pools[p];
-            acc.wait_area += b - a;
-            spread(&mut acc.wait_bins, &mut self.fast.bin, self.s.warmup, a, b);
-        }
-    }
-
-    /// Adds a seat busy from `a` to `b` to pool `p`'s areas.
-    #[inline(always)]
-    fn add_busy_area(&mut self, p: usize, a: f64, b: f64) {
-        let (a, b) = (later(a, self.s.warmup), earlier(b, self.s.end));
-        if a < b {
-            let acc = &mut self.out.pools[p];
-            acc.busy_area += b - a;
-            spread(&mut acc.busy_bins, &mut self.fast.bin, self.s.warmup, a, b);
-        }
-    }
-
     /// The figures that do not depend on the callers: the measured time
     /// per bin and the seats over the period; then the totals.
     fn close_fast(&mut self) {
@@ -449,7 +489,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
             let (mut t, mut area) = (0.0, 0.0);
             let mut cap = self.plan.seats_at(p, self.s.clock0);
             while t < self.s.end {
-                let next = self.shift_after(p, t).min(self.s.end);
+                let next = line::next_shift(&self.place(p), t).min(self.s.end);
                 let (a, b) = (t.max(self.s.warmup), next);
                 if a < b {
                     area += f64::from(cap) * (b - a);
@@ -459,22 +499,40 @@ impl<const LOG: bool> Engine<'_, LOG> {
             }
             self.out.pools[p].seat_area = area;
         }
+        for (acc, pool) in self.out.pools.iter_mut().zip(&mut self.fast.lines) {
+            acc.busy_area = pool.busy_area;
+            acc.wait_area = pool.wait_area;
+            acc.busy_bins = std::mem::take(&mut pool.busy_bins);
+            acc.wait_bins = std::mem::take(&mut pool.wait_bins);
+        }
+        if let Some(q) = self.fast.direct {
+            // A caller who arrives straight at the queue reaches a human
+            // after its wait: the same figures, added in the same order.
+            let copy = |c: &mut CallerAcc, acc: &QueueAcc| {
+                c.time_to_human_sum = acc.wait_answered_sum;
+                c.time_to_human.clone_from(&acc.hist_answered);
+            };
+            copy(&mut self.out.callers, &self.out.queues[q]);
+            if self.out.seg_callers.len() > 1 {
+                for (c, acc) in self.out.seg_callers.iter_mut().zip(&self.out.seg_queue) {
+                    copy(c, acc);
+                }
+            }
+        }
+        if self.fast.copy_segment {
+            // Without segments the segment slot counts what the totals do
+            // (its time to a human is not kept, as in the event engine).
+            let c = &self.out.callers;
+            self.out.seg_callers[0] = CallerAcc {
+                time_to_human_sum: 0.0,
+                time_to_human: Default::default(),
+                ..c.clone()
+            };
+        }
         self.out.queue_area = std::mem::take(&mut self.fast.queue_area);
         for q in &self.out.queues {
             self.out.total.merge(q);
         }
         self.out.unfinished = self.active as u64;
     }
-}
-
-/// The earlier of two times (neither is NaN).
-#[inline(always)]
-fn earlier(a: f64, b: f64) -> f64 {
-    if b < a { b } else { a }
-}
-
-/// The later of two times (neither is NaN).
-#[inline(always)]
-fn later(a: f64, b: f64) -> f64 {
-    if b > a { b } else { a }
 }

@@ -43,28 +43,29 @@ impl Seats {
     /// The earliest seat frees at `t` instead.
     #[inline(always)]
     pub(super) fn replace_first(&mut self, t: f64) {
-        if let Some(first) = self.0.first_mut() {
-            *first = t;
+        if !self.0.is_empty() {
+            self.0[0] = t;
             self.sift_down();
         }
     }
 
+    /// Moves the first seat down to its place.
     #[inline(always)]
     fn sift_down(&mut self) {
-        let v = &mut self.0;
-        let n = v.len();
-        let x = v[0];
+        let v = &mut self.0[..];
+        let Some(&x) = v.first() else { return };
         let mut i = 0;
-        loop {
-            let l = 2 * i + 1;
-            if l >= n {
+        // The children are read once each, through `get`: the test of
+        // the end of the heap is the test of the index.
+        while let Some(&left) = v.get(2 * i + 1) {
+            let (c, child) = match v.get(2 * i + 2) {
+                Some(&right) if right < left => (2 * i + 2, right),
+                _ => (2 * i + 1, left),
+            };
+            if child >= x {
                 break;
             }
-            let c = if l + 1 < n && v[l + 1] < v[l] { l + 1 } else { l };
-            if v[c] >= x {
-                break;
-            }
-            v[i] = v[c];
+            v[i] = child;
             i = c;
         }
         v[i] = x;

@@ -4,7 +4,7 @@
 //! stream in the same order.
 
 use hotline::input::load_str;
-use hotline::sim::engine::{Engine, RepResult};
+use hotline::sim::engine::{Engine, RepResult, RunSettings};
 use hotline::sim::{SimOptions, setup};
 use rand::rngs::Xoshiro256PlusPlus as Rng;
 use rand::{RngExt, SeedableRng};
@@ -154,6 +154,28 @@ fn json(r: &RepResult) -> Value {
     serde_json::to_value(r).expect("a replication serializes")
 }
 
+/// The plan and settings of a menu (with 30-minute staffing intervals
+/// when `intervals`).
+fn plan_of(text: &str, intervals: bool) -> (hotline::sim::plan::Plan, RunSettings) {
+    let loaded = load_str(text, "random.yaml", &Default::default());
+    assert!(!loaded.has_errors(), "{}\n{text}", loaded.render());
+    let h = loaded.hotline.expect("the menu loads");
+    let mut o = SimOptions::from_menu(&h);
+    if intervals {
+        o.interval = 1800.0;
+    }
+    setup(&h, &o).expect("the menu runs")
+}
+
+/// Runs replication `seed` on both engines: where they differ, or the
+/// callers measured.
+fn both_engines(plan: &hotline::sim::plan::Plan, s: RunSettings, seed: u64) -> Result<u64, String> {
+    let a = Engine::new(plan, s, seed).run().expect("the fast path runs");
+    let b = Engine::new(plan, s, seed).events_only().run().expect("the events run");
+    same(&json(&a), &json(&b), "")?;
+    Ok(a.callers.callers)
+}
+
 #[test]
 fn the_fast_path_gives_the_event_engines_replication_on_random_menus() {
     let mut r = Rng::seed_from_u64(2026);
@@ -161,23 +183,12 @@ fn the_fast_path_gives_the_event_engines_replication_on_random_menus() {
     let mut fast = 0;
     for case in 0..cases {
         let text = random_menu(&mut r);
-        let loaded = load_str(&text, "random.yaml", &Default::default());
-        assert!(!loaded.has_errors(), "{}\n{text}", loaded.render());
-        let h = loaded.hotline.expect("the menu loads");
-        let mut o = SimOptions::from_menu(&h);
-        if case % 2 == 1 {
-            o.interval = 1800.0;
-        }
-        let (plan, s) = setup(&h, &o).expect("the menu runs");
+        let (plan, s) = plan_of(&text, case % 2 == 1);
         for seed in [case as u64, 1000 + case as u64] {
-            let e = Engine::new(&plan, s, seed);
-            fast += usize::from(e.fast_path());
-            let a = e.run().expect("the fast path runs");
-            let b = Engine::new(&plan, s, seed).events_only().run().expect("the events run");
-            if let Err(e) = same(&json(&a), &json(&b), "") {
-                panic!("case {case}, seed {seed}: the fast path differs at {e}\n{text}");
-            }
-            assert!(a.callers.callers > 0, "case {case}: no caller\n{text}");
+            fast += usize::from(Engine::new(&plan, s, seed).fast_path());
+            let callers = both_engines(&plan, s, seed)
+                .unwrap_or_else(|e| panic!("case {case}, seed {seed}: the fast path differs at {e}\n{text}"));
+            assert!(callers > 0, "case {case}: no caller\n{text}");
         }
     }
     assert_eq!(fast, 2 * cases, "every random menu takes the fast path");
@@ -271,22 +282,11 @@ fn a_queue_at_the_entry_gives_the_event_engines_replication_whatever_it_draws() 
                 for arrival in arrivals {
                     case += 1;
                     let text = direct_menu(patience, handle, wait, arrival, 10);
-                    let loaded = load_str(&text, "direct.yaml", &Default::default());
-                    assert!(!loaded.has_errors(), "{}\n{text}", loaded.render());
-                    let h = loaded.hotline.expect("the menu loads");
-                    let mut o = SimOptions::from_menu(&h);
-                    if case % 2 == 0 {
-                        o.interval = 1800.0;
-                    }
-                    let (plan, s) = setup(&h, &o).expect("the menu runs");
-                    let e = Engine::new(&plan, s, case);
-                    assert!(e.fast_path(), "{text}");
-                    let a = e.run().expect("the fast path runs");
-                    let b = Engine::new(&plan, s, case).events_only().run().expect("the events run");
-                    if let Err(e) = same(&json(&a), &json(&b), "") {
-                        panic!("case {case}: the fast path differs at {e}\n{text}");
-                    }
-                    assert!(a.callers.callers > 1000, "case {case}: {}\n{text}", a.callers.callers);
+                    let (plan, s) = plan_of(&text, case % 2 == 0);
+                    assert!(Engine::new(&plan, s, case).fast_path(), "{text}");
+                    let callers = both_engines(&plan, s, case)
+                        .unwrap_or_else(|e| panic!("case {case}: the fast path differs at {e}\n{text}"));
+                    assert!(callers > 1000, "case {case}: {callers}\n{text}");
                 }
             }
         }

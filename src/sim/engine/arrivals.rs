@@ -41,17 +41,10 @@ impl<const LOG: bool> Engine<'_, LOG> {
     }
 
     pub(super) fn schedule_shift(&mut self, p: usize, t: f64) {
-        let sched = &self.plan.pools[p].schedule;
-        if sched.is_empty() {
-            return;
+        let next = shift_after(self.plan, &self.s, p, t);
+        if next.is_finite() {
+            self.push(next, Ev::Shift(p as u32));
         }
-        let day = (self.s.clock0 + t).rem_euclid(86400.0);
-        let next = sched
-            .iter()
-            .map(|&(c, _)| c)
-            .find(|&c| c > day + 1e-9)
-            .map_or(86400.0 - day + sched[0].0, |c| c - day);
-        self.push(t + next, Ev::Shift(p as u32));
     }
 
     /// A new customer at `start` (the entry, or `online_entry`).
@@ -204,4 +197,20 @@ pub(super) fn next_arrival(rng: &mut Rng, plan: &Plan, s: &RunSettings, gap: f64
             return t;
         }
     }
+}
+
+/// When pool `p`'s seats change next after `t` (infinite without a
+/// schedule).
+pub(super) fn shift_after(plan: &Plan, s: &RunSettings, p: usize, t: f64) -> f64 {
+    let sched = &plan.pools[p].schedule;
+    if sched.is_empty() {
+        return f64::INFINITY;
+    }
+    let day = (s.clock0 + t).rem_euclid(86400.0);
+    let next = sched
+        .iter()
+        .map(|&(c, _)| c)
+        .find(|&c| c > day + 1e-9)
+        .map_or(86400.0 - day + sched[0].0, |c| c - day);
+    t + next
 }

@@ -1,7 +1,7 @@
 //! A pool's first-come line: its seats as the times they free, the shift
 //! changes reached so far, and the time integrals of the callers it holds.
 
-use super::super::{DRAIN_LIMIT, RunSettings};
+use super::super::{DRAIN_LIMIT, RunSettings, arrivals};
 use super::bins::{Bin, spread};
 use super::seats::Seats;
 use crate::sim::plan::Plan;
@@ -188,21 +188,10 @@ impl Line {
     }
 }
 
-/// When the pool's seats change next after `t` (the event engine's
-/// `Engine::schedule_shift`, to the same rounding; infinite without a
+/// When the pool's seats change next after `t` (infinite without a
 /// schedule).
 pub(super) fn next_shift(place: &Place, t: f64) -> f64 {
-    let sched = &place.plan.pools[place.pool].schedule;
-    if sched.is_empty() {
-        return f64::INFINITY;
-    }
-    let day = (place.s.clock0 + t).rem_euclid(86400.0);
-    let next = sched
-        .iter()
-        .map(|&(c, _)| c)
-        .find(|&c| c > day + 1e-9)
-        .map_or(86400.0 - day + sched[0].0, |c| c - day);
-    t + next
+    arrivals::shift_after(place.plan, place.s, place.pool, t)
 }
 
 /// The earlier of two times (neither is NaN).

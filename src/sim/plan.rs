@@ -463,6 +463,16 @@ impl Plan {
         }
     }
 
+    /// Draws a patience for a caller of segment slot `seg` (infinite for
+    /// callers who never abandon).
+    #[inline(always)]
+    pub fn draw_patience(&self, seg: usize, rng: &mut Rng) -> f64 {
+        match &self.patience[seg] {
+            Some(p) => p.sample(rng),
+            None => f64::INFINITY,
+        }
+    }
+
     /// Draws a segment slot (0: no segment, 1 + i: segment i).
     #[inline]
     pub fn draw_segment(&self, rng: &mut Rng) -> usize {

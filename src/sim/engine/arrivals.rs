@@ -51,10 +51,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
     #[inline(always)]
     pub(super) fn arrive(&mut self, t: f64, start: u32) -> Result<(), String> {
         let seg = self.plan.draw_segment(&mut self.rng);
-        let patience = match &self.plan.patience[seg] {
-            Some(p) => p.sample(&mut self.rng),
-            None => f64::INFINITY,
-        };
+        let patience = self.plan.draw_patience(seg, &mut self.rng);
         let counted = t >= self.s.warmup;
         let caller = Caller {
             epoch: 0,
@@ -135,10 +132,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
             // A new contact: a patience of its own (the first contact's was
             // drawn on arrival).
             let seg = c.seg as usize;
-            let patience = match &self.plan.patience[seg] {
-                Some(p) => p.sample(&mut self.rng),
-                None => f64::INFINITY,
-            };
+            let patience = self.plan.draw_patience(seg, &mut self.rng);
             let c = &mut self.callers[slot as usize];
             c.patience = patience;
             c.waited = 0.0;

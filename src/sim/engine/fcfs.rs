@@ -36,7 +36,7 @@ use std::collections::BinaryHeap;
 use super::*;
 use bins::Bin;
 use draws::{Drawn, Draws, Exponentials, Stream};
-use line::{Join, Line, Place, Served};
+use line::{Join, Line, Place};
 
 /// The checks before each arrival, made only when they could fail: the
 /// callers in the system (in the menu or waiting) are counted exactly,
@@ -69,23 +69,6 @@ impl Count {
     }
 }
 
-/// What the recursion needs of a caller who joins a queue.
-#[derive(Clone, Copy)]
-struct Joiner {
-    /// Segment slot.
-    seg: usize,
-    /// Whether the caller arrived in the measured period.
-    counted: bool,
-    /// When the caller first called.
-    first: f64,
-    /// Patience left.
-    patience: f64,
-    /// Whether that patience is a point mass.
-    fixed: bool,
-    /// The handle time of the agent who answers.
-    handle: f64,
-}
-
 const _: () = assert!(
     MAX_STEPS > 2,
     "a caller forced out straight from the entry walks one step on"
@@ -104,9 +87,6 @@ pub(super) struct Fast {
     queue_area: Vec<f64>,
     /// The time bin found last.
     bin: Bin,
-    /// Whether the segment counters are the totals' copy, filled at the
-    /// end (callers who arrive straight at the queue, without segments).
-    copy_segment: bool,
     /// The queue callers arrive at straight, when the entry is one: their
     /// time to a human is their wait, whose figures are copied at the end.
     direct: Option<usize>,
@@ -161,7 +141,6 @@ impl Fast {
                 .collect(),
             queue_area: vec![0.0; plan.queues.len()],
             bin: Bin::default(),
-            copy_segment: false,
             direct: None,
         }
     }
@@ -185,7 +164,6 @@ impl<const LOG: bool> Engine<'_, LOG> {
         // A menu whose entry is a queue needs no walk and no caller slot.
         match self.plan.steps[self.plan.entry as usize] {
             Step::Queue(q) => {
-                self.fast.copy_segment = self.plan.segment_cum.is_empty();
                 self.fast.direct = Some(q);
                 self.arrivals_at_queue(t, q)?;
             }
@@ -394,21 +372,14 @@ impl<const LOG: bool> Engine<'_, LOG> {
     /// `max_wait` runs out before that.
     fn join_slot(&mut self, slot: u32, q: usize, t: f64) {
         let c = &self.callers[slot as usize];
-        let who = Joiner {
-            seg: c.seg as usize,
-            counted: c.counted,
-            first: c.first,
-            patience: (c.patience - c.waited).max(0.0),
-            fixed: self.plan.fixed_patience[c.seg as usize] && c.waited == 0.0,
-            handle: c.handle,
-        };
+        let (seg, counted, first) = (c.seg as usize, c.counted, c.first);
         let fq = self.fast.queues[q];
         let join = Join {
             at: t,
-            patience: who.patience,
+            patience: (c.patience - c.waited).max(0.0),
             max_wait: fq.max_wait,
-            handle: who.handle,
-            fixed: who.fixed,
+            handle: c.handle,
+            fixed: self.plan.fixed_patience[seg] && c.waited == 0.0,
         };
         let place = Place {
             plan: self.plan,
@@ -419,20 +390,31 @@ impl<const LOG: bool> Engine<'_, LOG> {
             lines, queue_area, bin, ..
         } = &mut self.fast;
         let served = lines[fq.pool].serve(&place, bin, &mut queue_area[q], join);
-        if who.counted {
-            let acc = &mut self.out.queues[q];
-            match &served {
-                Some(sv) => sv.count(acc, self.s.sl_target),
-                None => acc.queued += 1,
-            }
-        }
+        let sl = self.s.sl_target;
+        let segments = self.out.seg_queue.len() > 1;
         let Some(sv) = served else {
             // The event engine stops at the drain limit with the caller
             // still waiting.
-            self.unserved(who.counted, who.seg);
+            if counted {
+                self.out.queues[q].queued += 1;
+                if segments {
+                    self.out.seg_queue[seg].queued += 1;
+                }
+            }
             return;
         };
-        self.settled(&who, q, &sv);
+        if counted {
+            sv.count(&mut self.out.queues[q], sl);
+            if segments {
+                sv.count(&mut self.out.seg_queue[seg], sl);
+            }
+            if sv.outcome == Outcome::Answered {
+                self.time_to_human(seg, sv.start + 0.0 - first);
+            }
+        }
+        if self.s.interval > 0.0 {
+            self.interval_acc(counted, q, sv.joined, sv.wait, sv.how);
+        }
         if sv.outcome == Outcome::ForcedOut && fq.to != END {
             // On to the hangup node `max_wait` names.
             self.callers[slot as usize].forced = true;
@@ -440,29 +422,6 @@ impl<const LOG: bool> Engine<'_, LOG> {
             return;
         }
         self.finish(slot, sv.outcome);
-    }
-
-    /// Counts a wait in queue `q` beyond the queue's own counters: the
-    /// segment's, the staffing interval's, the time to a human.
-    #[inline(always)]
-    fn settled(&mut self, who: &Joiner, q: usize, sv: &Served) {
-        if who.counted && self.out.seg_queue.len() > 1 {
-            sv.count(&mut self.out.seg_queue[who.seg], self.s.sl_target);
-        }
-        if self.s.interval > 0.0 {
-            self.interval_acc(who.counted, q, sv.joined, sv.wait, sv.how);
-        }
-        if who.counted && sv.outcome == Outcome::Answered {
-            self.time_to_human(who.seg, sv.start + 0.0 - who.first);
-        }
-    }
-
-    /// Counts a call still waiting at the drain limit in its segment.
-    #[inline(never)]
-    fn unserved(&mut self, counted: bool, seg: usize) {
-        if counted && self.out.seg_queue.len() > 1 {
-            self.out.seg_queue[seg].queued += 1;
-        }
     }
 
     /// Counts a time to a human (of a counted caller).
@@ -519,7 +478,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
                 }
             }
         }
-        if self.fast.copy_segment {
+        if self.fast.direct.is_some() && self.plan.segment_cum.is_empty() {
             // Without segments the segment slot counts what the totals do
             // (its time to a human is not kept, as in the event engine).
             let c = &self.out.callers;

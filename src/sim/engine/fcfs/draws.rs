@@ -12,10 +12,8 @@
 
 use rand_distr::{Distribution, Exp1};
 
-use super::super::{RunSettings, arrivals};
+use super::super::{Rng, RunSettings, arrivals};
 use crate::sim::plan::{Plan, Sampler};
-
-use super::super::Rng;
 
 /// A caller's draws.
 #[derive(Clone, Copy)]
@@ -56,10 +54,7 @@ impl Draws for Stream<'_> {
     fn caller(&mut self, t: f64) -> Drawn {
         let next = arrivals::next_arrival(&mut self.rng, self.plan, self.s, self.gap, t);
         let seg = self.plan.draw_segment(&mut self.rng);
-        let patience = match &self.plan.patience[seg] {
-            Some(p) => p.sample(&mut self.rng),
-            None => f64::INFINITY,
-        };
+        let patience = self.plan.draw_patience(seg, &mut self.rng);
         Drawn {
             next,
             seg,

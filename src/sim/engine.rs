@@ -15,6 +15,7 @@ mod arrivals;
 mod books;
 mod fcfs;
 mod queues;
+mod timers;
 mod walk;
 
 use std::collections::VecDeque;
@@ -143,8 +144,8 @@ enum Ev {
     /// (caller, queue): nothing can happen to a caller walking the menu, so
     /// no epoch is needed.
     QueueArrive(u32, u32),
-    MaxWait(u32, u32),
-    Offer(u32, u32),
+    /// The first timer of a line of timers (see `timers.rs`) is due.
+    Timer(u32),
     Depart(u32),
     Shift(u32),
     /// A snapshot of the areas (the index is kept by the engine).
@@ -160,8 +161,7 @@ impl Ev {
             Ev::NewCall(a, b) => (0, two(a, b)),
             Ev::OnlineArrival => (2, 0),
             Ev::QueueArrive(a, b) => (1, two(a, b)),
-            Ev::MaxWait(a, b) => (3, two(a, b)),
-            Ev::Offer(a, b) => (4, two(a, b)),
+            Ev::Timer(a) => (3, u64::from(a)),
             Ev::Depart(a) => (5, u64::from(a)),
             Ev::Shift(a) => (6, u64::from(a)),
             Ev::Tick => (7, 0),
@@ -175,8 +175,7 @@ impl Ev {
             0 => Ev::NewCall(a, b),
             2 => Ev::OnlineArrival,
             1 => Ev::QueueArrive(a, b),
-            3 => Ev::MaxWait(a, b),
-            4 => Ev::Offer(a, b),
+            3 => Ev::Timer(a),
             5 => Ev::Depart(a),
             6 => Ev::Shift(a),
             _ => Ev::Tick,
@@ -245,6 +244,9 @@ pub struct Engine<'a, const LOG: bool = false> {
     /// When each waiting caller's patience runs out (callers answered
     /// first are taken out, so no abandonment event goes stale).
     deadlines: Deadlines,
+    /// Per queue, its `max_wait` timers and its call-back offers, in the
+    /// order they come due (see `timers.rs`).
+    timers: Vec<VecDeque<timers::Timer>>,
     seq: u64,
     callers: Vec<Caller>,
     free: Vec<u32>,
@@ -327,6 +329,7 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
             rng: Rng::seed_from_u64(seed),
             heap: EventQueue::with_capacity(1024),
             deadlines: Deadlines::default(),
+            timers: vec![VecDeque::new(); 2 * nq],
             seq: 0,
             callers: Vec::new(),
             free: Vec::new(),
@@ -495,11 +498,15 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                         self.walk(slot, to, t2, t);
                     }
                 }
-                Ev::MaxWait(slot, epoch) => self.max_wait(slot, epoch, t),
-                Ev::Offer(slot, epoch) => {
-                    let c = &self.callers[slot as usize];
-                    if c.epoch == epoch && c.waiting && !c.callback {
-                        let q = c.queue as usize;
+                Ev::Timer(line) => {
+                    let line = line as usize;
+                    let Some((slot, epoch)) = self.timer_due(line) else {
+                        continue;
+                    };
+                    if line == timers::max_wait_line(line / 2) {
+                        self.max_wait(slot, epoch, t);
+                    } else {
+                        let q = line / 2;
                         if let Some((_, accepts)) = self.plan.queues[q].callback
                             && self.rng.random::<f64>() < accepts
                         {

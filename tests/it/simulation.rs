@@ -1,7 +1,7 @@
 //! The simulator against queueing theory, with confidence intervals over
 //! replications (not seeded snapshots), and its invariants.
 
-use crate::support::theory::{erlang_a, erlang_c};
+use crate::support::theory::{erlang_a, erlang_c, max_wait};
 use hotline::input::load_str;
 use hotline::menu::Hotline;
 use hotline::sim::{SimOptions, SimReport, simulate, stats::Estimate};
@@ -99,6 +99,45 @@ fn erlang_a_with_exponential_patience() {
             th.mean_queue,
             0.0,
         );
+    }
+}
+
+#[test]
+fn max_wait_cuts_waits_as_in_m_m_n_plus_d() {
+    // No patience; a wait not answered within `d` is cut (M/M/n+D). A
+    // call-back nobody accepts sends the run to the event engine, where
+    // its offers and the `max_wait` disconnections are timers in lines of
+    // their own (`timers.rs`); without it the queue runs by the recursion.
+    // (λ per minute, mean handle minutes, seats, max_wait minutes), under
+    // and over the seats' load.
+    for (lambda, handle, seats, d) in [(9.5, 1.0, 10u32, 1.0), (12.0, 1.0, 10, 0.5), (3.0, 2.0, 5, 2.0)] {
+        for offer in ["", ", callback: { offered_after: 20s, accepts: 0 }"] {
+            let h = load_str(
+                &format!(
+                    "hotline: Cut\nentry: q\nnodes:\n  q: {{ kind: queue, pool: desk, max_wait: {}s{offer} }}\n\
+                     agents:\n  desk: {{ seats: {seats}, handle_time: exp(mean={}s) }}\n\
+                     callers:\n  arrivals: {lambda}/m\n\
+                     simulation: {{ start: \"00:00\", duration: 40h, warmup: 2h }}\n",
+                    d * 60.0,
+                    handle * 60.0
+                ),
+                "cut.yaml",
+                &Default::default(),
+            )
+            .hotline
+            .unwrap();
+            let r = run(&h, 20, 5);
+            let th = max_wait(lambda / 60.0, 1.0 / (handle * 60.0), seats, d * 60.0);
+            let m = &r.metrics;
+            let tag = format!("λ={lambda}/min, c={seats}, max_wait {d} min{offer}");
+            agrees(&format!("{tag} P(wait)"), &m["p_wait"], th.p_wait, 0.0);
+            agrees(&format!("{tag} P(cut)"), &m["p_disconnected"], th.p_leave, 0.0);
+            agrees(&format!("{tag} mean wait"), &m["mean_wait_s"], th.mean_wait, 0.0);
+            assert_eq!(m["p_abandon"].mean, 0.0, "no patience, no abandonment");
+            if !offer.is_empty() {
+                assert_eq!(m["p_callback"].mean, 0.0, "{tag}: nobody accepts");
+            }
+        }
     }
 }
 

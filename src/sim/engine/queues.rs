@@ -56,10 +56,10 @@ impl<const LOG: bool> Engine<'_, LOG> {
             self.deadlines.insert(slot, t + patience, self.seq << 3);
         }
         if let Some((m, _)) = qp.max_wait {
-            self.push(t + m, Ev::MaxWait(slot, epoch));
+            self.set_timer(timers::max_wait_line(q), t + m, slot, epoch);
         }
         if let Some((after, _)) = qp.callback {
-            self.push(t + after, Ev::Offer(slot, epoch));
+            self.set_timer(timers::offer_line(q), t + after, slot, epoch);
         }
         None
     }

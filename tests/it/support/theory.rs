@@ -220,3 +220,43 @@ fn erlang_a_service_level_reduces_to_erlang_c() {
         c.service_level(20.0)
     );
 }
+
+/// M/M/n+D figures: a caller not answered within `d` seconds leaves then
+/// (a `max_wait` disconnection, or a fixed patience).
+#[derive(Debug, Clone, Copy)]
+pub struct MaxWait {
+    /// Probability an arrival waits.
+    pub p_wait: f64,
+    /// Probability an arrival is still waiting at `d`, and leaves.
+    pub p_leave: f64,
+    /// Mean wait of all arrivals (leavers wait `d`).
+    pub mean_wait: f64,
+}
+
+/// M/M/n+D with arrival rate `lambda`, service rate `mu`, `n` servers and
+/// waits cut at `d`, from the density of the offered wait (the wait a
+/// caller would have, were it never cut): with `π` the chance that
+/// `n − 1` servers are busy, `f(v) = λ π e^(λ min(v, d) − nμ v)` for `v > 0`
+/// (Baccelli and Hébuterne 1981; Zeltyn and Mandelbaum 2005, M/M/n+G
+/// with deterministic patience). Needs `λ ≠ nμ`.
+pub fn max_wait(lambda: f64, mu: f64, n: u32, d: f64) -> MaxWait {
+    let a = lambda / mu;
+    let nmu = f64::from(n) * mu;
+    let r = lambda - nmu;
+    assert!(r.abs() > 1e-12, "the closed form needs λ ≠ nμ");
+    // Erlang B with n − 1 servers: Σ_{j<n} a^j/j! = (a^(n−1)/(n−1)!) / B.
+    let mut b = 1.0;
+    for k in 1..n {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    let erd = (r * d).exp();
+    // J = ∫ e^(λ min(v, d) − nμ v) dv over v > 0.
+    let j = (erd - 1.0) / r + erd / nmu;
+    let pi = 1.0 / (1.0 / b + lambda * j);
+    MaxWait {
+        p_wait: lambda * pi * j,
+        p_leave: lambda * pi * erd / nmu,
+        // ∫_0^d P(V > t) dt.
+        mean_wait: lambda * pi * (d * erd / r - (erd - 1.0) / (r * r) + d * erd / nmu),
+    }
+}

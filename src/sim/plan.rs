@@ -114,7 +114,11 @@ pub struct Case {
 }
 
 /// What a node does, flattened.
+///
+/// (`repr(u8)`: a tag of its own, read in one instruction, rather than a
+/// niche in the capacity of `Ask`'s tables, which took six at every node.)
 #[derive(Clone, Debug)]
+#[repr(u8)]
 pub enum Step {
     /// Go to `next`.
     Prompt {

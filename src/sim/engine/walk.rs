@@ -52,7 +52,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
                     on_misunderstood,
                 } => {
                     let mut chosen = None;
-                    for _ in 0..=*retries {
+                    for _ in 0..u64::from(*retries) + 1 {
                         t += dur.sample(&mut self.rng);
                         let u: f64 = self.rng.random();
                         if u < *no_input {

@@ -500,11 +500,11 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                 }
                 Ev::Timer(line) => {
                     let line = line as usize;
-                    let Some((slot, epoch)) = self.timer_due(line) else {
+                    let Some(slot) = self.timer_due(line) else {
                         continue;
                     };
                     if line == timers::max_wait_line(line / 2) {
-                        self.max_wait(slot, epoch, t);
+                        self.max_wait(slot, t);
                     } else {
                         let q = line / 2;
                         if let Some((_, accepts)) = self.plan.queues[q].callback

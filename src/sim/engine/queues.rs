@@ -164,13 +164,10 @@ impl<const LOG: bool> Engine<'_, LOG> {
         self.finish(slot, Outcome::Abandoned);
     }
 
-    /// A wait reaches the queue's `max_wait`, if the event is still current
-    /// (the caller is waiting and holds no call-back).
-    pub(super) fn max_wait(&mut self, slot: u32, epoch: u32, t: f64) {
+    /// A wait reaches the queue's `max_wait` (the caller is waiting and
+    /// holds no call-back: [`Engine::timer_due`] passes over the others).
+    pub(super) fn max_wait(&mut self, slot: u32, t: f64) {
         let c = &self.callers[slot as usize];
-        if c.epoch != epoch || !c.waiting || c.callback {
-            return;
-        }
         // The wait is `max_wait` exactly, a point mass of the waits.
         let (max, to) = self.plan.queues[c.queue as usize].max_wait.unwrap_or((t - c.enq, END));
         self.end_wait(slot, t, max, WaitEnd::Forced, true);

@@ -53,11 +53,11 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
     }
 
-    /// The first timer of `line` came due (at `t`): takes it out of the
-    /// line, puts the line's next live timer in the event queue, and
-    /// returns it if its wait is still on.
+    /// The first timer of `line` came due: takes it out of the line, puts
+    /// the line's next live timer in the event queue, and returns its
+    /// caller's slot if the wait is still on (the timer has work to do).
     #[inline]
-    pub(super) fn timer_due(&mut self, line: usize) -> Option<(u32, u32)> {
+    pub(super) fn timer_due(&mut self, line: usize) -> Option<u32> {
         let due = self.timers[line].pop_front()?;
         // Callers' waits end for good (an answered or departed caller's
         // epoch moves on), so a timer that would do nothing now never
@@ -69,7 +69,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
             }
             self.timers[line].pop_front();
         }
-        self.waits(due.slot, due.epoch).then_some((due.slot, due.epoch))
+        self.waits(due.slot, due.epoch).then_some(due.slot)
     }
 
     /// Whether the wait `(slot, epoch)` is still on: the caller waits in

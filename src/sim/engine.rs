@@ -5,11 +5,12 @@
 //! depend on other callers, except for the clock on hour branches); only
 //! queue arrivals, disconnection, call-back offers, agents finishing, shift
 //! changes and snapshots go through the event queue. The next arrival is
-//! kept beside it, and patience deadlines in an indexed heap of their own
-//! ([`super::events`]) so a caller answered first leaves nothing behind.
-//! All three share one sequence counter and are merged by (time, sequence
-//! number), so equal times stay first-in first-out and a seed always gives
-//! the same run.
+//! kept beside it, calls on their way to a queue in a small heap of their
+//! own (due within a walk, earlier than most events), and patience
+//! deadlines in an indexed heap of their own ([`super::events`]) so a
+//! caller answered first leaves nothing behind. All four share one
+//! sequence counter and are merged by (time, sequence number), so equal
+//! times stay first-in first-out and a seed always gives the same run.
 
 mod arrivals;
 mod books;
@@ -25,7 +26,7 @@ use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus as Rng;
 use rand_distr::{Distribution, Exp1};
 
-use super::events::{Deadlines, Event, EventQueue};
+use super::events::{Deadlines, Event, EventQueue, key_time};
 use super::plan::{END, Plan, Step};
 use super::stats::{CallerAcc, ChannelAcc, ChatAcc, Outcome, PoolAcc, QueueAcc, WaitEnd};
 use crate::input::records::Outcome as LogOutcome;
@@ -247,6 +248,11 @@ pub struct Engine<'a, const LOG: bool = false> {
     /// Per queue, its `max_wait` timers and its call-back offers, in the
     /// order they come due (see `timers.rs`).
     timers: Vec<VecDeque<timers::Timer>>,
+    /// Calls on their way to a queue ([`Ev::QueueArrive`]): due within a
+    /// walk's length, earlier than most events, so they rise and sink in
+    /// a heap of a few instead of the event queue (merged by key, so the
+    /// order of events is the same).
+    arriving: EventQueue,
     seq: u64,
     callers: Vec<Caller>,
     free: Vec<u32>,
@@ -328,6 +334,7 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
             s,
             rng: Rng::seed_from_u64(seed),
             heap: EventQueue::with_capacity(1024),
+            arriving: EventQueue::with_capacity(64),
             deadlines: Deadlines::default(),
             timers: vec![VecDeque::new(); 2 * nq],
             seq: 0,
@@ -405,7 +412,12 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
     fn push(&mut self, t: f64, ev: Ev) {
         self.seq += 1;
         let (tag, payload) = ev.pack();
-        self.heap.push(Event::new(t, self.seq << 3 | tag, payload));
+        let e = Event::new(t, self.seq << 3 | tag, payload);
+        if let Ev::QueueArrive(..) = ev {
+            self.arriving.push(e);
+        } else {
+            self.heap.push(e);
+        }
     }
 
     /// Runs the replication to the end.
@@ -446,13 +458,21 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
             }
             events = events.wrapping_add(1);
             // The next event is the earliest of the next arrival, the event
-            // queue and the abandonment deadlines.
-            let heap_key = self.heap.peek().map_or(u128::MAX, Event::key);
+            // queue, the calls on their way to a queue and the abandonment
+            // deadlines.
+            let mut heap_key = self.heap.next_key();
+            let mut arriving = false;
+            if !self.arriving.is_empty() {
+                let key = self.arriving.next_key();
+                if key < heap_key {
+                    (heap_key, arriving) = (key, true);
+                }
+            }
             let abandonment = self.deadlines.peek().is_some_and(|d| d.key() < heap_key);
             let next_t = if abandonment {
                 self.deadlines.peek().map_or(f64::INFINITY, Event::time)
             } else {
-                self.heap.next_time()
+                key_time(heap_key)
             };
             if next_arrival <= next_t && next_arrival.is_finite() {
                 let t = next_arrival;
@@ -470,7 +490,8 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                 self.abandon(slot, t);
                 continue;
             }
-            let Some(item) = self.heap.pop() else { break };
+            let popped = if arriving { self.arriving.pop() } else { self.heap.pop() };
+            let Some(item) = popped else { break };
             let (t, ev) = (item.time(), Ev::unpack(item.seq() & 7, item.payload));
             if let Ev::Tick = ev {
                 self.tick(t);

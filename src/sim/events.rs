@@ -55,6 +55,16 @@ impl Event {
     }
 }
 
+/// The key of no event: after every event (its time is infinite), and
+/// [`key_time`] of it is infinity.
+pub const NO_KEY: u128 = (0x7FF0_0000_0000_0000_u128) << 64 | u64::MAX as u128;
+
+/// The time of a key made by [`Event::key`] (infinity for [`NO_KEY`]).
+#[inline]
+pub fn key_time(key: u128) -> f64 {
+    f64::from_bits((key >> 64) as u64)
+}
+
 /// A min-heap of [`Event`]s: the earliest time first, then the lowest
 /// sequence word.
 #[derive(Debug, Default)]
@@ -80,16 +90,16 @@ impl EventQueue {
         self.heap.is_empty()
     }
 
+    /// The key of the earliest event, or [`NO_KEY`] when empty.
+    #[inline]
+    pub fn next_key(&self) -> u128 {
+        self.heap.first().map_or(NO_KEY, Event::key)
+    }
+
     /// The time of the earliest event, or infinity when empty.
     #[inline]
     pub fn next_time(&self) -> f64 {
-        self.heap.first().map_or(f64::INFINITY, Event::time)
-    }
-
-    /// The earliest event, without removing it.
-    #[inline]
-    pub fn peek(&self) -> Option<&Event> {
-        self.heap.first()
+        key_time(self.next_key())
     }
 
     /// Adds an event.
@@ -104,16 +114,17 @@ impl EventQueue {
     #[inline(always)]
     fn rise(&mut self, mut i: usize, e: Event) {
         let key = e.key();
+        let h = &mut self.heap[..=i];
         while i > 0 {
             let parent = (i - 1) / 2;
-            let p = self.heap[parent];
+            let p = h[parent];
             if p.key() < key {
                 break;
             }
-            self.heap[i] = p;
+            h[i] = p;
             i = parent;
         }
-        self.heap[i] = e;
+        h[i] = e;
     }
 
     /// Removes and returns the earliest event.
@@ -126,17 +137,20 @@ impl EventQueue {
         // Move the hole at the root down to the bottom along the smaller
         // children, then let `last` rise from there: it came from the
         // bottom, so it rarely rises far (as the standard library's heap).
-        let n = self.heap.len();
+        let h = self.heap.as_mut_slice();
+        let n = h.len();
         let mut i = 0;
         let mut child = 1;
-        while child + 1 < n {
-            child += usize::from(self.heap[child + 1].key() < self.heap[child].key());
-            self.heap[i] = self.heap[child];
+        // `child < n - 1` (n is at least 1 here) rather than `child + 1 < n`:
+        // the compiler then knows both children are in bounds.
+        while child < n - 1 {
+            child += usize::from(h[child + 1].key() < h[child].key());
+            h[i] = h[child];
             i = child;
             child = 2 * i + 1;
         }
-        if child + 1 == n {
-            self.heap[i] = self.heap[child];
+        if child == n - 1 {
+            h[i] = h[child];
             i = child;
         }
         self.rise(i, last);
@@ -287,6 +301,7 @@ mod tests {
                 } else {
                     let t = f64::from(t) * 0.5;
                     q.push(Event::new(t, seq as u64, 0));
+                    prop_assert!(q.next_key() < NO_KEY);
                     model.push((t.to_bits(), seq as u64));
                 }
                 prop_assert_eq!(q.len(), model.len());
@@ -298,6 +313,7 @@ mod tests {
             }
             prop_assert!(q.is_empty());
             prop_assert_eq!(q.next_time(), f64::INFINITY);
+            prop_assert_eq!(q.next_key(), NO_KEY);
         }
     }
 
@@ -343,6 +359,7 @@ mod tests {
         }
         q.push(Event::new(0.0, 9, 90));
         assert_eq!(q.next_time(), 0.0);
+        assert_eq!(key_time(q.next_key()), 0.0);
         let order: Vec<u64> = std::iter::from_fn(|| q.pop().map(|e| e.payload)).collect();
         assert_eq!(order, [90, 10, 20, 30, 40, 50]);
     }

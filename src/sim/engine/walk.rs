@@ -63,8 +63,9 @@ impl<const LOG: bool> Engine<'_, LOG> {
                             continue;
                         }
                         let v: f64 = self.rng.random();
-                        let table = &choices[seg];
-                        chosen = table.iter().find(|c| v < c.cum).or(table.last());
+                        // The last entry's share is infinite: the first
+                        // entry above `v` is always found.
+                        chosen = choices[seg].iter().find(|c| v < c.cum);
                         break;
                     }
                     node = match chosen {

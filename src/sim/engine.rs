@@ -142,9 +142,6 @@ enum Ev {
     NewCall(u32, u32),
     /// The next customer who starts online.
     OnlineArrival,
-    /// (caller, queue): nothing can happen to a caller walking the menu, so
-    /// no epoch is needed.
-    QueueArrive(u32, u32),
     /// The first timer of a line of timers (see `timers.rs`) is due.
     Timer(u32),
     Depart(u32),
@@ -154,14 +151,14 @@ enum Ev {
 }
 
 impl Ev {
-    /// The event as a 3-bit tag and a 64-bit payload.
+    /// The event as a 3-bit tag and a 64-bit payload (tag 1: a call on
+    /// its way to a queue, kept apart, see [`Engine::push_arriving`]).
     #[inline]
     fn pack(self) -> (u64, u64) {
         let two = |a: u32, b: u32| u64::from(a) | u64::from(b) << 32;
         match self {
             Ev::NewCall(a, b) => (0, two(a, b)),
             Ev::OnlineArrival => (2, 0),
-            Ev::QueueArrive(a, b) => (1, two(a, b)),
             Ev::Timer(a) => (3, u64::from(a)),
             Ev::Depart(a) => (5, u64::from(a)),
             Ev::Shift(a) => (6, u64::from(a)),
@@ -175,7 +172,6 @@ impl Ev {
         match tag {
             0 => Ev::NewCall(a, b),
             2 => Ev::OnlineArrival,
-            1 => Ev::QueueArrive(a, b),
             3 => Ev::Timer(a),
             5 => Ev::Depart(a),
             6 => Ev::Shift(a),
@@ -248,7 +244,7 @@ pub struct Engine<'a, const LOG: bool = false> {
     /// Per queue, its `max_wait` timers and its call-back offers, in the
     /// order they come due (see `timers.rs`).
     timers: Vec<VecDeque<timers::Timer>>,
-    /// Calls on their way to a queue ([`Ev::QueueArrive`]): due within a
+    /// Calls on their way to a queue ([`Engine::push_arriving`]): due within a
     /// walk's length, earlier than most events, so they rise and sink in
     /// a heap of a few instead of the event queue (merged by key, so the
     /// order of events is the same).
@@ -412,12 +408,16 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
     fn push(&mut self, t: f64, ev: Ev) {
         self.seq += 1;
         let (tag, payload) = ev.pack();
-        let e = Event::new(t, self.seq << 3 | tag, payload);
-        if let Ev::QueueArrive(..) = ev {
-            self.arriving.push(e);
-        } else {
-            self.heap.push(e);
-        }
+        self.heap.push(Event::new(t, self.seq << 3 | tag, payload));
+    }
+
+    /// A call reaching queue `q` at `t`, after its walk: nothing can
+    /// happen to a caller walking the menu, so no epoch is needed.
+    #[inline(always)]
+    fn push_arriving(&mut self, t: f64, slot: u32, q: u32) {
+        self.seq += 1;
+        let payload = u64::from(slot) | u64::from(q) << 32;
+        self.arriving.push(Event::new(t, self.seq << 3 | 1, payload));
     }
 
     /// Runs the replication to the end.
@@ -490,8 +490,21 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                 self.abandon(slot, t);
                 continue;
             }
-            let popped = if arriving { self.arriving.pop() } else { self.heap.pop() };
-            let Some(item) = popped else { break };
+            if arriving {
+                // A call reaching a queue: the caller is in the system,
+                // so only the drain limit can end the run here.
+                let Some(item) = self.arriving.pop() else { break };
+                let t = item.time();
+                if t > limit {
+                    break;
+                }
+                let (slot, q) = (item.payload as u32, (item.payload >> 32) as usize);
+                if let Some((to, t2)) = self.join_queue(slot, q, t) {
+                    self.walk(slot, to, t2, t);
+                }
+                continue;
+            }
+            let Some(item) = self.heap.pop() else { break };
             let (t, ev) = (item.time(), Ev::unpack(item.seq() & 7, item.payload));
             if let Ev::Tick = ev {
                 self.tick(t);
@@ -514,11 +527,6 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
             }
             match ev {
                 Ev::NewCall(slot, node) => self.contact(slot, node, t),
-                Ev::QueueArrive(slot, q) => {
-                    if let Some((to, t2)) = self.join_queue(slot, q as usize, t) {
-                        self.walk(slot, to, t2, t);
-                    }
-                }
                 Ev::Timer(line) => {
                     let line = line as usize;
                     let Some(slot) = self.timer_due(line) else {

@@ -122,7 +122,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
                         return;
                     }
                     if t > now {
-                        self.push(t, Ev::QueueArrive(slot, q));
+                        self.push_arriving(t, slot, q);
                         return;
                     }
                     match self.join_queue(slot, q as usize, t) {

@@ -150,12 +150,23 @@ enum Ev {
     Tick,
 }
 
+/// Two numbers as one event payload.
+#[inline(always)]
+fn two(a: u32, b: u32) -> u64 {
+    u64::from(a) | u64::from(b) << 32
+}
+
+/// The two numbers of a payload made by [`two`].
+#[inline(always)]
+fn split(p: u64) -> (u32, u32) {
+    (p as u32, (p >> 32) as u32)
+}
+
 impl Ev {
     /// The event as a 3-bit tag and a 64-bit payload (tag 1: a call on
     /// its way to a queue, kept apart, see [`Engine::push_arriving`]).
     #[inline]
     fn pack(self) -> (u64, u64) {
-        let two = |a: u32, b: u32| u64::from(a) | u64::from(b) << 32;
         match self {
             Ev::NewCall(a, b) => (0, two(a, b)),
             Ev::OnlineArrival => (2, 0),
@@ -168,7 +179,7 @@ impl Ev {
 
     #[inline]
     fn unpack(tag: u64, p: u64) -> Ev {
-        let (a, b) = (p as u32, (p >> 32) as u32);
+        let (a, b) = split(p);
         match tag {
             0 => Ev::NewCall(a, b),
             2 => Ev::OnlineArrival,
@@ -416,8 +427,7 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
     #[inline(always)]
     fn push_arriving(&mut self, t: f64, slot: u32, q: u32) {
         self.seq += 1;
-        let payload = u64::from(slot) | u64::from(q) << 32;
-        self.arriving.push(Event::new(t, self.seq << 3 | 1, payload));
+        self.arriving.push(Event::new(t, self.seq << 3 | 1, two(slot, q)));
     }
 
     /// Runs the replication to the end.
@@ -498,8 +508,8 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                 if t > limit {
                     break;
                 }
-                let (slot, q) = (item.payload as u32, (item.payload >> 32) as usize);
-                if let Some((to, t2)) = self.join_queue(slot, q, t) {
+                let (slot, q) = split(item.payload);
+                if let Some((to, t2)) = self.join_queue(slot, q as usize, t) {
                     self.walk(slot, to, t2, t);
                 }
                 continue;

@@ -9,6 +9,9 @@ use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardNormal, Weibull};
 use crate::menu::value::{Dist, Hours};
 use crate::menu::{BusyWhen, Channel, Hotline, Kind, Via};
 
+pub mod stretch;
+use stretch::Stretches;
+
 /// A distribution ready to draw from.
 ///
 /// (`repr(u8)`: a tag of its own, read in one instruction, rather than a
@@ -264,6 +267,8 @@ pub struct Plan {
     pub redial: Option<(f64, Sampler)>,
     /// Coefficient of variation of a replication's arrival rates (0: none).
     pub rate_variation: f64,
+    /// The stretches of fixed-time prompts and menus, taken in one draw.
+    pub stretches: Stretches,
 }
 
 impl Plan {
@@ -403,12 +408,25 @@ impl Plan {
         for s in &callers.segments {
             patience.push(s.patience.as_ref().or(callers.patience.as_ref()).map(Sampler::new));
         }
+        let duration: Vec<Sampler> = g.node_indices().map(|n| Sampler::new(&g[n].duration)).collect();
+        let channel: Vec<u8> = g.node_indices().map(|n| g[n].channel as u8).collect();
+        // Where walks start: the entries and where queues send calls on.
+        let starts: Vec<u32> = [h.entry.index() as u32]
+            .into_iter()
+            .chain(h.online_entry.map(|n| n.index() as u32))
+            .chain(
+                queue_plans
+                    .iter()
+                    .flat_map(|q| q.busy.as_ref().map(|b| b.3).into_iter().chain(q.max_wait.map(|m| m.1))),
+            )
+            .collect();
+        let stretches = Stretches::new(&steps, &duration, &channel, n_seg + 1, &starts);
         Ok(Plan {
             ids: g.node_indices().map(|n| g[n].id.clone()).collect(),
-            duration: g.node_indices().map(|n| Sampler::new(&g[n].duration)).collect(),
+            duration,
             steps,
             entry: h.entry.index() as u32,
-            channel: g.node_indices().map(|n| g[n].channel as u8).collect(),
+            channel,
             has_online: h.has_online(),
             online_entry: h.online_entry.map(|n| n.index() as u32),
             online_arrivals: callers.online_arrivals.iter().map(|(c, r)| (c.secs(), *r)).collect(),
@@ -435,6 +453,7 @@ impl Plan {
             peak_gap: 1.0 / callers.peak_rate(),
             redial: callers.redial.as_ref().map(|(s, d)| (*s, Sampler::new(d))),
             rate_variation: callers.rate_variation,
+            stretches,
         })
     }
 

@@ -228,9 +228,13 @@ fn one_outcome_each(r: &SimReport) {
         .values()
         .map(|c| keys.iter().map(|k| c[*k].mean).sum::<f64>() * c["customers"].mean)
         .sum();
+    // Exact in one replication; across several, the means of the shares
+    // times the means of the customers are not the means of their
+    // products, which differ by the shares' covariance with the customers.
     let per_rep = r.metrics["callers"].mean;
+    let tolerance = if r.replications == 1 { 1e-9 } else { 1e-2 };
     assert!(
-        (by_channel - per_rep).abs() < 1e-3 * per_rep,
+        (by_channel - per_rep).abs() < tolerance * per_rep,
         "{by_channel} journeys ended by channel, {per_rep} callers"
     );
 }
@@ -313,6 +317,9 @@ fn chat_samples_end_every_journey_once_and_do_not_depend_on_threads() {
         let json = |r: &SimReport| serde_json::to_string(r).unwrap();
         assert_eq!(json(&one), json(&three), "{name}: threads changed the result");
         one_outcome_each(&one);
+        for seed in 1..=4 {
+            one_outcome_each(&run(&h, 1, seed));
+        }
         assert!(!one.channels.is_empty(), "{name} has online nodes");
         // The old-style online node is a channel switch too: its call-backs bounce.
         if name == "ecommerce.yaml" {

@@ -28,6 +28,7 @@ mod shard;
 mod shell;
 mod simulation;
 mod staff;
+mod stretches;
 mod survey_report;
 mod sweep;
 mod verification;

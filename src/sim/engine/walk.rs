@@ -16,7 +16,6 @@ impl<const LOG: bool> Engine<'_, LOG> {
         let mut steps = self.callers[slot as usize].steps;
         let mut channel = self.callers[slot as usize].channel;
         while steps < MAX_STEPS {
-            steps += 1;
             let n = node as usize;
             if plan.has_online && plan.channel[n] != channel {
                 // A channel switch: the call ends and the customer goes on
@@ -29,6 +28,32 @@ impl<const LOG: bool> Engine<'_, LOG> {
                     return;
                 }
             }
+            // A stretch of fixed-time prompts and menus in one draw
+            // (`plan/stretch.rs`).
+            if let Some(table) = plan.stretches.table(node, seg)
+                && steps + table.max_steps <= MAX_STEPS
+            {
+                let leg = plan.stretches.draw(table, &mut self.rng);
+                if LOG
+                    && self.callers[slot as usize].counted
+                    && let Some(l) = &mut self.log
+                {
+                    for &v in plan.stretches.visits(leg) {
+                        l.visit(slot, v);
+                    }
+                }
+                t += leg.dt;
+                steps += leg.steps;
+                node = leg.to;
+                if node == END {
+                    self.mark(t);
+                    let forced = self.callers[slot as usize].forced;
+                    self.finish(slot, if forced { Outcome::ForcedOut } else { Outcome::HungUp });
+                    return;
+                }
+                continue;
+            }
+            steps += 1;
             if LOG
                 && self.callers[slot as usize].counted
                 && let Some(l) = &mut self.log

@@ -147,7 +147,7 @@ impl Stretches {
                 }
                 seen[n] = true;
                 let ways = if out.legs.len() < MAX_ALL_LEGS {
-                    Ways::from(n, slot, steps, &fixed, &passes, channel)
+                    ways_from(n, slot, steps, &fixed, &passes, channel)
                 } else {
                     None
                 };
@@ -156,12 +156,12 @@ impl Stretches {
                     work.extend(after(&steps[n]));
                     continue;
                 };
-                for w in &ways.done {
+                for w in &ways {
                     if w.to != END && passes(w.to as usize) {
                         work.push(w.to);
                     }
                 }
-                out.at[slot * out.stride + n] = out.push_table(&ways.done);
+                out.at[slot * out.stride + n] = out.push_table(&ways);
             }
         }
         out
@@ -270,72 +270,61 @@ impl Ord for Going {
     }
 }
 
-/// The ways from one start, found likeliest first.
-struct Ways {
-    /// Finished ways, the same ones merged, in the order found.
-    done: Vec<Way>,
-}
-
-impl Ways {
-    /// The ways from `start` for segment slot `slot`; `None` when one
-    /// hearing of the start alone has too many.
-    fn from(
-        start: usize,
-        slot: usize,
-        steps: &[Step],
-        fixed: &dyn Fn(usize) -> Option<f64>,
-        passes: &dyn Fn(usize) -> bool,
-        channel: &[u8],
-    ) -> Option<Ways> {
-        let mut done: Vec<Way> = Vec::new();
-        let mut index: HashMap<(u32, u64, Vec<u32>), usize> = HashMap::new();
-        let mut going = BinaryHeap::new();
-        let mut order = 0u64;
-        let first = Way {
-            p: 1.0,
-            dt: 0.0,
-            to: start as u32,
-            visits: Vec::new(),
-        };
-        let first_out = outcomes(&first, slot, steps, fixed)?;
-        if first_out.len() > MAX_LEGS {
-            return None;
-        }
-        let mut pending = vec![first_out];
-        loop {
-            for outs in pending.drain(..) {
-                for w in outs {
-                    let goes_on = w.to != END
-                        && passes(w.to as usize)
-                        && channel[w.to as usize] == channel[start]
-                        && (w.visits.len() as u32) < MAX_LEG_STEPS;
-                    if goes_on {
-                        order += 1;
-                        going.push(Going(w, order));
-                    } else {
-                        finish(&mut done, &mut index, w);
-                    }
-                }
-            }
-            let Some(Going(w, o)) = going.pop() else { break };
-            let outs = outcomes(&w, slot, steps, fixed);
-            match outs {
-                Some(outs) if done.len() + going.len() + outs.len() <= MAX_LEGS => pending.push(outs),
-                _ => {
-                    // The table is full: this way and those left end
-                    // where they are.
-                    going.push(Going(w, o));
-                    break;
-                }
-            }
-        }
-        let mut left: Vec<Going> = going.into_vec();
-        left.sort_by_key(|g| g.1);
-        for Going(w, _) in left {
-            finish(&mut done, &mut index, w);
-        }
-        Some(Ways { done })
+/// The ways from `start` for segment slot `slot`, found likeliest first,
+/// the same ones merged, in the order found; `None` when one hearing of
+/// the start alone has too many.
+fn ways_from(
+    start: usize,
+    slot: usize,
+    steps: &[Step],
+    fixed: &dyn Fn(usize) -> Option<f64>,
+    passes: &dyn Fn(usize) -> bool,
+    channel: &[u8],
+) -> Option<Vec<Way>> {
+    let mut done: Vec<Way> = Vec::new();
+    let mut index: HashMap<(u32, u64, Vec<u32>), usize> = HashMap::new();
+    let mut going = BinaryHeap::new();
+    let mut order = 0u64;
+    let first = Way {
+        p: 1.0,
+        dt: 0.0,
+        to: start as u32,
+        visits: Vec::new(),
+    };
+    let mut outs = outcomes(&first, slot, steps, fixed)?;
+    if outs.len() > MAX_LEGS {
+        return None;
     }
+    loop {
+        for w in outs.drain(..) {
+            let goes_on = w.to != END
+                && passes(w.to as usize)
+                && channel[w.to as usize] == channel[start]
+                && (w.visits.len() as u32) < MAX_LEG_STEPS;
+            if goes_on {
+                order += 1;
+                going.push(Going(w, order));
+            } else {
+                finish(&mut done, &mut index, w);
+            }
+        }
+        let Some(Going(w, o)) = going.pop() else { break };
+        match outcomes(&w, slot, steps, fixed) {
+            Some(next) if done.len() + going.len() + next.len() <= MAX_LEGS => outs = next,
+            _ => {
+                // The table is full: this way and those left end
+                // where they are.
+                going.push(Going(w, o));
+                break;
+            }
+        }
+    }
+    let mut left: Vec<Going> = going.into_vec();
+    left.sort_by_key(|g| g.1);
+    for Going(w, _) in left {
+        finish(&mut done, &mut index, w);
+    }
+    Some(done)
 }
 
 /// Adds a finished way, merged with the same way found before.

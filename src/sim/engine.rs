@@ -3,8 +3,11 @@
 //!
 //! The menu walk between queues is done at once for each call (it does not
 //! depend on other callers, except for the clock on hour branches); only
-//! queue arrivals, disconnection, call-back offers, agents finishing, shift
-//! changes and snapshots go through the event queue. The next arrival is
+//! queue arrivals, disconnection, call-back offers, seats freeing while
+//! callers wait, shift changes and snapshots go through the event queue.
+//! A pool's seats are the times they free (`seats.rs`): a caller who
+//! finds one free takes it without an event, and its busy time goes to
+//! the books at once (`bins.rs`). The next arrival is
 //! kept beside it, calls on their way to a queue in a small heap of their
 //! own (due within a walk, earlier than most events), and patience
 //! deadlines in an indexed heap of their own ([`super::events`]) so a
@@ -13,9 +16,11 @@
 //! times stay first-in first-out and a seed always gives the same run.
 
 mod arrivals;
+mod bins;
 mod books;
 mod fcfs;
 mod queues;
+mod seats;
 mod timers;
 mod walk;
 
@@ -144,7 +149,8 @@ enum Ev {
     OnlineArrival,
     /// The first timer of a line of timers (see `timers.rs`) is due.
     Timer(u32),
-    Depart(u32),
+    /// The first seat of a pool with callers waiting frees.
+    Free(u32),
     Shift(u32),
     /// A snapshot of the areas (the index is kept by the engine).
     Tick,
@@ -171,7 +177,7 @@ impl Ev {
             Ev::NewCall(a, b) => (0, two(a, b)),
             Ev::OnlineArrival => (2, 0),
             Ev::Timer(a) => (3, u64::from(a)),
-            Ev::Depart(a) => (5, u64::from(a)),
+            Ev::Free(a) => (5, u64::from(a)),
             Ev::Shift(a) => (6, u64::from(a)),
             Ev::Tick => (7, 0),
         }
@@ -184,7 +190,7 @@ impl Ev {
             0 => Ev::NewCall(a, b),
             2 => Ev::OnlineArrival,
             3 => Ev::Timer(a),
-            5 => Ev::Depart(a),
+            5 => Ev::Free(a),
             6 => Ev::Shift(a),
             _ => Ev::Tick,
         }
@@ -229,8 +235,15 @@ struct Caller {
 }
 
 struct Pool {
+    /// Seats (slots) in the schedule now.
     cap: u32,
-    busy: u32,
+    /// When each of the `cap` seats frees (a seat is free when its time
+    /// is not after now): a departure needs no event of its own, only
+    /// the first seat to free while callers wait ([`Ev::Free`]).
+    seats: seats::Seats,
+    /// When the [`Ev::Free`] of the pool that is queued is due (infinite
+    /// when none is).
+    free_at: f64,
     waiting: usize,
     /// FIFO lines by priority, highest first.
     lines: Vec<(i64, VecDeque<(u32, u32)>)>,
@@ -239,8 +252,9 @@ struct Pool {
     /// callers waiting, so memory follows the callers waiting.
     stale: usize,
     last: f64,
-    /// Areas since time 0: busy seats, staffed seats, callers waiting.
-    cum: [f64; 3],
+    /// Areas since time 0: staffed seats, callers waiting (the busy
+    /// seats' area is added per answered call, see [`Engine::answer`]).
+    cum: [f64; 2],
 }
 
 /// The state of one replication.
@@ -274,10 +288,12 @@ pub struct Engine<'a, const LOG: bool = false> {
     tick: u64,
     /// Index of the last snapshot.
     last_tick: u64,
-    /// Per pool: (busy area, waiting area) at the previous snapshot.
-    snap: Vec<(f64, f64)>,
+    /// Per pool: the waiting area at the previous snapshot.
+    snap: Vec<f64>,
     /// Per pool: areas at the start and the end of the measured period.
-    window: Vec<([f64; 3], [f64; 3])>,
+    window: Vec<([f64; 2], [f64; 2])>,
+    /// The time bin the busy time of the last answered call fell in.
+    bin: bins::Bin,
     /// Queue areas at the start and the end of the measured period.
     queue_window: (Vec<f64>, Vec<f64>),
     /// Whether the snapshot at the end of the measured period is taken.
@@ -325,14 +341,20 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                 let mut prios: Vec<i64> = plan.queues.iter().filter(|q| q.pool == i).map(|q| q.priority).collect();
                 prios.sort_unstable_by(|a, b| b.cmp(a));
                 prios.dedup();
+                let cap = plan.seats_at(i, s.clock0);
+                let mut seats = seats::Seats::default();
+                for _ in 0..cap {
+                    seats.push(0.0);
+                }
                 Pool {
-                    cap: plan.seats_at(i, s.clock0),
-                    busy: 0,
+                    cap,
+                    seats,
+                    free_at: f64::INFINITY,
                     waiting: 0,
                     lines: prios.into_iter().map(|p| (p, VecDeque::new())).collect(),
                     stale: 0,
                     last: 0.0,
-                    cum: [0.0; 3],
+                    cum: [0.0; 2],
                 }
             })
             .collect();
@@ -355,8 +377,9 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
             queue_area: vec![0.0; nq],
             tick: 0,
             last_tick: measured_bins(&s),
-            snap: vec![(0.0, 0.0); plan.pools.len()],
-            window: vec![([0.0; 3], [0.0; 3]); plan.pools.len()],
+            snap: vec![0.0; plan.pools.len()],
+            window: vec![([0.0; 2], [0.0; 2]); plan.pools.len()],
+            bin: bins::Bin::default(),
             queue_window: (vec![0.0; nq], vec![0.0; nq]),
             closed: false,
             stop: None,
@@ -555,17 +578,24 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                         }
                     }
                 }
-                Ev::Depart(p) => {
+                Ev::Free(p) => {
+                    // (An earlier seat freeing after a shift may have
+                    // queued one before it: this one is then stale.)
                     let p = p as usize;
-                    self.touch(p, t);
-                    self.pools[p].busy -= 1;
-                    self.serve(p, t);
+                    if self.pools[p].free_at != t {
+                        continue;
+                    }
+                    self.pools[p].free_at = f64::INFINITY;
+                    if self.pools[p].waiting > 0 {
+                        self.touch(p, t);
+                        self.serve(p, t);
+                    }
                 }
                 Ev::Tick | Ev::OnlineArrival => {}
                 Ev::Shift(p) => {
                     let p = p as usize;
                     self.touch(p, t);
-                    self.pools[p].cap = self.plan.seats_at(p, self.s.clock0 + t);
+                    self.shift(p, t);
                     self.serve(p, t);
                     if self.active > 0 || self.arrival_pending || t < self.s.end {
                         self.schedule_shift(p, t);

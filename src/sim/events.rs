@@ -6,8 +6,8 @@
 //! numbers are unique, so two keys are never equal and the order of a run
 //! is fixed by its seed.
 //!
-//! [`EventQueue`] is a binary min-heap for events that always happen once
-//! scheduled (agents finishing, shift changes, calls reaching a queue).
+//! [`EventQueue`] is a binary min-heap for events that happen once
+//! scheduled (seats freeing, shift changes, calls reaching a queue).
 //! [`Deadlines`] holds the moment each waiting caller's patience runs out
 //! and can take a caller's entry out when the caller is answered first, so
 //! the heaps never fill with abandonments that will not happen (in a

@@ -85,17 +85,30 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
     }
 
-    /// Integrates the pool's state up to `t` (areas since time 0; the
-    /// measured period and the time bins are differences of snapshots taken
-    /// by [`Ev::Tick`]).
+    /// Integrates the pool's seats and callers waiting up to `t` (areas
+    /// since time 0; the measured period and the time bins are
+    /// differences of snapshots taken by [`Ev::Tick`]).
     #[inline]
     pub(super) fn touch(&mut self, p: usize, t: f64) {
         let pool = &mut self.pools[p];
         let dt = t - pool.last;
         pool.last = t;
-        pool.cum[0] += f64::from(pool.busy) * dt;
-        pool.cum[1] += f64::from(pool.cap) * dt;
-        pool.cum[2] += pool.waiting as f64 * dt;
+        pool.cum[0] += f64::from(pool.cap) * dt;
+        pool.cum[1] += pool.waiting as f64 * dt;
+    }
+
+    /// Adds a seat of pool `p` busy from `a` to `b` to its busy area and
+    /// time bins, clipped to the measured period.
+    #[inline(always)]
+    pub(super) fn busy(&mut self, p: usize, a: f64, b: f64) {
+        // (Plain comparisons: the times are never NaN.)
+        let (w, e) = (self.s.warmup, self.s.end);
+        let (a, b) = (if a < w { w } else { a }, if b > e { e } else { b });
+        if a < b {
+            let acc = &mut self.out.pools[p];
+            acc.busy_area += b - a;
+            bins::spread(&mut acc.busy_bins, &mut self.bin, self.s.warmup, a, b);
+        }
     }
 
     #[inline]
@@ -129,12 +142,11 @@ impl<const LOG: bool> Engine<'_, LOG> {
             let bin = ((k - 1) % DAY_BINS) as usize;
             self.out.bin_time[bin] += t - self.tick_time(k - 1);
             for ((pool, acc), snap) in self.pools.iter().zip(&mut self.out.pools).zip(&self.snap) {
-                acc.busy_bins[bin] += pool.cum[0] - snap.0;
-                acc.wait_bins[bin] += pool.cum[2] - snap.1;
+                acc.wait_bins[bin] += pool.cum[1] - snap;
             }
         }
         for (p, pool) in self.pools.iter().enumerate() {
-            self.snap[p] = (pool.cum[0], pool.cum[2]);
+            self.snap[p] = pool.cum[1];
             if k == 0 {
                 self.window[p].0 = pool.cum;
             }
@@ -159,9 +171,8 @@ impl<const LOG: bool> Engine<'_, LOG> {
     pub(super) fn close_books(&mut self) {
         for (p, acc) in self.out.pools.iter_mut().enumerate() {
             let (start, end) = self.window[p];
-            acc.busy_area = end[0] - start[0];
-            acc.seat_area = end[1] - start[1];
-            acc.wait_area = end[2] - start[2];
+            acc.seat_area = end[0] - start[0];
+            acc.wait_area = end[1] - start[1];
         }
         self.out.queue_area = self
             .queue_window

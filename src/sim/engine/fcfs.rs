@@ -25,16 +25,14 @@
 //! in blocks when every draw is one) and copies the time to a human from
 //! the wait, which it is.
 
-mod bins;
 mod draws;
 mod line;
-mod seats;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::bins::Bin;
 use super::*;
-use bins::Bin;
 use draws::{Drawn, Draws, Exponentials, Stream};
 use line::{Join, Line, Place};
 

@@ -13,7 +13,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
         let p = qp.pool;
         if let Some((when, msg, deflects, to)) = &qp.busy {
             let pool = &self.pools[p];
-            let all_busy = pool.busy >= pool.cap;
+            let all_busy = pool.seats.first() > t;
             let applies = match *when {
                 BusyWhen::ExpectedWait(w) => {
                     all_busy
@@ -30,8 +30,8 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
         self.queue_acc(slot, q, |a| a.queued += 1);
         let pool = &self.pools[p];
-        if pool.busy < pool.cap && pool.waiting == 0 {
-            self.touch(p, t);
+        if pool.waiting == 0 && pool.seats.first() <= t {
+            // A free seat: the pool's areas do not change.
             self.answer(slot, q, t, 0.0);
             return None;
         }
@@ -51,6 +51,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
         if let Some(line) = pool.lines.iter_mut().find(|(pr, _)| *pr == qp.priority) {
             line.1.push_back((slot, epoch));
         }
+        self.await_seat(p);
         if patience.is_finite() {
             self.seq += 1;
             self.deadlines.insert(slot, t + patience, self.seq << 3);
@@ -179,10 +180,39 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
     }
 
+    /// Queues the moment pool `p`'s first seat frees, when callers wait
+    /// and no [`Ev::Free`] as early is queued (a pool without seats waits
+    /// for a shift).
+    #[inline]
+    fn await_seat(&mut self, p: usize) {
+        let pool = &mut self.pools[p];
+        let first = pool.seats.first();
+        if pool.waiting > 0 && first < pool.free_at {
+            pool.free_at = first;
+            self.push(first, Ev::Free(p as u32));
+        }
+    }
+
+    /// The seats of pool `p` change to the schedule's at `t`: new seats
+    /// are free now; when there are fewer, those that free first go (no
+    /// one is answered until fewer agents are busy than seated).
+    pub(super) fn shift(&mut self, p: usize, t: f64) {
+        let cap = self.plan.seats_at(p, self.s.clock0 + t);
+        let pool = &mut self.pools[p];
+        for _ in pool.cap..cap {
+            pool.seats.push(t);
+        }
+        for _ in cap..pool.cap {
+            pool.seats.pop_first();
+        }
+        pool.cap = cap;
+    }
+
     /// Answers waiting callers while seats are free (the pool's areas are
-    /// integrated up to `t`).
+    /// integrated up to `t`), then queues the next seat to free if
+    /// callers still wait.
     pub(super) fn serve(&mut self, p: usize, t: f64) {
-        while self.pools[p].busy < self.pools[p].cap && self.pools[p].waiting > 0 {
+        while self.pools[p].seats.first() <= t && self.pools[p].waiting > 0 {
             let mut next = None;
             let pool = &mut self.pools[p];
             let mut skipped = 0;
@@ -206,10 +236,11 @@ impl<const LOG: bool> Engine<'_, LOG> {
             self.take_from_line(slot, q, t);
             self.answer(slot, q, t, wait);
         }
+        self.await_seat(p);
     }
 
-    /// An agent of queue `q`'s pool answers after `wait` (the pool's areas
-    /// are integrated up to `t`).
+    /// An agent of queue `q`'s pool answers after `wait`, at `t`, on the
+    /// pool's first seat (free at `t`).
     #[inline(always)]
     pub(super) fn answer(&mut self, slot: u32, q: usize, t: f64, wait: f64) {
         let sl = self.s.sl_target;
@@ -253,8 +284,9 @@ impl<const LOG: bool> Engine<'_, LOG> {
                 acc.time_to_human.add(tth);
             }
         }
-        self.pools[p].busy += 1;
-        self.push(t + h, Ev::Depart(p as u32));
+        // The seat is busy until the call ends (the first seat, free now).
+        self.pools[p].seats.replace_first(t + h);
+        self.busy(p, t, t + h);
         self.finish(slot, Outcome::Answered);
     }
 }

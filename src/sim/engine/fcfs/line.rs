@@ -1,9 +1,9 @@
 //! A pool's first-come line: its seats as the times they free, the shift
 //! changes reached so far, and the time integrals of the callers it holds.
 
+use super::super::bins::{Bin, spread};
+use super::super::seats::Seats;
 use super::super::{DRAIN_LIMIT, RunSettings, arrivals};
-use super::bins::{Bin, spread};
-use super::seats::Seats;
 use crate::sim::plan::Plan;
 use crate::sim::stats::{Outcome, QueueAcc, WaitEnd};
 

@@ -1,4 +1,5 @@
-//! The seats of a pool as the times they free.
+//! The seats of a pool as the times they free: the event engine's pools
+//! and the fast path's lines both hold them.
 
 /// When each seat of a pool frees, earliest first (a binary min-heap).
 #[derive(Default)]

@@ -1,7 +1,7 @@
 //! Time integrals split over the `BIN`-wide bins of the measured period,
 //! folded onto one day.
 
-use super::super::{BIN, DAY_BINS};
+use super::{BIN, DAY_BINS};
 
 /// A time bin: its start and end, its number from the start of the
 /// measured period and its index in the series (folded onto one day).
@@ -28,7 +28,8 @@ impl Bin {
 
 /// Adds the time from `a` to `b` (inside the measured period, which starts
 /// at `start`) to the `BIN`-wide bins it covers, folded onto one day;
-/// `last` is the bin found last time (most times fall in it or the next).
+/// `last` is the bin `a` fell in last time (the times `a` mostly come in
+/// order, so most fall in it).
 #[inline(always)]
 pub(super) fn spread(bins: &mut [f64], last: &mut Bin, start: f64, a: f64, b: f64) {
     if !(a >= last.from && a < last.to) {
@@ -48,7 +49,6 @@ pub(super) fn spread(bins: &mut [f64], last: &mut Bin, start: f64, a: f64, b: f6
         if let Some(bin) = bins.get_mut(next.index) {
             *bin += b - next.from;
         }
-        *last = next;
         return;
     }
     spread_over(bins, start, a, b, last.k);

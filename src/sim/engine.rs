@@ -181,11 +181,9 @@ struct Caller {
 }
 
 struct Pool {
-    /// Seats (slots) in the schedule now.
-    cap: u32,
-    /// When each of the `cap` seats frees (a seat is free when its time
-    /// is not after now): a departure needs no event of its own, only
-    /// the first seat to free while callers wait ([`Ev::Free`]).
+    /// When each seat (slot) in the schedule now frees (a seat is free
+    /// when its time is not after now): a departure needs no event of its
+    /// own, only the first seat to free while callers wait ([`Ev::Free`]).
     seats: seats::Seats,
     /// When the [`Ev::Free`] of the pool that is queued is due (infinite
     /// when none is).
@@ -287,13 +285,9 @@ impl<'a, const LOG: bool> Engine<'a, LOG> {
                 let mut prios: Vec<i64> = plan.queues.iter().filter(|q| q.pool == i).map(|q| q.priority).collect();
                 prios.sort_unstable_by(|a, b| b.cmp(a));
                 prios.dedup();
-                let cap = plan.seats_at(i, s.clock0);
                 let mut seats = seats::Seats::default();
-                for _ in 0..cap {
-                    seats.push(0.0);
-                }
+                seats.change_to(plan.seats_at(i, s.clock0), 0.0);
                 Pool {
-                    cap,
                     seats,
                     free_at: f64::INFINITY,
                     waiting: 0,

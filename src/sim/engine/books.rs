@@ -93,7 +93,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
         let pool = &mut self.pools[p];
         let dt = t - pool.last;
         pool.last = t;
-        pool.cum[0] += f64::from(pool.cap) * dt;
+        pool.cum[0] += f64::from(pool.seats.count()) * dt;
         pool.cum[1] += pool.waiting as f64 * dt;
     }
 

@@ -17,7 +17,9 @@ impl<const LOG: bool> Engine<'_, LOG> {
             let applies = match *when {
                 BusyWhen::ExpectedWait(w) => {
                     all_busy
-                        && (pool.waiting as f64 + 1.0) * plan.pools[p].mean_handle / f64::from(pool.cap.max(1)) >= w
+                        && (pool.waiting as f64 + 1.0) * plan.pools[p].mean_handle
+                            / f64::from(pool.seats.count().max(1))
+                            >= w
                 }
                 BusyWhen::QueueLength(n) => pool.waiting >= n as usize,
             };
@@ -193,19 +195,10 @@ impl<const LOG: bool> Engine<'_, LOG> {
         }
     }
 
-    /// The seats of pool `p` change to the schedule's at `t`: new seats
-    /// are free now; when there are fewer, those that free first go (no
-    /// one is answered until fewer agents are busy than seated).
+    /// The seats of pool `p` change to the schedule's at `t`.
     pub(super) fn shift(&mut self, p: usize, t: f64) {
         let cap = self.plan.seats_at(p, self.s.clock0 + t);
-        let pool = &mut self.pools[p];
-        for _ in pool.cap..cap {
-            pool.seats.push(t);
-        }
-        for _ in cap..pool.cap {
-            pool.seats.pop_first();
-        }
-        pool.cap = cap;
+        self.pools[p].seats.change_to(cap, t);
     }
 
     /// Answers waiting callers while seats are free (the pool's areas are

@@ -6,8 +6,9 @@
 pub(super) struct Seats(Vec<f64>);
 
 impl Seats {
-    pub(super) fn len(&self) -> usize {
-        self.0.len()
+    /// Number of seats (a plan's seats are a `u32`).
+    pub(super) fn count(&self) -> u32 {
+        self.0.len() as u32
     }
 
     /// The earliest (infinite without a seat).
@@ -16,7 +17,20 @@ impl Seats {
         self.0.first().copied().unwrap_or(f64::INFINITY)
     }
 
-    pub(super) fn push(&mut self, t: f64) {
+    /// The seats change to `cap` at `t`: new seats are free then; when
+    /// there are fewer, those that free first go (no one is answered
+    /// until fewer agents are busy than seated).
+    pub(super) fn change_to(&mut self, cap: u32, t: f64) {
+        for _ in self.count()..cap {
+            self.push(t);
+        }
+        for _ in cap..self.count() {
+            self.pop_first();
+        }
+    }
+
+    /// Adds a seat that frees at `t`.
+    fn push(&mut self, t: f64) {
         let v = &mut self.0;
         v.push(t);
         let mut i = v.len() - 1;
@@ -32,7 +46,7 @@ impl Seats {
     }
 
     /// Drops the earliest.
-    pub(super) fn pop_first(&mut self) {
+    fn pop_first(&mut self) {
         if let Some(last) = self.0.pop()
             && !self.0.is_empty()
         {

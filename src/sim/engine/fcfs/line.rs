@@ -84,9 +84,8 @@ impl Line {
             wait_bins: vec![0.0; bins],
             ..Line::default()
         };
-        for _ in 0..place.plan.seats_at(place.pool, place.s.clock0) {
-            line.free.push(0.0);
-        }
+        line.free
+            .change_to(place.plan.seats_at(place.pool, place.s.clock0), 0.0);
         line
     }
 
@@ -168,17 +167,9 @@ impl Line {
     /// The seats change at `t`.
     #[inline(never)]
     fn shift(&mut self, place: &Place, t: f64) {
-        let cap = place.plan.seats_at(place.pool, place.s.clock0 + t) as usize;
+        let cap = place.plan.seats_at(place.pool, place.s.clock0 + t);
         self.next_shift = next_shift(place, t);
-        let seats = self.free.len();
-        for _ in seats..cap {
-            self.free.push(t);
-        }
-        for _ in cap..seats {
-            // The seats that free first go: no one is answered until fewer
-            // agents are busy than seated.
-            self.free.pop_first();
-        }
+        self.free.change_to(cap, t);
     }
 
     /// Callers waiting at `t` (those who joined and leave after it).

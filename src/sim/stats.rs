@@ -81,6 +81,20 @@ impl QueueAcc {
 }
 
 impl QueueAcc {
+    /// Counts `n` queued calls answered at once: the same as `n` calls of
+    /// `queued += 1` and [`QueueAcc::wait`]`(0.0, Answered, sl_target, _)`
+    /// (a sum plus zero is the sum), counted in one go.
+    pub fn answered_at_once(&mut self, n: u64, sl_target: f64) {
+        self.queued += n;
+        self.hist.add_bin_n(0, n);
+        self.hist_answered.add_bin_n(0, n);
+        self.answered += n;
+        if 0.0 <= sl_target {
+            self.within_sl += n;
+        }
+        self.within_180 += n;
+    }
+
     /// The q-quantile of the waits of queued calls, exact at the point mass
     /// of calls that did not wait (and at the others of [`QueueAcc::wait`]).
     pub fn wait_quantile(&self, q: f64) -> f64 {
@@ -381,5 +395,26 @@ mod tests {
             t_quantile_975(1_000_000)
         );
         assert!((t_quantile_975(29) - 2.045_23).abs() < 1e-4, "{}", t_quantile_975(29));
+    }
+
+    #[test]
+    fn calls_answered_at_once_count_as_waits_of_zero() {
+        for sl in [20.0, 0.0, -1.0] {
+            let (mut one_by_one, mut at_once) = (QueueAcc::default(), QueueAcc::default());
+            for acc in [&mut one_by_one, &mut at_once] {
+                acc.queued += 1;
+                acc.wait(7.5, WaitEnd::Answered, sl, false);
+            }
+            for _ in 0..3 {
+                one_by_one.queued += 1;
+                one_by_one.wait(0.0, WaitEnd::Answered, sl, false);
+            }
+            at_once.answered_at_once(3, sl);
+            assert_eq!(
+                serde_json::to_string(&one_by_one).unwrap(),
+                serde_json::to_string(&at_once).unwrap(),
+                "service-level target {sl}"
+            );
+        }
     }
 }

@@ -22,8 +22,9 @@
 //! A menu whose entry is a queue needs no walk: its callers are run by a
 //! loop of their own that holds the queue's line and counters at hand,
 //! takes its draws from `fcfs/draws.rs` (standard exponentials made ahead
-//! in blocks when every draw is one) and copies the time to a human from
-//! the wait, which it is.
+//! in blocks when every draw is one), counts the calls answered at once
+//! and the callers' outcomes after the loop, and copies the time to a
+//! human from the wait, which it is.
 
 mod draws;
 mod line;
@@ -256,13 +257,21 @@ impl<const LOG: bool> Engine<'_, LOG> {
         let mut count = Count::new();
         // (Without segments the segment counters are filled at the end.)
         let (segments, per_interval) = (self.out.seg_queue.len() > 1, s.interval > 0.0);
-        while t < s.end {
+        // The counted callers and their outcomes, and the calls answered
+        // at once (most of them), added to the books after the loop.
+        let (mut callers, mut outcomes, mut at_once) = (0, [0; Outcome::ALL.len()], 0);
+        let run = loop {
+            if t >= s.end {
+                break Ok(());
+            }
             if count.due() {
-                self.stopped()?;
+                if let Err(e) = self.stopped() {
+                    break Err(e);
+                }
                 // Nobody walks the menu: the callers in the system are
                 // those waiting.
                 if count.full(line.waiting_at(t), s.max_in_system) {
-                    return Err(self.too_many().into());
+                    break Err(self.too_many().into());
                 }
             }
             let Drawn {
@@ -274,8 +283,7 @@ impl<const LOG: bool> Engine<'_, LOG> {
             } = draws.caller(t);
             let counted = t >= s.warmup;
             if counted {
-                self.out.callers.callers += 1;
-                self.out.callers.calls += 1;
+                callers += 1;
                 if segments {
                     let acc = &mut self.out.seg_callers[seg];
                     acc.callers += 1;
@@ -294,8 +302,12 @@ impl<const LOG: bool> Engine<'_, LOG> {
                 // hangup step: the step limit is above two.)
                 Some(sv) => {
                     if counted {
-                        sv.count(acc, s.sl_target);
-                        self.out.callers.outcomes[sv.outcome as usize] += 1;
+                        if sv.wait == 0.0 && sv.how == WaitEnd::Answered {
+                            at_once += 1;
+                        } else {
+                            sv.count(acc, s.sl_target);
+                        }
+                        outcomes[sv.outcome as usize] += 1;
                         if segments {
                             sv.count(&mut self.out.seg_queue[seg], s.sl_target);
                             self.out.seg_callers[seg].outcomes[sv.outcome as usize] += 1;
@@ -315,10 +327,17 @@ impl<const LOG: bool> Engine<'_, LOG> {
                 None => {}
             }
             t = next;
+        };
+        acc.answered_at_once(at_once, s.sl_target);
+        let c = &mut self.out.callers;
+        c.callers += callers;
+        c.calls += callers;
+        for (sum, n) in c.outcomes.iter_mut().zip(outcomes) {
+            *sum += n;
         }
         self.rng = draws.into_rng();
         self.fast.bin = bin;
-        Ok(())
+        run
     }
 
     /// Fails when the replication is asked to stop.

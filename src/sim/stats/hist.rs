@@ -135,6 +135,12 @@ impl Hist {
         self.total += 1;
     }
 
+    /// Adds `n` values whose bin is `b`.
+    pub(super) fn add_bin_n(&mut self, b: usize, n: u64) {
+        self.counts[b] += n;
+        self.total += n;
+    }
+
     #[inline]
     fn count_atom(&mut self, x: f64, n: u64) {
         if let Some(a) = self.atoms.iter_mut().find(|a| a.0 == x) {

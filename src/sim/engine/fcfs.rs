@@ -258,7 +258,8 @@ impl<const LOG: bool> Engine<'_, LOG> {
         // (Without segments the segment counters are filled at the end.)
         let (segments, per_interval) = (self.out.seg_queue.len() > 1, s.interval > 0.0);
         // The counted callers and their outcomes, and the calls answered
-        // at once (most of them), added to the books after the loop.
+        // at once (about half on the Erlang-A reference), added to the
+        // books after the loop.
         let (mut callers, mut outcomes, mut at_once) = (0, [0; Outcome::ALL.len()], 0);
         let run = loop {
             if t >= s.end {

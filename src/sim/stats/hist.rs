@@ -131,11 +131,11 @@ impl Hist {
     /// Adds a value whose bin is known.
     #[inline]
     pub(super) fn add_bin(&mut self, b: usize) {
-        self.counts[b] += 1;
-        self.total += 1;
+        self.add_bin_n(b, 1);
     }
 
     /// Adds `n` values whose bin is `b`.
+    #[inline]
     pub(super) fn add_bin_n(&mut self, b: usize, n: u64) {
         self.counts[b] += n;
         self.total += n;
